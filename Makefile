@@ -1,0 +1,23 @@
+# The two commands: `make up` starts the whole suite, `make test` runs every test.
+# Both install what is missing first (scripts/bootstrap.sh).
+export PATH := $(HOME)/.local/bin:$(PATH)
+
+.PHONY: up down test lint bench
+
+up:  ## start PostgreSQL, Kafka, the five services and the gateway; Ctrl-C stops all
+	@scripts/bootstrap.sh
+	@uv run kota up
+
+down:  ## stop a `make up` running in another terminal
+	@uv run kota down
+
+test:  ## lint (ruff, mypy) and run every test against real PostgreSQL and Kafka
+	@scripts/bootstrap.sh --test
+	@uv run kota test
+
+lint:
+	@uv run kota test --lint-only
+
+bench:  ## event-delivery benchmark (see README)
+	@scripts/bootstrap.sh
+	@uv run python bench/events.py

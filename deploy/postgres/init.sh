@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Creates one login role and one database per Kota LIVE service (role name = database name).
+#
+# The postgres image runs this from /docker-entrypoint-initdb.d once, when the data volume is
+# first initialised; connection settings come from the usual libpq variables (PGHOST, PGPORT,
+# ...) and POSTGRES_USER / POSTGRES_DB. Each password comes from KOTA_<SERVICE>_DB_PASSWORD
+# (set in docker-compose.yml). Running it again is harmless: it creates what is missing and
+# resets passwords and ownership.
+#
+# No `set -u` on purpose: should the image ever source this file instead of executing it,
+# nounset would leak into its entrypoint.
+set -eo pipefail
+
+services="gateway permits health education payments monitoring"
+
+for service in $services; do
+    password_var="KOTA_${service^^}_DB_PASSWORD"
+    password="${!password_var:-}"
+    if [ -z "$password" ]; then
+        echo "init.sh: $password_var is not set" >&2
+        exit 1
+    fi
+
+    # psql quotes :'var' as a literal and format() quotes %I identifiers and %L literals, so a
+    # password may hold any character. \gexec runs each generated statement on its own, which
+    # CREATE DATABASE needs (it cannot run inside a transaction block).
+    psql --no-psqlrc -v ON_ERROR_STOP=1 \
+        --username "${POSTGRES_USER:-postgres}" --dbname "${POSTGRES_DB:-postgres}" \
+        -v name="$service" -v password="$password" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'name')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'name') \gexec
+SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'name', :'password') \gexec
+SELECT format('CREATE DATABASE %I OWNER %I', :'name', :'name')
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'name') \gexec
+SELECT format('ALTER DATABASE %I OWNER TO %I', :'name', :'name') \gexec
+-- A database is private to its service: only its owner (and the superuser) may connect.
+SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'name') \gexec
+SQL
+    echo "init.sh: database and role '$service' ready"
+done

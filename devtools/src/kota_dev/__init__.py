@@ -1,0 +1,1 @@
+"""Developer tooling: real local infrastructure (Kafka, PostgreSQL) and the `kota` command."""

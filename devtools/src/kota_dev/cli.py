@@ -1,0 +1,211 @@
+"""``kota``: start the whole suite on this machine (``up``), stop it (``down``), test it (``test``).
+
+No Docker needed: PostgreSQL from the installed server binaries, Kafka from Maven Central's
+jars, and every service as a uvicorn process, all under one state directory.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kota_dev import kafka, postgres
+from kota_dev.processes import RunningService, start_service, stop_service, wait_until_ready
+from kota_dev.suite import GATEWAY, SERVICES, Layout, service_environment
+
+REPO = Path(__file__).resolve().parents[3]
+CACHE_DIR = Path(os.environ.get("KOTA_CACHE_DIR", REPO / ".kota" / "cache"))
+LINTED_PACKAGES = ("kota_shared", "kota_dev", "kota_gateway", *(s.name for s in SERVICES))
+
+
+class _Stop(Exception):
+    """SIGTERM (``kota down``) or SIGINT (Ctrl-C): stop everything in order."""
+
+
+def _raise_stop(signum: int, _frame: object) -> None:
+    raise _Stop(signal.Signals(signum).name)
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
+@contextmanager
+def infrastructure(
+    state_dir: Path,
+    *,
+    postgres_port: int | None,
+    kafka_port: int | None,
+    say_on_stop: Callable[[str], None] = _say,
+) -> Iterator[tuple[postgres.PostgresCluster, kafka.KafkaBroker]]:
+    """PostgreSQL and Kafka, started under ``state_dir`` and stopped on the way out."""
+    _say("starting PostgreSQL…")
+    cluster = postgres.start_cluster(state_dir / "postgres", port=postgres_port)
+    try:
+        _say("starting Kafka (the first run fetches its jars with Maven)…")
+        broker = kafka.start_broker(state_dir / "kafka", port=kafka_port, cache_dir=CACHE_DIR)
+        try:
+            yield cluster, broker
+        finally:
+            say_on_stop("stopping Kafka…")
+            kafka.stop_broker(broker)
+    finally:
+        say_on_stop("stopping PostgreSQL…")
+        postgres.stop_cluster(cluster)
+
+
+def up(layout: Layout) -> int:
+    """Start everything, print where it is, and run until Ctrl-C or ``kota down``."""
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    pid_file = layout.state_dir / "kota-up.pid"
+    layout.state_dir.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(f"{os.getpid()}\n")
+    running: list[RunningService] = []
+    try:
+        with infrastructure(
+            layout.state_dir, postgres_port=layout.postgres_port, kafka_port=layout.kafka_port
+        ) as (cluster, broker):
+            for service in (*SERVICES, GATEWAY):
+                env = service_environment(
+                    service,
+                    layout=layout,
+                    cluster=cluster,
+                    kafka_bootstrap_servers=broker.bootstrap_servers,
+                )
+                print(f"starting {service.name} on {layout.url(service)}…", flush=True)
+                started = start_service(
+                    service, port=layout.port(service), env=env, log_dir=layout.logs
+                )
+                running.append(started)
+                wait_until_ready(started)
+                if service.seeds_demo_data:
+                    _seed(service.python_package, env)
+            gateway = layout.url(GATEWAY)
+            print(
+                f"\nKota LIVE is up.\n  gateway:  {gateway}\n  API docs: {gateway}/docs\n"
+                f"  logs:     {layout.logs}\nPress Ctrl-C (or run `kota down`) to stop.",
+                flush=True,
+            )
+            _supervise(running)
+    except _Stop as stop:
+        print(f"\n{stop}: stopping…", flush=True)
+    finally:
+        for child in reversed(running):
+            stop_service(child)
+        pid_file.unlink(missing_ok=True)
+    print("stopped.", flush=True)
+    return 0
+
+
+def _supervise(running: list[RunningService]) -> None:
+    """Wait for a stop signal; a service that dies stops the suite (loudly) rather than limp."""
+    while True:
+        for service in running:
+            if service.process.poll() is not None:
+                raise SystemExit(
+                    f"{service.service.name} exited with {service.process.returncode}; "
+                    f"see {service.log_path}"
+                )
+        time.sleep(0.5)
+
+
+def _seed(package: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-m", f"{package}.seed"], env={**os.environ, **env}, check=True)
+
+
+def down(layout: Layout) -> int:
+    """Ask a running ``kota up`` to stop, and wait until it has."""
+    pid_file = layout.state_dir / "kota-up.pid"
+    if not pid_file.exists():
+        print("nothing is running.")
+        return 0
+    pid = int(pid_file.read_text())
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pid_file.unlink(missing_ok=True)
+        return 0
+    deadline = time.monotonic() + 120
+    while pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return 0 if not pid_file.exists() else 1
+
+
+def test(pytest_args: list[str], *, lint: bool, lint_only: bool) -> int:
+    """Lint, then run every test against a PostgreSQL and a Kafka started for this run."""
+    if (lint or lint_only) and (code := _lint()) != 0:
+        return code
+    if lint_only:
+        return 0
+    state_dir = REPO / ".kota" / "test"
+    shutil.rmtree(state_dir, ignore_errors=True)
+    # Quiet on the way out: pytest's summary stays the last thing printed.
+    with infrastructure(state_dir, postgres_port=None, kafka_port=None, say_on_stop=_quiet) as (
+        cluster,
+        broker,
+    ):
+        env = {
+            **os.environ,
+            "KOTA_TEST_POSTGRES_URL": cluster.url(),
+            "KOTA_TEST_KAFKA": broker.bootstrap_servers,
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", *pytest_args], cwd=REPO, env=env, check=False
+        ).returncode
+
+
+def _lint() -> int:
+    packages = [arg for name in LINTED_PACKAGES for arg in ("-p", name)]
+    for command in (
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy", *packages],
+    ):
+        print("$", " ".join(command), flush=True)
+        code = subprocess.run([sys.executable, "-m", *command], cwd=REPO, check=False).returncode
+        if code != 0:
+            return code
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kota", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("up", "start the whole suite"), ("down", "stop `kota up`")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--state-dir", type=Path, default=REPO / ".kota" / "run")
+        command.add_argument(
+            "--port-base", type=int, default=8000, help="gateway port; services follow"
+        )
+        command.add_argument("--postgres-port", type=int, default=54329)
+        command.add_argument("--kafka-port", type=int, default=9092)
+    test_command = commands.add_parser("test", help="lint and run every test")
+    test_command.add_argument("--no-lint", action="store_true", help="skip ruff and mypy")
+    test_command.add_argument("--lint-only", action="store_true", help="only ruff and mypy")
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "test":
+        return test(rest, lint=not args.no_lint, lint_only=args.lint_only)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    layout = Layout(
+        state_dir=args.state_dir.resolve(),
+        port_base=args.port_base,
+        postgres_port=args.postgres_port,
+        kafka_port=args.kafka_port,
+    )
+    return up(layout) if args.command == "up" else down(layout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

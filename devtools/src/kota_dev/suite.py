@@ -1,0 +1,99 @@
+"""The suite's processes: which services exist, their ports, and the environment each gets."""
+
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from kota_dev import postgres
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    """The service's name: its database, role, URL prefix and settings prefix."""
+    port_offset: int
+    seeds_demo_data: bool = False
+    package: str = ""
+    """Its Python package, when that is not simply its name."""
+
+    @property
+    def env_prefix(self) -> str:
+        return f"{self.name.upper()}_"
+
+    @property
+    def python_package(self) -> str:
+        return self.package or self.name
+
+    @property
+    def app(self) -> str:
+        return f"{self.python_package}.main:create_app"
+
+
+# Not `gateway`: that name is the repository folder, which pytest would import instead.
+GATEWAY = Service("gateway", 0, package="kota_gateway")
+SERVICES = (
+    Service("permits", 1),
+    Service("health", 2, seeds_demo_data=True),
+    Service("education", 3, seeds_demo_data=True),
+    Service("payments", 4),
+    Service("monitoring", 5),
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a running suite keeps its state, and which ports it listens on."""
+
+    state_dir: Path
+    port_base: int = 8000
+    postgres_port: int = 54329
+    kafka_port: int = 9092
+
+    def port(self, service: Service) -> int:
+        return self.port_base + service.port_offset
+
+    def url(self, service: Service) -> str:
+        return f"http://127.0.0.1:{self.port(service)}"
+
+    @property
+    def logs(self) -> Path:
+        return self.state_dir / "logs"
+
+
+def database_passwords(state_dir: Path) -> dict[str, str]:
+    """One random password per service role, made once per state directory."""
+    path = state_dir / "db-passwords.json"
+    if path.exists():
+        saved: dict[str, str] = json.loads(path.read_text())
+        return saved
+    passwords = {s.name: secrets.token_urlsafe(18) for s in (GATEWAY, *SERVICES)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(passwords))
+    return passwords
+
+
+def service_environment(
+    service: Service,
+    *,
+    layout: Layout,
+    cluster: postgres.PostgresCluster,
+    kafka_bootstrap_servers: str,
+) -> dict[str, str]:
+    """The variables a service reads (its own prefix), pointing at this suite's parts."""
+    password = database_passwords(layout.state_dir)[service.name]
+    database_url = postgres.ensure_database(
+        cluster, name=service.name, owner=service.name, password=password
+    )
+    gateway_url = layout.url(GATEWAY)
+    env = {
+        "DATABASE_URL": database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
+        "JWKS_URL": f"{gateway_url}/.well-known/jwks.json",
+        "TOKEN_ISSUER": gateway_url,
+    }
+    if service is GATEWAY:
+        env["UPSTREAMS"] = json.dumps({s.name: layout.url(s) for s in SERVICES})
+        env["SIGNING_KEY_DIR"] = str(layout.state_dir / "gateway-keys")
+    return {service.env_prefix + key: value for key, value in env.items()}

@@ -1,0 +1,31 @@
+"""Settings of the gateway (environment prefix ``GATEWAY_``)."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from kota_shared.settings import ServiceSettings
+
+
+class GatewaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_")
+
+    service_name: str = "gateway"
+    upstreams: dict[str, str] = Field(
+        default={
+            "permits": "http://127.0.0.1:8001",
+            "health": "http://127.0.0.1:8002",
+            "education": "http://127.0.0.1:8003",
+            "payments": "http://127.0.0.1:8004",
+            "monitoring": "http://127.0.0.1:8005",
+        },
+        description="Service name → internal base URL; `/v1/<name>/...` is routed there.",
+    )
+    signing_key_dir: Path = Field(
+        default=Path(".kota/run/gateway-keys"),
+        description="Where the token signing keys live (private: keep it on a secret volume).",
+    )
+    upstream_connect_timeout_seconds: float = Field(default=1.0, gt=0)
+    upstream_read_timeout_seconds: float = Field(default=30.0, gt=0)
+    upstream_pool_size: int = Field(default=100, ge=1)

@@ -1,0 +1,203 @@
+"""The gateway in front of real upstreams over HTTP: routing, headers, failures, readiness."""
+
+import hashlib
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from kota_gateway.config import GatewaySettings
+from kota_gateway.main import create_app as create_gateway
+from kota_gateway.models import Base
+from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
+from kota_shared.testing.schema import schema_differences
+from kota_shared.testing.servers import serve_app
+from permits.config import PermitsSettings
+from permits.main import create_app as create_permits
+
+
+def echo_app() -> FastAPI:
+    """An upstream that answers with what reached it."""
+    app = FastAPI()
+
+    @app.api_route("/v1/echo/{path:path}", methods=["GET", "POST"])
+    async def echo(path: str, request: Request) -> JSONResponse:
+        body = await request.body()
+        return JSONResponse(
+            {
+                "path": request.scope["raw_path"].decode(),
+                "query": request.url.query,
+                "headers": dict(request.headers),
+                "body_sha256": hashlib.sha256(body).hexdigest(),
+                "body_length": len(body),
+            },
+            headers={
+                "Connection": "close, x-secret-hop",
+                "X-Secret-Hop": "1",
+                "X-Upstream": "echo",
+            },
+        )
+
+    return app
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+async def gateway_database(infrastructure: Infrastructure) -> str:
+    return await migrated_database(infrastructure, "kota_gateway:migrations", "gateway")
+
+
+@pytest.fixture(scope="module")
+async def upstreams(
+    infrastructure: Infrastructure, service_env: dict[str, Any]
+) -> AsyncIterator[dict[str, str]]:
+    permits_db = await migrated_database(infrastructure, "permits:migrations", "permits")
+    permits = create_permits(PermitsSettings(database_url=permits_db, **service_env))
+    async with serve_app(echo_app()) as echo_url, serve_app(permits) as permits_url:
+        yield {"echo": echo_url, "permits": permits_url}
+
+
+@pytest.fixture(scope="module")
+async def gateway(
+    gateway_database: str,
+    upstreams: dict[str, str],
+    service_env: dict[str, Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = GatewaySettings(
+        database_url=gateway_database,
+        upstreams={**upstreams, "ghost": f"http://127.0.0.1:{closed_port()}"},
+        signing_key_dir=tmp_path_factory.mktemp("keys"),
+        **service_env,
+    )
+    async with running_app(create_gateway(settings)) as client:
+        yield client
+
+
+async def test_a_request_reaches_its_service_which_verifies_the_token(
+    gateway: httpx.AsyncClient, auth_headers: AuthHeaders
+) -> None:
+    created = await gateway.post(
+        "/v1/permits/applications",
+        json={"permit_type": "PBG"},
+        headers=auth_headers("citizen-77", roles=["citizen"]),
+    )
+    forged = await gateway.post(
+        "/v1/permits/applications",
+        json={"permit_type": "PBG"},
+        headers={"Authorization": "Bearer not-a-token"},
+    )
+
+    assert created.status_code == 201, created.text
+    assert created.json()["status"] == "draft"
+    assert forged.status_code == 401
+    assert forged.headers["content-type"] == "application/problem+json"
+
+
+async def test_path_query_and_headers_are_forwarded_properly(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get(
+        "/v1/echo/a%2Fb/c?x=1&y=%20z",
+        headers={
+            "X-Request-ID": "req-42",
+            "Connection": "keep-alive, x-drop-me",
+            "X-Drop-Me": "hop",
+            "Keep-Alive": "timeout=5",
+            "X-Forwarded-For": "10.1.1.1",
+            "X-App-Version": "3.2.0",
+        },
+    )
+
+    assert response.status_code == 200
+    seen = response.json()
+    assert seen["path"] == "/v1/echo/a%2Fb/c"
+    assert seen["query"] == "x=1&y=%20z"
+    upstream_headers = seen["headers"]
+    assert upstream_headers["x-request-id"] == "req-42"
+    assert upstream_headers["x-app-version"] == "3.2.0"
+    assert "x-drop-me" not in upstream_headers
+    assert "keep-alive" not in upstream_headers
+    assert upstream_headers["x-forwarded-for"] == "10.1.1.1, 127.0.0.1"
+    assert upstream_headers["x-forwarded-proto"] == "http"
+    assert upstream_headers["traceparent"].startswith("00-")
+    assert response.headers["x-request-id"] == "req-42"
+    assert response.headers["x-upstream"] == "echo"
+    assert "x-secret-hop" not in response.headers
+
+
+async def test_a_request_id_is_created_when_the_client_sends_none(
+    gateway: httpx.AsyncClient,
+) -> None:
+    response = await gateway.get("/v1/echo/anything")
+
+    assert response.json()["headers"]["x-request-id"] == response.headers["x-request-id"]
+
+
+async def test_large_bodies_stream_through_intact(gateway: httpx.AsyncClient) -> None:
+    body = bytes(range(256)) * 20_000  # 5 MB
+
+    response = await gateway.post("/v1/echo/upload", content=body)
+
+    assert response.json()["body_length"] == len(body)
+    assert response.json()["body_sha256"] == hashlib.sha256(body).hexdigest()
+
+
+async def test_unknown_service_is_a_404_problem(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/v1/nowhere/things")
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "not_found"
+
+
+async def test_a_dead_upstream_is_a_503_with_retry_after(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/v1/ghost/anything")
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["code"] == "service_unavailable"
+
+
+async def test_readiness_reports_every_upstream(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/readyz")
+
+    checks = response.json()["checks"]
+    assert response.status_code == 503  # the ghost is down, so the gateway is not fully ready
+    assert checks["upstream:permits"]["status"] == "ready"
+    assert checks["upstream:ghost"]["status"] == "unavailable"
+    assert checks["database"]["status"] == "ready"
+    assert checks["kafka"]["status"] == "ready"
+
+
+async def test_jwks_publishes_the_signing_key(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/.well-known/jwks.json")
+
+    (key,) = response.json()["keys"]
+    assert key["kty"] == "OKP"
+    assert key["alg"] == "EdDSA"
+    assert key["kid"]
+    assert "d" not in key  # never the private part
+
+
+async def test_the_migration_creates_what_the_models_declare(gateway_database: str) -> None:
+    assert await schema_differences(gateway_database, Base.metadata) == []
+
+
+def test_keys_survive_a_restart(tmp_path: Path) -> None:
+    from kota_gateway.keys import SigningKeys
+
+    first = SigningKeys.load_or_create(tmp_path)
+    again = SigningKeys.load_or_create(tmp_path)
+
+    assert first.current.kid == again.current.kid
+    assert first.jwks() == again.jwks()
+    assert (tmp_path / f"{first.current.kid}.pem").stat().st_mode & 0o777 == 0o600

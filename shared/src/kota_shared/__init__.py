@@ -1,0 +1,1 @@
+"""What every Kota LIVE service needs once: settings, database, events, auth, errors, logs."""

@@ -1,0 +1,168 @@
+"""Build a service's FastAPI app: the same lifespan, probes, errors and metrics everywhere.
+
+A service declares what is its own (settings, routers, migrations, the events it consumes)
+in a `ServiceDefinition`; engines, clients, the outbox relay and consumers are built in the
+lifespan, never at import, and torn down in reverse order.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+
+import httpx
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from kota_shared import db, tracing
+from kota_shared.auth import JwksKeys, TokenVerifier
+from kota_shared.events.consumer import EventConsumer
+from kota_shared.events.outbox import Outbox, OutboxRelay
+from kota_shared.events.tables import EventTables
+from kota_shared.health import health_router
+from kota_shared.kafka_probe import KafkaProbe
+from kota_shared.logging import setup_logging
+from kota_shared.migrations import upgrade_to_head
+from kota_shared.observability import ObservabilityMiddleware, metrics_endpoint
+from kota_shared.problems import install_problem_handlers
+from kota_shared.settings import ServiceSettings
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceRuntime:
+    """What the lifespan built; endpoints reach it through ``request.app.state.runtime``."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    http: httpx.AsyncClient
+    outbox: Outbox | None
+    relay: OutboxRelay | None = None
+    consumers: list[EventConsumer] = field(default_factory=list)
+
+
+ConsumerFactory = Callable[[ServiceRuntime], list[EventConsumer]]
+Extension = Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]
+"""Service-specific resources, set up after the runtime and torn down before it."""
+
+
+@dataclass
+class ServiceDefinition:
+    settings: ServiceSettings
+    title: str
+    description: str
+    migrations: str
+    """Package notation of the service's Alembic scripts, e.g. ``permits:migrations``."""
+    routers: Sequence[APIRouter]
+    event_tables: EventTables | None = None
+    consumers: ConsumerFactory | None = None
+    extension: Extension | None = None
+    version: str = "0.1.0"
+
+
+def event_source(service_name: str) -> str:
+    """The CloudEvents ``source`` of everything a service publishes."""
+    return f"/kota-live/{service_name}"
+
+
+async def _start_consumer_when_kafka_is_up(consumer: EventConsumer) -> None:
+    delay = 0.5
+    while True:
+        try:
+            await consumer.start()
+            return
+        except Exception as exc:  # Kafka not up yet: keep the service alive and retry
+            _log.warning("consumer %s cannot start yet: %s", consumer.name, exc)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5)
+
+
+async def _cancelled(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+def _lifespan(
+    definition: ServiceDefinition,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    settings = definition.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        setup_logging(service=settings.service_name, level=settings.log_level)
+        tracing.setup_tracing(settings.service_name)
+        if settings.migrate_on_start:
+            await asyncio.to_thread(upgrade_to_head, definition.migrations, settings.database_url)
+        # Everything built here is torn down in reverse, each step even if an earlier one fails.
+        async with AsyncExitStack() as stack:
+            engine = db.create_engine(settings.database_url, pool_size=settings.database_pool_size)
+            stack.push_async_callback(engine.dispose)
+            http = httpx.AsyncClient()
+            stack.push_async_callback(http.aclose)
+            kafka = KafkaProbe(settings.kafka_bootstrap_servers)
+            stack.push_async_callback(kafka.close)
+            sessionmaker = db.create_sessionmaker(engine)
+            tables = definition.event_tables
+            runtime = ServiceRuntime(
+                settings=settings,
+                engine=engine,
+                sessionmaker=sessionmaker,
+                http=http,
+                outbox=Outbox(tables=tables, source=event_source(settings.service_name))
+                if tables
+                else None,
+            )
+            app.state.runtime = runtime
+            app.state.sessionmaker = sessionmaker
+            app.state.token_verifier = TokenVerifier(
+                keys=JwksKeys(settings.jwks_url, client=http),
+                issuer=settings.token_issuer,
+                audience=settings.token_audience,
+            )
+
+            async def database_check() -> None:
+                async with engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+
+            app.state.readiness_checks = {"database": database_check, "kafka": kafka.check}
+            if tables is not None:
+                runtime.relay = OutboxRelay(
+                    tables=tables,
+                    sessionmaker=sessionmaker,
+                    bootstrap_servers=settings.kafka_bootstrap_servers,
+                    poll_seconds=settings.outbox_poll_seconds,
+                )
+                runtime.relay.start()
+                stack.push_async_callback(runtime.relay.stop)
+            runtime.consumers = definition.consumers(runtime) if definition.consumers else []
+            for consumer in runtime.consumers:
+                stack.push_async_callback(consumer.stop)
+                starter = asyncio.create_task(_start_consumer_when_kafka_is_up(consumer))
+                stack.push_async_callback(_cancelled, starter)
+            if definition.extension is not None:
+                await stack.enter_async_context(definition.extension(app, runtime))
+            yield
+
+    return lifespan
+
+
+def create_service_app(definition: ServiceDefinition) -> FastAPI:
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version=definition.version,
+        lifespan=_lifespan(definition),
+        # An API answers the URL it was asked; a redirect would hide a client's typo.
+        redirect_slashes=False,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(ObservabilityMiddleware, service=definition.settings.service_name)
+    app.include_router(health_router())
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    for router in definition.routers:
+        app.include_router(router)
+    return app

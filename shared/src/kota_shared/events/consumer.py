@@ -1,0 +1,284 @@
+"""Idempotent Kafka consumer: effect + inbox row in one transaction, then the offset.
+
+Redelivery (a crash before the offset commit, a rebalance, two instances) finds the inbox
+row and changes nothing. A message that keeps failing goes to the consumer's dead-letter
+topic with its error and origin, and the partition moves on.
+"""
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
+from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka.structs import OffsetAndMetadata
+from opentelemetry.trace import SpanKind
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kota_shared import tracing
+from kota_shared.events.envelope import EventData, MalformedEvent, ReceivedEvent, parse_message
+from kota_shared.events.tables import EventTables
+from kota_shared.events.topics import ensure_topics
+
+_log = logging.getLogger(__name__)
+
+Handler = Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]
+"""Applies one event inside the consumer's transaction; raising rolls it back for a retry."""
+
+
+def _is_outage(exc: BaseException) -> bool:
+    """Kafka or PostgreSQL being away is no fault of the message: retry, never dead-letter."""
+    if isinstance(exc, KafkaError | OSError | OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+class _Outage(Exception):
+    """Raised out of a batch so its offsets stay uncommitted and it is fetched again."""
+
+
+async def _stop_kafka_consumer(consumer: Any) -> None:
+    """``AIOKafkaConsumer.stop()``, finished even when aiokafka trips over itself.
+
+    A fetch in its retry back-off makes ``stop()`` raise a stray ``CancelledError`` before it
+    closes its connections (aio-libs/aiokafka#974); close them, unless we are the ones being
+    cancelled.
+    """
+    try:
+        await consumer.stop()
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise
+        await consumer._client.close()
+
+
+def dead_letter_topic(consumer_name: str) -> str:
+    return f"{consumer_name}.dlq"
+
+
+class _RevokeListener(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Lets the batch in hand finish (and commit its offsets) before partitions move."""
+
+    def __init__(self, lock: asyncio.Lock) -> None:
+        self._lock = lock
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        async with self._lock:
+            pass
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        return None
+
+
+class EventConsumer:
+    """One consumer group reading some topics and dispatching by event type.
+
+    ``handlers`` maps an event model to its handler; ``fallback`` (optional) receives every
+    other type, e.g. monitoring's counters. Types with neither are acknowledged and skipped.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        topics: list[str],
+        bootstrap_servers: str,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        tables: EventTables,
+        handlers: Mapping[type[EventData], Handler],
+        fallback: Handler | None = None,
+        max_attempts: int = 5,
+        retry_backoff_seconds: float = 0.2,
+        after_apply: Callable[[ReceivedEvent], None] | None = None,
+    ) -> None:
+        self.name = name
+        self._topics = topics
+        self._bootstrap_servers = bootstrap_servers
+        self._sessionmaker = sessionmaker
+        self._inbox = tables.inbox
+        self._handlers = {model.event_type: handler for model, handler in handlers.items()}
+        self._fallback = fallback
+        self._max_attempts = max_attempts
+        self._retry_backoff = retry_backoff_seconds
+        # A test seam: runs after the effect is committed and before the offset is.
+        self._after_apply = after_apply
+        self._lock = asyncio.Lock()
+        self._consumer: Any = None
+        self._dlq_producer: Any = None
+        self._task: asyncio.Task[None] | None = None
+        self.applied = 0
+        self.duplicates = 0
+        self.dead_lettered = 0
+
+    async def start(self) -> None:
+        try:
+            await ensure_topics(
+                self._bootstrap_servers, [*self._topics, dead_letter_topic(self.name)]
+            )
+            self._consumer = AIOKafkaConsumer(
+                bootstrap_servers=self._bootstrap_servers,
+                group_id=self.name,
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                isolation_level="read_committed",
+            )
+            self._consumer.subscribe(self._topics, listener=_RevokeListener(self._lock))
+            await self._consumer.start()
+            self._dlq_producer = AIOKafkaProducer(
+                bootstrap_servers=self._bootstrap_servers, enable_idempotence=True
+            )
+            await self._dlq_producer.start()
+        except BaseException:
+            await self._close_clients()
+            raise
+        self._task = asyncio.create_task(self._run(), name=f"consumer-{self.name}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        await self._close_clients()
+
+    async def _close_clients(self) -> None:
+        """Close both clients, the producer even if closing the consumer fails."""
+        consumer, self._consumer = self._consumer, None
+        producer, self._dlq_producer = self._dlq_producer, None
+        try:
+            if consumer is not None:
+                await _stop_kafka_consumer(consumer)
+        finally:
+            if producer is not None:
+                await producer.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
+    def assigned_partitions(self) -> set[tuple[str, int]]:
+        if self._consumer is None:
+            return set()
+        return {(tp.topic, tp.partition) for tp in self._consumer.assignment()}
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                batch = await self._consumer.getmany(timeout_ms=500, max_records=500)
+            except KafkaError as exc:
+                _log.warning("consumer %s cannot fetch: %s", self.name, exc)
+                await asyncio.sleep(1)
+                continue
+            if not batch:
+                continue
+            try:
+                async with self._lock:
+                    await self._process_batch(batch)
+            except _Outage as outage:
+                _log.warning("consumer %s paused by an outage: %s", self.name, outage.__cause__)
+                await asyncio.sleep(1)
+                await self._consumer.seek_to_committed()
+
+    async def _process_batch(self, batch: dict[Any, list[Any]]) -> None:
+        offsets: dict[Any, OffsetAndMetadata] = {}
+        assignment = self._consumer.assignment()
+        for partition, records in batch.items():
+            if partition not in assignment:
+                continue  # revoked while we fetched: the new owner will read these
+            for record in records:
+                await self._process_record(record)
+                offsets[partition] = OffsetAndMetadata(record.offset + 1, "")
+        if not offsets:
+            return
+        try:
+            await self._consumer.commit(offsets)
+        except CommitFailedError as exc:
+            # The group moved on; the new owner re-reads and the inbox absorbs the repeat.
+            _log.info("consumer %s offset commit lost to a rebalance: %s", self.name, exc)
+
+    async def _process_record(self, record: Any) -> None:
+        headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+        try:
+            received = parse_message(
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                key=record.key,
+                value=record.value,
+                headers=headers,
+            )
+        except MalformedEvent as exc:
+            await self._dead_letter(record, exc)
+            return
+        handler = self._handlers.get(received.type, self._fallback)
+        if handler is None:
+            return
+        with tracing.span_from_headers(f"consume {received.type}", headers, SpanKind.CONSUMER):
+            for attempt in range(1, self._max_attempts + 1):
+                try:
+                    await self._apply(received, handler)
+                    break
+                except Exception as exc:
+                    if _is_outage(exc):
+                        raise _Outage() from exc
+                    if attempt == self._max_attempts:
+                        await self._dead_letter(record, exc)
+                        return
+                    _log.warning(
+                        "consumer %s failed on %s (attempt %d): %s",
+                        self.name,
+                        received.id,
+                        attempt,
+                        exc,
+                    )
+                    await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
+        if self._after_apply is not None:
+            self._after_apply(received)
+
+    async def _apply(self, received: ReceivedEvent, handler: Handler) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            first_time = await session.scalar(
+                insert(self._inbox)
+                .values(consumer=self.name, event_id=received.id, event_type=received.type)
+                .on_conflict_do_nothing()
+                .returning(self._inbox.c.event_id)
+            )
+            if first_time is None:
+                self.duplicates += 1
+                return
+            await handler(session, received)
+        self.applied += 1
+
+    async def _dead_letter(self, record: Any, error: BaseException) -> None:
+        headers = list(record.headers or ())
+        headers += [
+            ("dlq.origin.topic", record.topic.encode()),
+            ("dlq.origin.partition", str(record.partition).encode()),
+            ("dlq.origin.offset", str(record.offset).encode()),
+            ("dlq.consumer", self.name.encode()),
+            ("dlq.error.type", type(error).__name__.encode()),
+            ("dlq.error.message", str(error)[:2000].encode()),
+            ("dlq.error.trace", "".join(traceback.format_exception(error))[-4000:].encode()),
+            ("dlq.failed_at", datetime.now(UTC).isoformat().encode()),
+        ]
+        try:
+            await self._dlq_producer.send_and_wait(
+                dead_letter_topic(self.name), value=record.value, key=record.key, headers=headers
+            )
+        except KafkaError as exc:
+            raise _Outage() from exc
+        self.dead_lettered += 1
+        _log.error(
+            "consumer %s dead-lettered %s[%d]@%d: %s",
+            self.name,
+            record.topic,
+            record.partition,
+            record.offset,
+            error,
+        )

@@ -1,0 +1,206 @@
+"""Transactional outbox: events saved with the state change, published by a relay.
+
+A handler calls `Outbox.add` inside its transaction; nothing touches Kafka there. The
+`OutboxRelay` task publishes committed rows in order, marks them published, and is woken
+the moment a transaction that added events commits (polling only as a safety net).
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from sqlalchemy import event, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from kota_shared import tracing
+from kota_shared.events.envelope import EventData, build_message
+from kota_shared.events.tables import EventTables
+
+_log = logging.getLogger(__name__)
+_PENDING = "kota.outbox.pending"
+_WAKE = "kota.outbox.wake"
+
+
+class Outbox:
+    """Writes events into the caller's transaction."""
+
+    def __init__(self, *, tables: EventTables, source: str) -> None:
+        self._table = tables.outbox
+        self._source = source
+
+    async def add(self, session: AsyncSession, data: EventData, *, subject: str) -> str:
+        """Stage ``data`` for publication when (and only if) the transaction commits."""
+        message = build_message(
+            data, source=self._source, subject=subject, trace_headers=tracing.inject_headers()
+        )
+        await session.execute(
+            insert(self._table).values(
+                event_id=message.event_id,
+                topic=message.topic,
+                key=message.key,
+                event_type=data.event_type,
+                value=message.value,
+                headers=message.headers,
+            )
+        )
+        session.info[_PENDING] = True
+        return str(message.event_id)
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(_PENDING, False):
+        wake: Callable[[], None] | None = session.info.get(_WAKE)
+        if wake is not None:
+            wake()
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+event.listen(Session, "after_commit", _after_commit)
+event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
+
+
+class OutboxRelay:
+    """Publishes outbox rows to Kafka in commit order, at least once, surviving Kafka outages.
+
+    One relay per database publishes at a time (a transaction-scoped advisory lock), which is
+    what keeps events of one aggregate in order when a service runs several replicas.
+    """
+
+    def __init__(
+        self,
+        *,
+        tables: EventTables,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        bootstrap_servers: str,
+        poll_seconds: float = 1.0,
+        batch_size: int = 500,
+        max_backoff_seconds: float = 5.0,
+    ) -> None:
+        self._table = tables.outbox
+        self._sessionmaker = sessionmaker
+        self._bootstrap_servers = bootstrap_servers
+        self._poll_seconds = poll_seconds
+        self._batch_size = batch_size
+        self._max_backoff = max_backoff_seconds
+        self._wakeup = asyncio.Event()
+        self._producer: Any = None
+        self._task: asyncio.Task[None] | None = None
+        self.healthy = False
+        sessionmaker.kw.setdefault("info", {})[_WAKE] = self.wake
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self._close_producer()
+
+    async def _run(self) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                while await self.publish_batch():
+                    pass
+                self.healthy = True
+                backoff = 0.1
+            except (KafkaError, OSError, TimeoutError) as exc:
+                self.healthy = False
+                _log.warning("outbox relay cannot publish, retrying in %.1fs: %s", backoff, exc)
+                await self._close_producer()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
+                continue
+            self._wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+
+    async def _producer_started(self) -> Any:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._bootstrap_servers,
+                enable_idempotence=True,  # implies acks=all; no duplicates from producer retries
+                linger_ms=2,
+                request_timeout_ms=10_000,
+            )
+            try:
+                await producer.start()
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def _close_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            # Bounded by request_timeout_ms even with Kafka away; never abandon it half-closed.
+            try:
+                await producer.stop()
+            except (KafkaError, OSError) as exc:
+                _log.debug("producer stop failed: %s", exc)
+
+    async def publish_batch(self) -> bool:
+        """Publish the oldest unpublished rows; True when a full batch suggests more waits."""
+        producer = await self._producer_started()
+        async with self._sessionmaker() as session, session.begin():
+            locked = await session.scalar(
+                select(func.pg_try_advisory_xact_lock(text("hashtext('kota.outbox.relay')")))
+            )
+            if not locked:
+                return False
+            rows = (
+                await session.execute(
+                    select(
+                        self._table.c.seq,
+                        self._table.c.topic,
+                        self._table.c.key,
+                        self._table.c.value,
+                        self._table.c.headers,
+                    )
+                    .where(self._table.c.published_at.is_(None))
+                    .order_by(self._table.c.seq)
+                    .limit(self._batch_size)
+                )
+            ).all()
+            if not rows:
+                return False
+            deliveries = [
+                await producer.send(
+                    row.topic,
+                    value=row.value,
+                    key=row.key.encode(),
+                    headers=[(k, v.encode()) for k, v in row.headers.items()],
+                )
+                for row in rows
+            ]
+            results = await asyncio.gather(*deliveries, return_exceptions=True)
+            # Mark only the unbroken prefix of successes; the rest is retried in order.
+            published = []
+            failure: BaseException | None = None
+            for row, result in zip(rows, results, strict=True):
+                if isinstance(result, BaseException):
+                    failure = result
+                    break
+                published.append(row.seq)
+            if published:
+                await session.execute(
+                    update(self._table)
+                    .where(self._table.c.seq.in_(published))
+                    .values(published_at=func.now())
+                )
+        if failure is not None:
+            raise failure
+        return len(rows) == self._batch_size

@@ -1,0 +1,215 @@
+"""RFC 9457 problem+json errors: one base class, one set of handlers, messages in id and en.
+
+Every error a client can cause is a `Problem` with a stable machine ``code``; the handlers
+render it, FastAPI's validation errors and unknown routes alike, so bad input never
+becomes a 500 and never leaks a stack trace.
+"""
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_log = logging.getLogger(__name__)
+
+
+class Problem(Exception):
+    """An error a client can act on. Subclasses set ``status``, ``code`` and the messages."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title_en: ClassVar[str] = "The request cannot be processed."
+    title_id: ClassVar[str] = "Permintaan tidak dapat diproses."
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail or self.title_en)
+        self.detail = detail
+        self.headers = dict(headers or {})
+        self.extensions = extensions
+
+
+class NotFound(Problem):
+    status = 404
+    code = "not_found"
+    title_en = "We could not find what you asked for."
+    title_id = "Data yang Anda cari tidak ditemukan."
+
+
+class Unauthorized(Problem):
+    status = 401
+    code = "unauthorized"
+    title_en = "Please sign in again: your session is missing, expired or invalid."
+    title_id = "Silakan masuk kembali: sesi Anda tidak ada, kedaluwarsa, atau tidak sah."
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, **extensions)
+
+
+class Forbidden(Problem):
+    status = 403
+    code = "forbidden"
+    title_en = "You are not allowed to do this."
+    title_id = "Anda tidak memiliki izin untuk melakukan ini."
+
+
+class Conflict(Problem):
+    status = 409
+    code = "conflict"
+    title_en = "This conflicts with the current state of the record."
+    title_id = "Permintaan ini bertentangan dengan keadaan data saat ini."
+
+
+class ValidationFailed(Problem):
+    status = 422
+    code = "validation_failed"
+    title_en = "Some of the information you sent is not valid."
+    title_id = "Sebagian data yang Anda kirim tidak valid."
+
+
+class ServiceUnavailable(Problem):
+    status = 503
+    code = "service_unavailable"
+    title_en = "This service is temporarily unavailable. Please try again shortly."
+    title_id = "Layanan ini sedang tidak tersedia. Silakan coba beberapa saat lagi."
+
+
+_STATUS_PROBLEMS: dict[int, type[Problem]] = {
+    p.status: p for p in (NotFound, Unauthorized, Forbidden, Conflict, ServiceUnavailable)
+}
+
+
+def prefers_indonesian(request: Request) -> bool:
+    """True when the caller's ``Accept-Language`` ranks Indonesian above English."""
+    header = request.headers.get("accept-language", "")
+    for part in header.split(","):
+        lang = part.split(";")[0].strip().lower()
+        if lang.startswith("id"):
+            return True
+        if lang.startswith("en"):
+            return False
+    return False
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    """Render one problem document; ``instance`` is the path so a report can be traced."""
+    body: dict[str, Any] = {
+        "type": f"https://docs.kota.live/problems/{code}",
+        "title": title,
+        "status": status,
+        "code": code,
+        "instance": request.url.path,
+    }
+    if detail:
+        body["detail"] = detail
+    request_id = request.headers.get("x-request-id")
+    if request_id:
+        body["request_id"] = request_id
+    body.update(extensions or {})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _title(problem: type[Problem], request: Request) -> str:
+    return problem.title_id if prefers_indonesian(request) else problem.title_en
+
+
+async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=_title(type(exc), request),
+        detail=exc.detail,
+        headers=exc.headers,
+        extensions=exc.extensions,
+    )
+
+
+def _field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Name each invalid field by its JSON pointer-ish path, with the validator's message."""
+    fields = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        fields.append(
+            {
+                "field": ".".join(location),
+                "message": error.get("msg", ""),
+                "type": error.get("type"),
+            }
+        )
+    return fields
+
+
+async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(
+        request,
+        status=ValidationFailed.status,
+        code=ValidationFailed.code,
+        title=_title(ValidationFailed, request),
+        extensions={"errors": _field_errors(exc.errors())},
+    )
+
+
+async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    problem = _STATUS_PROBLEMS.get(exc.status_code)
+    if problem is not None:
+        title, code = _title(problem, request), problem.code
+    else:
+        phrase = HTTPStatus(exc.status_code).phrase
+        title, code = phrase, re.sub(r"[^a-z0-9]+", "_", phrase.lower()).strip("_")
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+    return problem_response(
+        request,
+        status=exc.status_code,
+        code=code,
+        title=title,
+        detail=detail,
+        headers=exc.headers,
+    )
+
+
+async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A bug, not bad input: log it whole and answer without internals."""
+    _log.exception("unhandled error", exc_info=exc)
+    return problem_response(
+        request,
+        status=500,
+        code="internal_error",
+        title=(
+            "Terjadi kesalahan pada sistem kami."
+            if prefers_indonesian(request)
+            else "Something went wrong on our side."
+        ),
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Route every error through the problem renderers."""
+    app.add_exception_handler(Problem, _handle_problem)
+    app.add_exception_handler(RequestValidationError, _handle_validation)
+    app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(Exception, _handle_unexpected)

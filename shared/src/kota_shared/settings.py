@@ -1,0 +1,25 @@
+"""The settings every service reads from its environment (one subclass per service, own prefix)."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Base for each service's settings; a subclass sets `env_prefix` (e.g. ``PERMITS_``).
+
+    Defaults match the local suite that ``kota up`` starts, so a developer can run one
+    service by hand without exporting anything.
+    """
+
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    service_name: str
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:54329/postgres"
+    database_pool_size: int = Field(default=10, ge=1)
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    token_issuer: str = "http://127.0.0.1:8000"  # noqa: S105 - a URL, not a secret
+    token_audience: str = "kota-live"  # noqa: S105 - an audience name
+    log_level: str = "INFO"
+    migrate_on_start: bool = True
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)

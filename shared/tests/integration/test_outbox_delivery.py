@@ -1,0 +1,91 @@
+"""The outbox on real PostgreSQL and Kafka: a commit publishes, a rollback publishes nothing."""
+
+import uuid
+
+import pytest
+from cloudevents.v1.kafka import KafkaMessage as SdkKafkaMessage
+from cloudevents.v1.kafka import from_structured as sdk_from_structured
+from sqlalchemy import select
+
+from kota_shared import tracing
+from kota_shared.testing.kafka import read_records
+from kota_shared.testing.plugin import Infrastructure
+from kota_shared.testing.waiting import eventually
+from parcels import ParcelScanned, count_scans, scans_of
+
+
+async def test_committed_event_reaches_its_consumer(parcels_db, outbox, relay_for, consumer_for):
+    relay_for(parcels_db)
+    await consumer_for(parcels_db)
+    parcel = uuid.uuid4().hex
+
+    async with parcels_db() as session, session.begin():
+        event_id = await outbox.add(session, ParcelScanned(parcel=parcel, step=1), subject=parcel)
+
+    applied = await eventually(lambda: scans_of(parcels_db, [parcel]), what="the scan to apply")
+    assert [(row.parcel, row.step, row.event_id) for row in applied] == [(parcel, 1, event_id)]
+
+
+async def test_rolled_back_transaction_publishes_nothing(
+    parcels_db, outbox, relay_for, consumer_for
+):
+    relay_for(parcels_db)
+    await consumer_for(parcels_db)
+    rolled_back, committed = uuid.uuid4().hex, uuid.uuid4().hex
+
+    async def change_that_fails() -> None:
+        async with parcels_db() as session, session.begin():
+            await outbox.add(
+                session, ParcelScanned(parcel=rolled_back, step=1), subject=rolled_back
+            )
+            raise RuntimeError("the business change failed")
+
+    with pytest.raises(RuntimeError, match="business change failed"):
+        await change_that_fails()
+    # A later event on the same relay and partition is the witness: once it has arrived,
+    # the rolled-back one would have arrived before it had it been published.
+    async with parcels_db() as session, session.begin():
+        await outbox.add(session, ParcelScanned(parcel=committed, step=1), subject=rolled_back)
+
+    await eventually(lambda: count_scans(parcels_db, [committed]), what="the witness event")
+    assert await count_scans(parcels_db, [rolled_back]) == 0
+    async with parcels_db() as session:
+        outbox_rows = (await session.execute(select(outbox._table.c.key))).scalars().all()
+    assert outbox_rows == [rolled_back]  # only the witness, keyed like the rolled-back one
+
+
+async def test_published_events_are_valid_cloudevents(
+    parcels_db, outbox, relay_for, infrastructure: Infrastructure
+):
+    """Checked with the CloudEvents SDK's own (v1 API) parser, not the code that wrote them."""
+    relay_for(parcels_db)
+    parcel = uuid.uuid4().hex
+    tracing.setup_tracing("tests")
+    with tracing.tracer().start_as_current_span("scan") as span:
+        trace_id = format(span.get_span_context().trace_id, "032x")
+        async with parcels_db() as session, session.begin():
+            event_id = await outbox.add(
+                session, ParcelScanned(parcel=parcel, step=7), subject=parcel
+            )
+
+    records = await read_records(
+        infrastructure.kafka_bootstrap_servers,
+        ParcelScanned.topic,
+        until=lambda records: any(r.key == parcel.encode() for r in records),
+    )
+    (record,) = [r for r in records if r.key == parcel.encode()]
+
+    event = sdk_from_structured(
+        SdkKafkaMessage(headers=dict(record.headers), key=record.key, value=record.value)
+    )
+    assert event["specversion"] == "1.0"
+    assert event["id"] == event_id
+    assert event["type"] == "test.parcel.scanned.v1"
+    assert event["source"] == "/kota-live/tests"
+    assert event["subject"] == parcel
+    assert event.data == {"parcel": parcel, "step": 7}
+    headers = dict(record.headers)
+    assert headers["content-type"] == b"application/cloudevents+json"
+    # W3C trace context travels in the Kafka headers and in the event (distributed tracing).
+    assert headers["traceparent"].decode().split("-")[1] == trace_id
+    assert event["traceparent"] == headers["traceparent"].decode()

@@ -1,0 +1,1 @@
+"""Education (pendidikan): the city's schools, and later admissions (SPMB) and results."""

@@ -1,0 +1,1 @@
+"""Schools: the SD, SMP and SMA that parents choose between at admission."""

@@ -1,0 +1,71 @@
+"""Demo schools for a local Kota Tangerang suite (``python -m education.seed``).
+
+Idempotent: a school whose NPSN is already there is left alone, so the seed can run on every
+start of a demo without duplicating or overwriting what officers have since changed. Run it
+after the service has migrated its database (it does so on start).
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from education.config import EducationSettings
+from education.schools.models import School, SchoolLevel
+from kota_shared.seeding import run_seed
+
+DEMO_SCHOOLS: list[dict[str, Any]] = [
+    {
+        "npsn": "20603041",
+        "name": "SD Negeri Sukasari 1",
+        "level": SchoolLevel.SD,
+        "district_code": "367101",
+        "latitude": Decimal("-6.176812"),
+        "longitude": Decimal("106.634510"),
+    },
+    {
+        "npsn": "20603115",
+        "name": "SMP Negeri 1 Tangerang",
+        "level": SchoolLevel.SMP,
+        "district_code": "367101",
+        "latitude": Decimal("-6.178306"),
+        "longitude": Decimal("106.631467"),
+    },
+    {
+        "npsn": "20606856",
+        "name": "SMA Negeri 1 Tangerang",
+        "level": SchoolLevel.SMA,
+        "district_code": "367101",
+        "latitude": Decimal("-6.176455"),
+        "longitude": Decimal("106.627883"),
+    },
+    {
+        "npsn": "20606865",
+        "name": "SMA Negeri 7 Tangerang",
+        "level": SchoolLevel.SMA,
+        "district_code": "367107",
+        "latitude": Decimal("-6.182420"),
+        "longitude": Decimal("106.603760"),
+    },
+]
+
+
+async def seed_demo(session: AsyncSession) -> int:
+    """Add the demo schools that are missing; returns how many were added."""
+    added = await session.scalars(
+        insert(School)
+        .values(DEMO_SCHOOLS)
+        .on_conflict_do_nothing(index_elements=[School.npsn])
+        .returning(School.id)
+    )
+    return len(added.all())
+
+
+def main() -> None:
+    added = run_seed(EducationSettings().database_url, seed_demo)
+    print(f"education: added {added} demo schools")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""The schools API on real PostgreSQL and Kafka: public list, level filter, probes."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from education.config import EducationSettings
+from education.main import create_app
+from education.models import Base
+from education.seed import DEMO_SCHOOLS, seed_demo
+from kota_shared.testing.plugin import Infrastructure, migrated_database, running_app
+from kota_shared.testing.schema import schema_differences
+
+URL = "/v1/education/schools"
+
+
+@pytest.fixture(scope="session")
+async def education_database(infrastructure: Infrastructure) -> str:
+    return await migrated_database(infrastructure, "education:migrations", "education")
+
+
+@pytest.fixture(scope="session")
+def education_app(education_database: str, service_env: dict[str, Any]) -> FastAPI:
+    return create_app(EducationSettings(database_url=education_database, **service_env))
+
+
+@pytest.fixture(scope="session")
+async def education_client(education_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with running_app(education_app) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def education_seeded(education_app: FastAPI, education_client: httpx.AsyncClient) -> int:
+    """The demo schools, added once through the running app's own sessionmaker."""
+    async with education_app.state.sessionmaker() as session, session.begin():
+        return await seed_demo(session)
+
+
+async def test_anyone_lists_schools_by_name(
+    education_client: httpx.AsyncClient, education_seeded: int
+) -> None:
+    response = await education_client.get(URL)  # no Authorization header: the list is public
+
+    assert response.status_code == 200
+    schools = response.json()
+    assert [s["name"] for s in schools] == [
+        "SD Negeri Sukasari 1",
+        "SMA Negeri 1 Tangerang",
+        "SMA Negeri 7 Tangerang",
+        "SMP Negeri 1 Tangerang",
+    ]
+    smp = schools[3]
+    assert smp["npsn"] == "20603115"
+    assert smp["level"] == "SMP"
+    assert smp["district_code"] == "367101"
+    # Numbers on the wire, and the six decimal places survive the round trip.
+    assert smp["latitude"] == -6.178306
+    assert smp["longitude"] == 106.631467
+    assert {"id", "created_at"} <= smp.keys()
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        ("SD", ["20603041"]),
+        ("SMP", ["20603115"]),
+        ("SMA", ["20606856", "20606865"]),
+    ],
+)
+async def test_filters_by_level(
+    education_client: httpx.AsyncClient, education_seeded: int, level: str, expected: list[str]
+) -> None:
+    response = await education_client.get(URL, params={"level": level})
+
+    assert response.status_code == 200
+    assert [s["npsn"] for s in response.json()] == expected
+
+
+@pytest.mark.parametrize("level", ["TK", "sma", ""])
+async def test_rejects_an_unknown_level(education_client: httpx.AsyncClient, level: str) -> None:
+    response = await education_client.get(URL, params={"level": level})
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "validation_failed"
+    assert [e["field"] for e in problem["errors"]] == ["query.level"]
+
+
+async def test_seeding_again_adds_nothing(education_app: FastAPI, education_seeded: int) -> None:
+    assert education_seeded == len(DEMO_SCHOOLS)
+    async with education_app.state.sessionmaker() as session, session.begin():
+        assert await seed_demo(session) == 0
+
+
+async def test_liveness(education_client: httpx.AsyncClient) -> None:
+    response = await education_client.get("/livez")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "alive"}
+
+
+async def test_readiness_checks_database_and_kafka(education_client: httpx.AsyncClient) -> None:
+    response = await education_client.get("/readyz")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["checks"]["database"]["status"] == "ready"
+    assert body["checks"]["kafka"]["status"] == "ready"
+
+
+async def test_the_migration_creates_what_the_models_declare(education_database: str) -> None:
+    assert await schema_differences(education_database, Base.metadata) == []

@@ -1,0 +1,1 @@
+"""Health (kesehatan): the city's facilities, and later appointments and queue numbers."""

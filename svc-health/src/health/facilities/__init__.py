@@ -1,0 +1,1 @@
+"""Health facilities: the puskesmas, hospitals and clinics where citizens are seen."""

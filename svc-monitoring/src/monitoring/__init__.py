@@ -1,0 +1,1 @@
+"""Monitoring (e-Monitoring): read models built from every service's events."""

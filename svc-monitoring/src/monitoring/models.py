@@ -1,0 +1,16 @@
+"""The monitoring database: its declarative base, the outbox/inbox, and every model module."""
+
+from sqlalchemy.orm import DeclarativeBase
+
+from kota_shared.db import new_metadata
+from kota_shared.events.tables import event_tables
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+
+
+EVENT_TABLES = event_tables(Base.metadata)
+
+# Imported for their side effect: every table is on Base.metadata for Alembic.
+from monitoring.counters import models as _counters  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Permits (perizinan): from a citizen's application to a permit anyone can verify."""

@@ -1,0 +1,1 @@
+"""Permit applications: the aggregate a citizen drafts, submits and follows."""

@@ -1,0 +1,77 @@
+"""The whole suite as ``kota up`` starts it, driven only through the gateway's public HTTP API."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from e2e_suite import SERVICES, Suite, free_block, free_port
+
+
+@pytest.fixture(scope="package")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    state_dir = tmp_path_factory.mktemp("suite")
+    port_base = free_block(len(SERVICES) + 1)
+    postgres_port, kafka_port = free_port(), free_port()
+    log = state_dir / "kota-up.out"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kota_dev.cli",
+                "up",
+                "--state-dir",
+                str(state_dir),
+                "--port-base",
+                str(port_base),
+                "--postgres-port",
+                str(postgres_port),
+                "--kafka-port",
+                str(kafka_port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={k: v for k, v in os.environ.items() if not k.startswith("KOTA_TEST_")},
+        )
+    suite = Suite(
+        gateway=f"http://127.0.0.1:{port_base}",
+        state_dir=state_dir,
+        process=process,
+        ports=[*range(port_base, port_base + len(SERVICES) + 1), postgres_port, kafka_port],
+        log=log,
+    )
+    try:
+        _wait_for_banner(suite, within=300)
+        yield suite
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_for_banner(suite: Suite, *, within: float) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if "Kota LIVE is up." in suite.log.read_text(errors="replace"):
+            return
+        if suite.process.poll() is not None:
+            break
+        time.sleep(0.5)
+    raise AssertionError(
+        f"`kota up` did not come up:\n{suite.log.read_text(errors='replace')[-5000:]}"
+    )
+
+
+@pytest.fixture(scope="package")
+def gateway(suite: Suite) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=suite.gateway, timeout=10) as client:
+        yield client
