@@ -1,17 +1,19 @@
 """The outbox on real PostgreSQL and Kafka: a commit publishes, a rollback publishes nothing."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from cloudevents.v1.kafka import KafkaMessage as SdkKafkaMessage
 from cloudevents.v1.kafka import from_structured as sdk_from_structured
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from kota_shared import tracing
+from kota_shared.events.outbox import OutboxRelay
 from kota_shared.testing.kafka import read_records
 from kota_shared.testing.plugin import Infrastructure
 from kota_shared.testing.waiting import eventually
-from parcels import ParcelScanned, count_scans, scans_of
+from parcels import TABLES, ParcelScanned, count_scans, scans_of
 
 
 async def test_committed_event_reaches_its_consumer(parcels_db, outbox, relay_for, consumer_for):
@@ -89,3 +91,34 @@ async def test_published_events_are_valid_cloudevents(
     # W3C trace context travels in the Kafka headers and in the event (distributed tracing).
     assert headers["traceparent"].decode().split("-")[1] == trace_id
     assert event["traceparent"] == headers["traceparent"].decode()
+
+
+async def test_published_rows_are_purged_after_the_retention(parcels_db, outbox) -> None:
+    relay = OutboxRelay(
+        tables=TABLES,
+        sessionmaker=parcels_db,
+        bootstrap_servers="127.0.0.1:9",  # never contacted: purging is database work only
+        retention=timedelta(days=7),
+    )
+    parcels = [uuid.uuid4().hex for _ in range(3)]
+    async with parcels_db() as session, session.begin():
+        for parcel in parcels:
+            await outbox.add(session, ParcelScanned(parcel=parcel, step=1), subject=parcel)
+    table = TABLES.outbox
+    old, recent, unpublished = parcels
+    async with parcels_db() as session, session.begin():
+        await session.execute(
+            update(table)
+            .where(table.c.key == old)
+            .values(published_at=func.now() - timedelta(days=8))
+        )
+        await session.execute(
+            update(table)
+            .where(table.c.key == recent)
+            .values(published_at=func.now() - timedelta(days=1))
+        )
+
+    assert await relay.purge_published() == 1
+    async with parcels_db() as session:
+        remaining = set((await session.execute(select(table.c.key))).scalars())
+    assert remaining == {recent, unpublished}

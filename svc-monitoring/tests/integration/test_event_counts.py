@@ -79,6 +79,9 @@ async def test_events_are_counted_once_per_event_id(
 
     assert await eventually(count, until=lambda n: n >= 2, what="both events counted") == 2
     assert await count() == 2
+    metrics = (await monitoring_client.get("/metrics")).text
+    duplicate = 'kota_events_consumed_total{consumer="monitoring.event-counts",outcome="duplicate"}'
+    assert duplicate in metrics
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,8 @@ async def test_a_citizen_drafts_an_application_and_it_is_announced(
     assert event["subject"] == application["id"]
     ApplicationDrafted.model_validate(event.data)  # the payload matches its schema
     assert event.data["district_code"] == "367105"
+    metrics = (await permits_client.get("/metrics")).text
+    assert 'kota_events_published_total{topic="permits.events"}' in metrics
 
 
 async def test_the_owner_reads_it_and_another_citizen_gets_404(

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared import tracing
 from kota_shared.events.envelope import EventData, MalformedEvent, ReceivedEvent, parse_message
+from kota_shared.events.metrics import EVENTS_CONSUMED
 from kota_shared.events.tables import EventTables
 from kota_shared.events.topics import ensure_topics
 
@@ -251,9 +252,11 @@ class EventConsumer:
             )
             if first_time is None:
                 self.duplicates += 1
+                EVENTS_CONSUMED.labels(self.name, "duplicate").inc()
                 return
             await handler(session, received)
         self.applied += 1
+        EVENTS_CONSUMED.labels(self.name, "applied").inc()
 
     async def _dead_letter(self, record: Any, error: BaseException) -> None:
         headers = list(record.headers or ())
@@ -274,6 +277,7 @@ class EventConsumer:
         except KafkaError as exc:
             raise _Outage() from exc
         self.dead_lettered += 1
+        EVENTS_CONSUMED.labels(self.name, "dead_lettered").inc()
         _log.error(
             "consumer %s dead-lettered %s[%d]@%d: %s",
             self.name,

@@ -8,17 +8,20 @@ the moment a transaction that added events commits (polling only as a safety net
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from sqlalchemy import event, func, insert, select, text, update
+from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from kota_shared import tracing
 from kota_shared.events.envelope import EventData, build_message
+from kota_shared.events.metrics import EVENTS_PUBLISHED, OUTBOX_RELAY_UP
 from kota_shared.events.tables import EventTables
 
 _log = logging.getLogger(__name__)
@@ -83,6 +86,8 @@ class OutboxRelay:
         poll_seconds: float = 1.0,
         batch_size: int = 500,
         max_backoff_seconds: float = 5.0,
+        retention: timedelta = timedelta(days=7),
+        purge_every_seconds: float = 3600,
     ) -> None:
         self._table = tables.outbox
         self._sessionmaker = sessionmaker
@@ -90,11 +95,18 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
         self._max_backoff = max_backoff_seconds
+        self._retention = retention
+        self._purge_every = purge_every_seconds
+        self._next_purge = time.monotonic()
         self._wakeup = asyncio.Event()
         self._producer: Any = None
         self._task: asyncio.Task[None] | None = None
         self.healthy = False
         sessionmaker.kw.setdefault("info", {})[_WAKE] = self.wake
+
+    def _set_healthy(self, healthy: bool) -> None:
+        self.healthy = healthy
+        OUTBOX_RELAY_UP.set(1 if healthy else 0)
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -114,10 +126,13 @@ class OutboxRelay:
             try:
                 while await self.publish_batch():
                     pass
-                self.healthy = True
+                self._set_healthy(True)
                 backoff = 0.1
+                if time.monotonic() >= self._next_purge:
+                    await self.purge_published()
+                    self._next_purge = time.monotonic() + self._purge_every
             except (KafkaError, OSError, TimeoutError) as exc:
-                self.healthy = False
+                self._set_healthy(False)
                 _log.warning("outbox relay cannot publish, retrying in %.1fs: %s", backoff, exc)
                 await self._close_producer()
                 await asyncio.sleep(backoff)
@@ -151,6 +166,14 @@ class OutboxRelay:
                 await producer.stop()
             except (KafkaError, OSError) as exc:
                 _log.debug("producer stop failed: %s", exc)
+
+    async def purge_published(self) -> int:
+        """Delete rows published longer ago than the retention (kept that long for audits)."""
+        async with self._sessionmaker() as session, session.begin():
+            result = await session.execute(
+                delete(self._table).where(self._table.c.published_at < func.now() - self._retention)
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def publish_batch(self) -> bool:
         """Publish the oldest unpublished rows; True when a full batch suggests more waits."""
@@ -195,6 +218,7 @@ class OutboxRelay:
                     failure = result
                     break
                 published.append(row.seq)
+                EVENTS_PUBLISHED.labels(row.topic).inc()
             if published:
                 await session.execute(
                     update(self._table)

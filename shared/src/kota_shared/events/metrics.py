@@ -1,0 +1,15 @@
+"""Prometheus metrics of the event machinery, for operators' dashboards and alerts."""
+
+from prometheus_client import Counter, Gauge
+
+EVENTS_PUBLISHED = Counter(
+    "kota_events_published_total", "Outbox events published to Kafka", ["topic"]
+)
+OUTBOX_RELAY_UP = Gauge(
+    "kota_outbox_relay_up", "1 while the outbox relay can publish, 0 while it backs off"
+)
+EVENTS_CONSUMED = Counter(
+    "kota_events_consumed_total",
+    "Events received by a consumer, by outcome (applied, duplicate, dead_lettered)",
+    ["consumer", "outcome"],
+)
