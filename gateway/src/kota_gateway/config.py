@@ -29,3 +29,6 @@ class GatewaySettings(ServiceSettings):
     upstream_connect_timeout_seconds: float = Field(default=1.0, gt=0)
     upstream_read_timeout_seconds: float = Field(default=30.0, gt=0)
     upstream_pool_size: int = Field(default=100, ge=1)
+    openapi_refresh_seconds: float = Field(
+        default=60, gt=0, description="How often each service's OpenAPI document is re-read."
+    )

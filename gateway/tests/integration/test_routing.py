@@ -10,8 +10,10 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from openapi_spec_validator import validate
 
 from kota_gateway.config import GatewaySettings
+from kota_gateway.keys import SigningKeys
 from kota_gateway.main import create_app as create_gateway
 from kota_gateway.models import Base
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
@@ -193,11 +195,24 @@ async def test_the_migration_creates_what_the_models_declare(gateway_database: s
 
 
 def test_keys_survive_a_restart(tmp_path: Path) -> None:
-    from kota_gateway.keys import SigningKeys
-
     first = SigningKeys.load_or_create(tmp_path)
     again = SigningKeys.load_or_create(tmp_path)
 
     assert first.current.kid == again.current.kid
     assert first.jwks() == again.jwks()
     assert (tmp_path / f"{first.current.kid}.pem").stat().st_mode & 0o777 == 0o600
+
+
+async def test_one_openapi_document_covers_every_service(gateway: httpx.AsyncClient) -> None:
+    document = (await gateway.get("/openapi.json")).json()
+
+    validate(document)  # a real OpenAPI 3.1 validator, $refs resolved
+    assert document["openapi"].startswith("3.1")
+    create = document["paths"]["/v1/permits/applications"]["post"]
+    assert create["tags"] == ["permits"]
+    assert "/.well-known/jwks.json" in document["paths"]
+    assert "PermitsApplicationRead" in document["components"]["schemas"]
+    assert {
+        "name": "permits",
+        "description": "Permit applications, review, issuance and public verification.",
+    } in document["tags"]

@@ -91,6 +91,21 @@ async def test_the_owner_reads_it_and_another_citizen_gets_404(
     assert theirs.json()["code"] == "not_found"
 
 
+async def test_a_citizen_lists_only_their_own_applications(
+    permits_client: httpx.AsyncClient, auth_headers: AuthHeaders
+) -> None:
+    mine, theirs = auth_headers(citizen(), roles=["citizen"]), auth_headers(citizen())
+    first = await permits_client.post(URL, json={"permit_type": "PBG"}, headers=mine)
+    second = await permits_client.post(URL, json={"permit_type": "REKLAME"}, headers=mine)
+    await permits_client.post(URL, json={"permit_type": "PBG"}, headers=theirs)
+
+    listed = await permits_client.get(URL, headers=mine)
+
+    assert listed.status_code == 200
+    assert [a["id"] for a in listed.json()] == [second.json()["id"], first.json()["id"]]
+    assert (await permits_client.get(URL, params={"limit": 0}, headers=mine)).status_code == 422
+
+
 async def test_an_officer_acting_for_a_citizen_is_recorded(
     permits_client: httpx.AsyncClient, permits_app: FastAPI, auth_headers: AuthHeaders
 ) -> None:

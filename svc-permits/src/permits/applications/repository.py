@@ -1,6 +1,7 @@
 """Queries on applications (the only module here that builds a select)."""
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,3 +18,17 @@ async def get_owned(
             Application.id == application_id, Application.applicant_id == applicant_id
         )
     )
+
+
+async def list_owned(
+    *, session: AsyncSession, applicant_id: str, limit: int
+) -> Sequence[Application]:
+    """The applicant's applications, newest first."""
+    return (
+        await session.scalars(
+            select(Application)
+            .where(Application.applicant_id == applicant_id)
+            .order_by(Application.created_at.desc(), Application.id)
+            .limit(limit)
+        )
+    ).all()

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from kota_shared.auth import Principal, Require
 from kota_shared.db import DbSession
@@ -32,6 +32,22 @@ async def create_draft(
         body=body,
     )
     return ApplicationRead.model_validate(application)
+
+
+@router.get(
+    "",
+    summary="Your applications, newest first",
+    description="Who may call: a signed-in citizen; only their own applications are listed.",
+)
+async def list_applications(
+    session: DbSession,
+    citizen: Citizen,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> list[ApplicationRead]:
+    applications = await repository.list_owned(
+        session=session, applicant_id=citizen.subject, limit=limit
+    )
+    return [ApplicationRead.model_validate(a) for a in applications]
 
 
 @router.get(
