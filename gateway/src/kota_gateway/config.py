@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from kota_gateway.overview import DEFAULT_SECTIONS, OverviewSection
 from kota_shared.settings import ServiceSettings
 
 
@@ -31,4 +32,10 @@ class GatewaySettings(ServiceSettings):
     upstream_pool_size: int = Field(default=100, ge=1)
     openapi_refresh_seconds: float = Field(
         default=60, gt=0, description="How often each service's OpenAPI document is re-read."
+    )
+    overview_sections: dict[str, OverviewSection] = Field(
+        default=DEFAULT_SECTIONS, description="The sections of GET /v1/me/overview."
+    )
+    overview_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="A section slower than this is marked unavailable."
     )

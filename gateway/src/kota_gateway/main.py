@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from kota_gateway import discovery, openapi, proxy
+from kota_gateway import discovery, openapi, overview, proxy
 from kota_gateway.config import GatewaySettings
 from kota_gateway.keys import SigningKeys
 from kota_gateway.models import EVENT_TABLES
@@ -37,6 +37,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             pool_size=settings.upstream_pool_size,
         )
         app.state.upstreams = upstreams
+        app.state.overview_sections = settings.overview_sections
+        app.state.overview_timeout_seconds = settings.overview_timeout_seconds
         for name, client in upstreams.clients.items():
             app.state.readiness_checks[f"upstream:{name}"] = partial(upstream_readiness, client)
         documents = openapi.UpstreamDocuments(
@@ -58,7 +60,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             title="Kota LIVE",
             description="One API for the citizen app, officers and partner agencies.",
             migrations="kota_gateway:migrations",
-            routers=[discovery.router, proxy.router],
+            routers=[discovery.router, overview.router, proxy.router],  # proxy last: catch-all
             event_tables=EVENT_TABLES,
             extension=gateway_resources,
         )

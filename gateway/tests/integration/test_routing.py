@@ -16,6 +16,7 @@ from kota_gateway.config import GatewaySettings
 from kota_gateway.keys import SigningKeys
 from kota_gateway.main import create_app as create_gateway
 from kota_gateway.models import Base
+from kota_gateway.overview import OverviewSection
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.servers import serve_app
@@ -79,6 +80,10 @@ async def gateway(
     settings = GatewaySettings(
         database_url=gateway_database,
         upstreams={**upstreams, "ghost": f"http://127.0.0.1:{closed_port()}"},
+        overview_sections={
+            "applications": OverviewSection(service="permits", path="/v1/permits/applications"),
+            "unpaid_invoices": OverviewSection(service="ghost", path="/v1/payments/invoices"),
+        },
         signing_key_dir=tmp_path_factory.mktemp("keys"),
         **service_env,
     )
@@ -216,3 +221,30 @@ async def test_one_openapi_document_covers_every_service(gateway: httpx.AsyncCli
         "name": "permits",
         "description": "Permit applications, review, issuance and public verification.",
     } in document["tags"]
+
+
+async def test_the_overview_survives_a_service_that_is_down(
+    gateway: httpx.AsyncClient, auth_headers: AuthHeaders
+) -> None:
+    citizen = auth_headers("citizen-overview", roles=["citizen"])
+    created = await gateway.post(
+        "/v1/permits/applications", json={"permit_type": "PBG"}, headers=citizen
+    )
+
+    response = await gateway.get("/v1/me/overview", headers=citizen)
+
+    assert response.status_code == 200
+    sections = response.json()["sections"]
+    assert sections["applications"]["available"] is True
+    assert [a["id"] for a in sections["applications"]["items"]] == [created.json()["id"]]
+    assert sections["unpaid_invoices"]["available"] is False
+    assert sections["unpaid_invoices"]["items"] == []
+
+
+async def test_the_overview_is_for_signed_in_citizens_only(
+    gateway: httpx.AsyncClient, auth_headers: AuthHeaders
+) -> None:
+    officer = auth_headers("officer-1", roles=["permits_officer"])
+
+    assert (await gateway.get("/v1/me/overview")).status_code == 401
+    assert (await gateway.get("/v1/me/overview", headers=officer)).status_code == 403

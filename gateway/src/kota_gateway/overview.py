@@ -1,0 +1,99 @@
+"""``GET /v1/me/overview``: the app's home screen, gathered from the services at once.
+
+Each section is one service call made with the caller's own token (the service decides what
+the caller may see). Calls run concurrently with a deadline; a service that is down or slow
+marks its section unavailable and the rest still answers 200, so one sick service never
+blanks the citizen's home screen.
+"""
+
+import asyncio
+from typing import TYPE_CHECKING, Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+
+if TYPE_CHECKING:  # settings import this module; the proxy must not be imported back
+    from kota_gateway.proxy import Upstreams
+from kota_shared.auth import Principal, Require
+
+
+class OverviewSection(BaseModel):
+    """Where a section's items come from: one of the caller's lists in one service."""
+
+    service: str
+    path: str
+    only: dict[str, str] = {}
+    """Keep items whose fields have these values (e.g. unpaid invoices: status=open)."""
+
+
+DEFAULT_SECTIONS = {
+    "applications": OverviewSection(service="permits", path="/v1/permits/applications"),
+    "unpaid_invoices": OverviewSection(
+        service="payments", path="/v1/payments/invoices", only={"status": "open"}
+    ),
+}
+
+
+class SectionResult(BaseModel):
+    available: bool
+    items: list[dict[str, Any]] = []
+    reason: str | None = None
+
+
+class Overview(BaseModel):
+    sections: dict[str, SectionResult]
+
+
+router = APIRouter(tags=["me"])
+Citizen = Annotated[Principal, Depends(Require(roles={"citizen"}))]
+
+
+async def _fetch(
+    section: OverviewSection, *, upstreams: "Upstreams", headers: dict[str, str], within: float
+) -> SectionResult:
+    client = upstreams.clients.get(section.service)
+    if client is None:
+        return SectionResult(available=False, reason=f"{section.service} is not configured")
+    try:
+        response = await client.get(section.path, headers=headers, timeout=within)
+    except httpx.HTTPError:
+        return SectionResult(available=False, reason=f"{section.service} is not answering")
+    if response.status_code != 200:
+        return SectionResult(
+            available=False, reason=f"{section.service} answered {response.status_code}"
+        )
+    items = [
+        item
+        for item in response.json()
+        if all(item.get(field) == value for field, value in section.only.items())
+    ]
+    return SectionResult(available=True, items=items)
+
+
+@router.get(
+    "/v1/me/overview",
+    summary="Everything on the citizen's home screen",
+    description=(
+        "Who may call: a signed-in citizen, about themselves. Each section is read from its "
+        "service with the caller's token; a section whose service is down or slow is marked "
+        "`available: false` and the others are still returned."
+    ),
+)
+async def overview(request: Request, _citizen: Citizen) -> Overview:
+    upstreams: Upstreams = request.app.state.upstreams
+    sections: dict[str, OverviewSection] = request.app.state.overview_sections
+    headers = {
+        name: value
+        for name, value in request.headers.items()
+        if name in ("authorization", "accept-language", "x-request-id")
+    }
+    within: float = request.app.state.overview_timeout_seconds
+    names = list(sections)
+    results = await asyncio.gather(
+        *(
+            _fetch(sections[name], upstreams=upstreams, headers=headers, within=within)
+            for name in names
+        )
+    )
+    return Overview(sections=dict(zip(names, results, strict=True)))
