@@ -122,3 +122,40 @@ async def test_published_rows_are_purged_after_the_retention(parcels_db, outbox)
     async with parcels_db() as session:
         remaining = set((await session.execute(select(table.c.key))).scalars())
     assert remaining == {recent, unpublished}
+
+
+async def test_a_commit_during_a_batch_is_published_without_waiting_for_the_poll(
+    parcels_db, outbox, consumer_for, infrastructure: Infrastructure
+) -> None:
+    first, second = uuid.uuid4().hex, uuid.uuid4().hex
+
+    class CommitDuringBatch(OutboxRelay):
+        """Commits the second event while the first batch is being published."""
+
+        async def publish_batch(self) -> bool:
+            more = await super().publish_batch()
+            if not getattr(self, "done", False):
+                self.done = True
+                async with parcels_db() as session, session.begin():
+                    await outbox.add(session, ParcelScanned(parcel=second, step=2), subject=second)
+            return more
+
+    relay = CommitDuringBatch(
+        tables=TABLES,
+        sessionmaker=parcels_db,
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        poll_seconds=60,  # far longer than the test may wait: only a wake-up can publish
+    )
+    await consumer_for(parcels_db)
+    async with parcels_db() as session, session.begin():
+        await outbox.add(session, ParcelScanned(parcel=first, step=1), subject=first)
+    relay.start()
+    try:
+        await eventually(
+            lambda: count_scans(parcels_db, [first, second]),
+            until=lambda n: n == 2,
+            within=20,
+            what="both events, the second without a poll",
+        )
+    finally:
+        await relay.stop()

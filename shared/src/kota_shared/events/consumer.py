@@ -59,6 +59,17 @@ async def _stop_kafka_consumer(consumer: Any) -> None:
         await consumer._client.close()
 
 
+def _parse(record: Any) -> ReceivedEvent:
+    return parse_message(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value,
+        headers={k: v.decode(errors="replace") for k, v in (record.headers or ())},
+    )
+
+
 def dead_letter_topic(consumer_name: str) -> str:
     return f"{consumer_name}.dlq"
 
@@ -192,9 +203,8 @@ class EventConsumer:
         for partition, records in batch.items():
             if partition not in assignment:
                 continue  # revoked while we fetched: the new owner will read these
-            for record in records:
-                await self._process_record(record)
-                offsets[partition] = OffsetAndMetadata(record.offset + 1, "")
+            await self._process_partition(records)
+            offsets[partition] = OffsetAndMetadata(records[-1].offset + 1, "")
         if not offsets:
             return
         try:
@@ -203,42 +213,86 @@ class EventConsumer:
             # The group moved on; the new owner re-reads and the inbox absorbs the repeat.
             _log.info("consumer %s offset commit lost to a rebalance: %s", self.name, exc)
 
-    async def _process_record(self, record: Any) -> None:
-        headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+    async def _process_partition(self, records: list[Any]) -> None:
+        """Apply one partition's records in one transaction; one by one if that fails.
+
+        One transaction per batch instead of per event is what lets a consumer keep up
+        with a busy topic; the one-by-one fallback keeps retries and dead-lettering exact.
+        """
+        pending: list[tuple[Any, ReceivedEvent, Handler]] = []
+        for record in records:
+            try:
+                received = _parse(record)
+            except MalformedEvent as exc:
+                await self._dead_letter(record, exc)
+                continue
+            handler = self._handlers.get(received.type, self._fallback)
+            if handler is not None:
+                pending.append((record, received, handler))
+        if not pending:
+            return
         try:
-            received = parse_message(
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-                key=record.key,
-                value=record.value,
-                headers=headers,
-            )
-        except MalformedEvent as exc:
-            await self._dead_letter(record, exc)
+            await self._apply_together(pending)
+        except Exception as exc:
+            if _is_outage(exc):
+                raise _Outage() from exc
+            _log.info("consumer %s: batch failed (%s), applying one by one", self.name, exc)
+            for record, received, handler in pending:
+                await self._apply_with_retries(record, received, handler)
             return
-        handler = self._handlers.get(received.type, self._fallback)
-        if handler is None:
-            return
-        with tracing.span_from_headers(f"consume {received.type}", headers, SpanKind.CONSUMER):
-            for attempt in range(1, self._max_attempts + 1):
-                try:
-                    await self._apply(received, handler)
-                    break
-                except Exception as exc:
-                    if _is_outage(exc):
-                        raise _Outage() from exc
-                    if attempt == self._max_attempts:
-                        await self._dead_letter(record, exc)
-                        return
-                    _log.warning(
-                        "consumer %s failed on %s (attempt %d): %s",
-                        self.name,
-                        received.id,
-                        attempt,
-                        exc,
+        if self._after_apply is not None:
+            for _record, received, _handler in pending:
+                self._after_apply(received)
+
+    async def _apply_together(self, pending: list[tuple[Any, ReceivedEvent, Handler]]) -> None:
+        applied = duplicates = 0
+        async with self._sessionmaker() as session, session.begin():
+            first_time = set(
+                await session.scalars(
+                    insert(self._inbox)
+                    .values(
+                        [
+                            {"consumer": self.name, "event_id": e.id, "event_type": e.type}
+                            for _record, e, _handler in pending
+                        ]
                     )
-                    await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
+                    .on_conflict_do_nothing()
+                    .returning(self._inbox.c.event_id)
+                )
+            )
+            for _record, received, handler in pending:
+                if received.id not in first_time:
+                    duplicates += 1
+                    continue
+                first_time.discard(received.id)  # a second copy in this batch is a duplicate
+                with tracing.span_from_headers(
+                    f"consume {received.type}", received.headers, SpanKind.CONSUMER
+                ):
+                    await handler(session, received)
+                applied += 1
+        self._count(applied=applied, duplicates=duplicates)
+
+    async def _apply_with_retries(
+        self, record: Any, received: ReceivedEvent, handler: Handler
+    ) -> None:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                await self._apply(received, handler)
+                break
+            except Exception as exc:
+                if _is_outage(exc):
+                    raise _Outage() from exc
+                if attempt == self._max_attempts:
+                    await self._dead_letter(record, exc)
+                    return
+                _log.warning(
+                    "consumer %s failed on %s (attempt %d): %s",
+                    self.name,
+                    received.id,
+                    attempt,
+                    exc,
+                )
+                await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
         if self._after_apply is not None:
             self._after_apply(received)
 
@@ -250,13 +304,18 @@ class EventConsumer:
                 .on_conflict_do_nothing()
                 .returning(self._inbox.c.event_id)
             )
-            if first_time is None:
-                self.duplicates += 1
-                EVENTS_CONSUMED.labels(self.name, "duplicate").inc()
-                return
-            await handler(session, received)
-        self.applied += 1
-        EVENTS_CONSUMED.labels(self.name, "applied").inc()
+            if first_time is not None:
+                with tracing.span_from_headers(
+                    f"consume {received.type}", received.headers, SpanKind.CONSUMER
+                ):
+                    await handler(session, received)
+        self._count(applied=int(first_time is not None), duplicates=int(first_time is None))
+
+    def _count(self, *, applied: int, duplicates: int) -> None:
+        self.applied += applied
+        self.duplicates += duplicates
+        EVENTS_CONSUMED.labels(self.name, "applied").inc(applied)
+        EVENTS_CONSUMED.labels(self.name, "duplicate").inc(duplicates)
 
     async def _dead_letter(self, record: Any, error: BaseException) -> None:
         headers = list(record.headers or ())

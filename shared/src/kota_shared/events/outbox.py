@@ -123,6 +123,9 @@ class OutboxRelay:
     async def _run(self) -> None:
         backoff = 0.1
         while True:
+            # Cleared before publishing, not after: a commit landing while a batch is in
+            # flight sets it again, and is published at once instead of at the next poll.
+            self._wakeup.clear()
             try:
                 while await self.publish_batch():
                     pass
@@ -138,7 +141,6 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
                 continue
-            self._wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
 
