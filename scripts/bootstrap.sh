@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what Kota LIVE needs and this machine lacks, then sync the Python workspace.
 #   scripts/bootstrap.sh          what `make up` needs: Java + Maven (Kafka), PostgreSQL, uv
-#   scripts/bootstrap.sh --test   also what the tests need: docker-compose (validates compose)
+#   scripts/bootstrap.sh --test   also what the tests need: docker-compose (validates compose),
+#                                 redis-server (the shared rate-limit test)
 # Idempotent and quiet when everything is there. System packages come from apt (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ command -v mvn >/dev/null || missing+=(maven)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [[ "${1:-}" == "--test" ]]; then
   command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v redis-server >/dev/null || missing+=(redis-server)
 fi
 
 if ((${#missing[@]})); then

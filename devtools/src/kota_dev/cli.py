@@ -17,7 +17,14 @@ from pathlib import Path
 
 from kota_dev import kafka, postgres
 from kota_dev.processes import RunningService, start_service, stop_service, wait_until_ready
-from kota_dev.suite import GATEWAY, SERVICES, Layout, service_environment
+from kota_dev.suite import (
+    DEMO_ADMIN,
+    GATEWAY,
+    SERVICES,
+    Layout,
+    demo_admin_password,
+    service_environment,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 CACHE_DIR = Path(os.environ.get("KOTA_CACHE_DIR", REPO / ".kota" / "cache"))
@@ -94,6 +101,7 @@ def up(layout: Layout) -> int:
             gateway = layout.url(GATEWAY)
             print(
                 f"\nKota LIVE is up.\n  gateway:  {gateway}\n  API docs: {gateway}/docs\n"
+                f"  admin:    {DEMO_ADMIN} / {demo_admin_password(layout.state_dir)}\n"
                 f"  logs:     {layout.logs}\nPress Ctrl-C (or run `kota down`) to stop.",
                 flush=True,
             )

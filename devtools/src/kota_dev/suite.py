@@ -61,6 +61,19 @@ class Layout:
         return self.state_dir / "logs"
 
 
+DEMO_ADMIN = "admin"
+
+
+def demo_admin_password(state_dir: Path) -> str:
+    """The local suite's first city admin password, made once per state directory."""
+    path = state_dir / "admin-password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(12))
+    return path.read_text()
+
+
 def database_passwords(state_dir: Path) -> dict[str, str]:
     """One random password per service role, made once per state directory."""
     path = state_dir / "db-passwords.json"
@@ -96,4 +109,6 @@ def service_environment(
     if service is GATEWAY:
         env["UPSTREAMS"] = json.dumps({s.name: layout.url(s) for s in SERVICES})
         env["SIGNING_KEY_DIR"] = str(layout.state_dir / "gateway-keys")
+        env["FIRST_ADMIN_USERNAME"] = DEMO_ADMIN
+        env["FIRST_ADMIN_PASSWORD"] = demo_admin_password(layout.state_dir)
     return {service.env_prefix + key: value for key, value in env.items()}

@@ -6,6 +6,8 @@ rotated-out key keeps verifying the tokens it signed until they expire.
 
 import json
 import os
+import secrets
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,17 +44,28 @@ class SigningKeys:
         return {"keys": [key.public_jwk() for key in self._keys]}
 
     @classmethod
+    def rotate(cls, directory: Path) -> str:
+        """Add a new signing key (it signs from the next start); returns its ``kid``.
+
+        The old keys stay published, so tokens they signed verify until they expire; remove
+        an old ``<kid>.pem`` once its tokens can no longer be alive (15 minutes).
+        """
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return _write_new_key(directory).stem
+
+    @classmethod
     def load_or_create(cls, directory: Path) -> "SigningKeys":
         """Load every ``<kid>.pem`` (oldest first); create the first key on a fresh install."""
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        paths = sorted(directory.glob("*.pem"), key=lambda p: p.stat().st_mtime)
+        paths = sorted(directory.glob("*.pem"))
         if not paths:
             paths = [_write_new_key(directory)]
         return cls([_read_key(path) for path in paths])
 
 
 def _write_new_key(directory: Path) -> Path:
-    kid = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    # Sortable and unique: keys are ordered by kid, newest last.
+    kid = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -70,3 +83,10 @@ def _read_key(path: Path) -> SigningKey:
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path} is not an Ed25519 private key")
     return SigningKey(kid=path.stem, private_key=key)
+
+
+if __name__ == "__main__":
+    # ``python -m kota_gateway.keys rotate <key directory>``
+    if sys.argv[1:2] != ["rotate"] or len(sys.argv) != 3:
+        sys.exit("usage: python -m kota_gateway.keys rotate <key directory>")
+    print(SigningKeys.rotate(Path(sys.argv[2])))

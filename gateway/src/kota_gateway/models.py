@@ -11,3 +11,7 @@ class Base(DeclarativeBase):
 
 
 EVENT_TABLES = event_tables(Base.metadata)
+
+# Imported for their side effect: every table is on Base.metadata for Alembic.
+from kota_gateway.clients import models as _clients  # noqa: E402, F401
+from kota_gateway.identity import models as _identity  # noqa: E402, F401

@@ -81,6 +81,7 @@ class UpstreamDocuments:
                 _log.info("openapi of %s not refreshed: %s", name, result)
 
     async def keep_fresh(self) -> None:
+        """Re-read periodically; the first read is the caller's, at start."""
         while True:
-            await self.refresh()
             await asyncio.sleep(self._refresh_seconds)
+            await self.refresh()

@@ -248,3 +248,22 @@ async def test_the_overview_is_for_signed_in_citizens_only(
 
     assert (await gateway.get("/v1/me/overview")).status_code == 401
     assert (await gateway.get("/v1/me/overview", headers=officer)).status_code == 403
+
+
+def test_a_rotated_key_signs_and_the_old_one_stays_published(tmp_path: Path) -> None:
+    before = SigningKeys.load_or_create(tmp_path)
+    new_kid = SigningKeys.rotate(tmp_path)
+    after = SigningKeys.load_or_create(tmp_path)
+
+    assert after.current.kid == new_kid != before.current.kid
+    assert [key["kid"] for key in after.jwks()["keys"]] == [before.current.kid, new_kid]
+
+
+async def test_openid_discovery_points_at_the_keys_and_the_token_endpoint(
+    gateway: httpx.AsyncClient, service_env: dict[str, Any]
+) -> None:
+    document = (await gateway.get("/.well-known/openid-configuration")).json()
+
+    assert document["issuer"] == service_env["token_issuer"].rstrip("/")
+    assert document["jwks_uri"].endswith("/.well-known/jwks.json")
+    assert document["token_endpoint"].endswith("/v1/auth/token")

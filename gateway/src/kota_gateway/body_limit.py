@@ -1,0 +1,98 @@
+"""The largest request body the gateway accepts: 413 problem+json beyond it.
+
+A declared ``Content-Length`` over the limit is refused before a byte of the body is read
+(a client sending ``Expect: 100-continue`` never uploads it). A body without a length
+(chunked) is counted as it streams; the moment it passes the limit, reading stops with
+`PayloadTooLarge`, which also aborts a proxied upstream request mid-body (the upstream sees
+its client disconnect and acts on nothing), and the caller gets the 413.
+"""
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kota_shared.problems import Problem, prefers_indonesian, problem_response
+
+
+class PayloadTooLarge(Problem):
+    status = 413
+    code = "payload_too_large"
+    title_en = "The request is too large."
+    title_id = "Permintaan terlalu besar."
+
+
+class BodyLimitMiddleware:
+    """Plain ASGI: enforces ``max_bytes`` on every HTTP request body."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+
+        received = 0
+        exceeded = False
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    exceeded = True
+                    raise PayloadTooLarge(self._detail())
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal response_started
+            if exceeded and not response_started:
+                # Whatever the app made of the interrupted body (FastAPI calls it a 400),
+                # the answer is ours.
+                return
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not exceeded or response_started:
+                raise
+        if exceeded and not response_started:
+            await self._refuse(scope, receive, send)
+
+    def _detail(self) -> str:
+        return f"The body may be at most {self.max_bytes} bytes."
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope)
+        response = problem_response(
+            request,
+            status=PayloadTooLarge.status,
+            code=PayloadTooLarge.code,
+            title=PayloadTooLarge.title_id
+            if prefers_indonesian(request)
+            else PayloadTooLarge.title_en,
+            detail=self._detail(),
+            # The client may still be sending: don't keep reading its body on this connection.
+            headers={"Connection": "close"},
+            extensions={"max_bytes": self.max_bytes},
+        )
+        await response(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None  # the server rejects a malformed length before we ever see it
+    return None

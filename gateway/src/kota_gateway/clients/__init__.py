@@ -1,0 +1,1 @@
+"""Agency clients: other agencies' systems calling the API with OAuth2 client credentials."""

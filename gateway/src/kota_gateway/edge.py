@@ -1,0 +1,95 @@
+"""The gateway's edge: the middleware every request passes, and the routing resources.
+
+``install_edge_middleware`` puts, inside the shared `ObservabilityMiddleware` and in this
+order: CORS, rate limits, body size limit. Inside observability, so that a 429 or a 413 has
+a request id, a trace, a metric and an access-log line like any other answer. CORS first
+of the three, so a browser can read a 429 or 413 (they carry the CORS headers too) and a
+preflight is answered without spending the caller's budget. Rate limits before the body
+limit: a caller over its budget is turned away before we read anything it sends.
+
+``routing_resources`` builds, in the lifespan, the upstreams (pooled clients and a circuit
+breaker each) and the rate-limit storage, and registers their readiness checks.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+from kota_gateway.body_limit import BodyLimitMiddleware
+from kota_gateway.config import GatewaySettings
+from kota_gateway.proxy import Upstreams
+from kota_gateway.ratelimit import RateLimitMiddleware, RateLimits
+
+CORS_ALLOWED_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Accept-Language",
+    "Idempotency-Key",
+    "X-Request-ID",
+    "traceparent",
+    "tracestate",
+]
+CORS_EXPOSED_HEADERS = [
+    "X-Request-ID",
+    "Location",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+]
+
+
+def edge_middleware(settings: GatewaySettings) -> list[Middleware]:
+    """The gateway's own middleware, outermost first (see the module's docstring)."""
+    edge = []
+    if settings.cors_origins:
+        edge.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                allow_headers=CORS_ALLOWED_HEADERS,
+                expose_headers=CORS_EXPOSED_HEADERS,
+                allow_credentials=False,  # bearer tokens, never cookies
+                max_age=600,
+            )
+        )
+    if settings.rate_limits_enabled:
+        edge.append(Middleware(RateLimitMiddleware, trusted_proxies=settings.trusted_proxies))
+    edge.append(Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes))
+    return edge
+
+
+def install_edge_middleware(app: FastAPI, settings: GatewaySettings) -> None:
+    """Add the edge middleware inside what `create_service_app` installed.
+
+    Starlette wraps ``user_middleware`` first-outermost; ``add_middleware`` would put ours
+    outside observability, so they are appended instead.
+    """
+    if app.middleware_stack is not None:
+        raise RuntimeError("the middleware must be installed before the app starts")
+    app.user_middleware.extend(edge_middleware(settings))
+
+
+@asynccontextmanager
+async def routing_resources(app: FastAPI, settings: GatewaySettings) -> AsyncIterator[Upstreams]:
+    """Upstreams and rate-limit storage for the app's lifetime; yields the upstreams."""
+    upstreams = Upstreams.from_settings(settings)
+    rate_limits = RateLimits.from_settings(settings) if settings.rate_limits_enabled else None
+    app.state.upstreams = upstreams
+    app.state.rate_limits = rate_limits
+    app.state.readiness_checks.update(upstreams.readiness_checks())
+    if rate_limits is not None:
+        app.state.readiness_checks["rate_limits"] = rate_limits.readiness
+    try:
+        yield upstreams
+    finally:
+        try:
+            if rate_limits is not None:
+                await rate_limits.aclose()
+        finally:
+            await upstreams.aclose()

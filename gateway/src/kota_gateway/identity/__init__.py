@@ -1,0 +1,1 @@
+"""Identity: citizens, officers, their passwords and the tokens the gateway issues them."""

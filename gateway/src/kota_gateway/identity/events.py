@@ -1,0 +1,51 @@
+"""Events the gateway publishes on ``identity.events`` (typed, versioned, no personal data).
+
+Account ids only: a NIK, a name or a phone number never leaves the identity database in
+an event.
+"""
+
+import uuid
+from datetime import datetime
+from typing import ClassVar
+
+from kota_shared.events.envelope import EventData
+
+TOPIC = "identity.events"
+
+
+class CitizenRegistered(EventData):
+    """A citizen created an account."""
+
+    event_type: ClassVar[str] = "identity.citizen.registered.v1"
+    topic: ClassVar[str] = TOPIC
+
+    account_id: uuid.UUID
+    regency_code: str
+    """Where the NIK was first registered (4 digits: province and regency), for statistics."""
+    registered_at: datetime
+
+
+class StaffAccountCreated(EventData):
+    """A city admin created an officer's or administrator's account."""
+
+    event_type: ClassVar[str] = "identity.staff.created.v1"
+    topic: ClassVar[str] = TOPIC
+
+    account_id: uuid.UUID
+    roles: list[str]
+    created_by: uuid.UUID
+    created_at: datetime
+
+
+class CitizenAssisted(EventData):
+    """An officer took a token to act for a citizen (a kiosk, a citizen without a phone)."""
+
+    event_type: ClassVar[str] = "identity.citizen.assisted.v1"
+    topic: ClassVar[str] = TOPIC
+
+    citizen_id: uuid.UUID
+    officer_id: uuid.UUID
+    token_id: str
+    """The access token's ``jti``: what the citizen's records made with it can be traced to."""
+    expires_at: datetime
+    assisted_at: datetime

@@ -1,0 +1,129 @@
+"""Accounts (citizens and staff) and their refresh-token families."""
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kota_gateway.identity.nik import Sex
+from kota_gateway.models import Base
+
+
+class AccountKind(enum.StrEnum):
+    CITIZEN = "citizen"
+    STAFF = "staff"
+    """Officers and administrators of the city: signed in by username."""
+
+
+class Role(enum.StrEnum):
+    CITIZEN = "citizen"
+    PERMITS_OFFICER = "permits_officer"
+    CLINIC_OFFICER = "clinic_officer"
+    SCHOOL_OFFICER = "school_officer"
+    FINANCE_OFFICER = "finance_officer"
+    MONITORING_VIEWER = "monitoring_viewer"
+    CITY_ADMIN = "city_admin"
+
+
+SERVICE_OFFICER_ROLES = frozenset(
+    {Role.PERMITS_OFFICER, Role.CLINIC_OFFICER, Role.SCHOOL_OFFICER, Role.FINANCE_OFFICER}
+)
+"""Officers who serve citizens, so may act for one at a kiosk (assisted service)."""
+STAFF_ROLES = SERVICE_OFFICER_ROLES | {Role.MONITORING_VIEWER, Role.CITY_ADMIN}
+"""What a city admin may grant a staff account."""
+
+
+def _enum(cls: type[enum.StrEnum], length: int) -> Enum:
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class Account(Base):
+    """Someone who signs in: a citizen (by NIK or phone) or staff (by username)."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'citizen' AND nik IS NOT NULL AND phone IS NOT NULL)"
+            " OR (kind = 'staff' AND username IS NOT NULL)",
+            name="identifier_by_kind",
+        ),
+    )
+    # Server defaults (created_at, ...) come back with the INSERT: no lazy load afterwards.
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy's own declaration
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[AccountKind] = mapped_column(_enum(AccountKind, 16))
+    nik: Mapped[str | None] = mapped_column(String(16), unique=True)
+    """Personal data: shown whole only to its owner and officers, never logged."""
+    phone: Mapped[str | None] = mapped_column(String(16), unique=True)
+    """E.164, ``+62…``."""
+    username: Mapped[str | None] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    full_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[Sex | None] = mapped_column(_enum(Sex, 8))
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """Consecutive failed sign-ins; reset by a successful one."""
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    """The admin who created a staff account (None for citizens and the first admin)."""
+    password_changed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    def __repr__(self) -> str:  # never the NIK, phone or hash
+        return f"Account(id={self.id}, kind={self.kind})"
+
+
+class RefreshTokenFamily(Base):
+    """One sign-in and every refresh token rotated from it; revoked as a whole."""
+
+    __tablename__ = "refresh_token_families"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+    """``logout``, ``reuse`` (a used token came back) or ``password_changed``."""
+
+    account: Mapped[Account] = relationship(lazy="raise")
+
+
+class RefreshToken(Base):
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    family_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("refresh_token_families.id", ondelete="CASCADE"), index=True
+    )
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the token, hex; the token itself is never stored."""
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When it was exchanged for the next one; a second use revokes the family."""
+
+    # Declared so a family and its first token can be added in one flush (inserted in
+    # order); never loaded implicitly.
+    family: Mapped[RefreshTokenFamily] = relationship(lazy="raise")

@@ -1,0 +1,786 @@
+"""Identity on real PostgreSQL and Kafka: registration, tokens, lockout, staff, assistance.
+
+The app is built as the gateway builds it (the shared service app, the signing keys, then
+`start_identity`), with only the gateway's own routers: no upstream is needed here.
+"""
+
+import asyncio
+import itertools
+import random
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cloudevents.v1.kafka import KafkaMessage, from_structured
+from fastapi import FastAPI
+from sqlalchemy import Table, func, select, update
+
+from kota_gateway import discovery
+from kota_gateway.config import GatewaySettings
+from kota_gateway.identity.bootstrap import ensure_first_admin, start_identity
+from kota_gateway.identity.events import CitizenAssisted
+from kota_gateway.identity.models import Account, RefreshTokenFamily
+from kota_gateway.identity.router import router as identity_router
+from kota_gateway.identity.service import IdentityConfig
+from kota_gateway.keys import SigningKeys
+from kota_gateway.models import EVENT_TABLES, Base
+from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
+from kota_shared.testing.kafka import read_records
+from kota_shared.testing.plugin import (
+    Infrastructure,
+    bearer,
+    migrated_database,
+    running_app,
+)
+from kota_shared.testing.schema import schema_differences
+
+ADMIN = ("city.admin", "first admin password 1")
+PASSWORD = "kata sandi rahasia 7"
+TOKEN_URL = "/v1/auth/token"
+
+
+def identity_gateway(settings: GatewaySettings) -> FastAPI:
+    """The gateway's identity part, wired the way ``kota_gateway.main`` wires it."""
+
+    @asynccontextmanager
+    async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        app.state.signing_keys = SigningKeys.load_or_create(settings.signing_key_dir)
+        await start_identity(app, runtime, settings)
+        yield
+
+    return create_service_app(
+        ServiceDefinition(
+            settings=settings,
+            title="Kota LIVE identity (test)",
+            description="The gateway's identity endpoints.",
+            migrations="kota_gateway:migrations",
+            routers=[discovery.router, identity_router],
+            event_tables=EVENT_TABLES,
+            extension=resources,
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+async def identity_database(infrastructure: Infrastructure) -> str:
+    return await migrated_database(infrastructure, "kota_gateway:migrations", "identity")
+
+
+@pytest.fixture(scope="module")
+def gateway_settings(
+    identity_database: str, service_env: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> GatewaySettings:
+    return GatewaySettings(
+        database_url=identity_database,
+        upstreams={},
+        signing_key_dir=tmp_path_factory.mktemp("keys"),
+        first_admin_username=ADMIN[0],
+        first_admin_password=ADMIN[1],
+        **service_env,
+    )
+
+
+@pytest.fixture(scope="module")
+def gateway_app(gateway_settings: GatewaySettings) -> FastAPI:
+    return identity_gateway(gateway_settings)
+
+
+@pytest.fixture(scope="module")
+async def gateway(gateway_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with running_app(gateway_app) as client:
+        yield client
+
+
+# Citizens --------------------------------------------------------------------------------
+
+_serials = itertools.count(1)
+_rng = random.Random()
+
+
+def new_citizen(**overrides: Any) -> dict[str, Any]:
+    """A registration with a NIK and phone no other test uses."""
+    serial = next(_serials)
+    born = date(1960, 1, 1) + timedelta(days=_rng.randrange(0, 40 * 365))
+    sex = _rng.choice(["male", "female"])
+    day = born.day + (40 if sex == "female" else 0)
+    regency = _rng.choice(["3603", "3671", "3674"])
+    district = _rng.randrange(1, 99)
+    nik = f"{regency}{district:02d}{day:02d}{born:%m%y}{serial % 10000 or 1:04d}"
+    return {
+        "nik": nik,
+        "full_name": "Warga Uji",
+        "phone": f"08{_rng.randrange(10**9, 10**10)}",
+        "password": PASSWORD,
+        "birth_date": born.isoformat(),
+        "sex": sex,
+        **overrides,
+    }
+
+
+async def register(gateway: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
+    body = new_citizen(**overrides)
+    response = await gateway.post("/v1/auth/citizens", json=body)
+    assert response.status_code == 201, response.text
+    return {**body, "account": response.json()}
+
+
+async def sign_in(
+    gateway: httpx.AsyncClient, username: str, password: str = PASSWORD
+) -> httpx.Response:
+    return await gateway.post(
+        TOKEN_URL, json={"grant_type": "password", "username": username, "password": password}
+    )
+
+
+async def tokens_for(
+    gateway: httpx.AsyncClient, username: str, password: str = PASSWORD
+) -> dict[str, Any]:
+    response = await sign_in(gateway, username, password)
+    assert response.status_code == 200, response.text
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+async def refresh(gateway: httpx.AsyncClient, refresh_token: str) -> httpx.Response:
+    return await gateway.post(
+        TOKEN_URL, json={"grant_type": "refresh_token", "refresh_token": refresh_token}
+    )
+
+
+async def claims_of(gateway: httpx.AsyncClient, token: str) -> dict[str, Any]:
+    """Verify ``token`` as any service would: against the published JWKS."""
+    jwks = (await gateway.get("/.well-known/jwks.json")).json()
+    key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)["kid"]]
+    claims: dict[str, Any] = jwt.decode(
+        token, key=key, algorithms=["EdDSA"], options={"verify_aud": False}
+    )
+    return claims
+
+
+# Registration ----------------------------------------------------------------------------
+
+
+async def test_a_citizen_registers_and_sees_their_account(gateway: httpx.AsyncClient) -> None:
+    body = new_citizen(phone="0812 3456 0001", email="Siti@Example.ORG")
+
+    response = await gateway.post("/v1/auth/citizens", json=body)
+
+    assert response.status_code == 201, response.text
+    account = response.json()
+    assert account["nik"] == body["nik"]  # the owner sees it whole
+    assert account["phone"] == "+62812345600 01".replace(" ", "")
+    assert account["email"] == "Siti@example.org"
+    assert account["roles"] == ["citizen"]
+    assert account["kind"] == "citizen"
+    assert "password" not in response.text
+    assert "argon2" not in response.text
+
+
+async def test_a_taken_nik_or_phone_is_one_409_that_reveals_neither(
+    gateway: httpx.AsyncClient,
+) -> None:
+    first = await register(gateway)
+    same_nik = new_citizen(nik=first["nik"], birth_date=first["birth_date"], sex=first["sex"])
+    same_phone = new_citizen(phone=first["phone"])
+
+    answers = [
+        await gateway.post("/v1/auth/citizens", json=same_nik),
+        await gateway.post("/v1/auth/citizens", json=same_phone),
+    ]
+
+    assert [a.status_code for a in answers] == [409, 409]
+    assert all(a.headers["content-type"] == "application/problem+json" for a in answers)
+    documents = [a.json() for a in answers]
+    assert all(d["code"] == "already_registered" for d in documents)
+    # The same words whichever was taken, naming neither the NIK, the phone nor the owner.
+    assert {(d["title"], d.get("detail")) for d in documents} == {
+        (documents[0]["title"], documents[0].get("detail"))
+    }
+    for answer in answers:
+        assert first["nik"] not in answer.text
+        assert first["phone"][1:] not in answer.text
+        assert first["account"]["id"] not in answer.text
+
+
+async def test_two_registrations_racing_with_one_nik_make_one_account(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    body = new_citizen()
+    other_phone = {**body, "phone": new_citizen()["phone"]}
+
+    answers = await asyncio.gather(
+        gateway.post("/v1/auth/citizens", json=body),
+        gateway.post("/v1/auth/citizens", json=other_phone),
+    )
+
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    async with gateway_app.state.sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Account).where(Account.nik == body["nik"])
+        )
+    assert count == 1
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "kind"),
+    [
+        ({"nik": "9971014508900001"}, "body.nik", "invalid_nik"),
+        ({"nik": "3671013102900001"}, "body.nik", "invalid_nik"),
+        ({"nik": "36710145089"}, "body.nik", "invalid_nik"),
+        ({"phone": "+44 20 7946 0000"}, "body.phone", "invalid_phone"),
+        ({"password": "123456789012"}, "body.password", "weak_password"),
+        ({"password": "short"}, "body.password", "weak_password"),
+        ({"email": "not-an-email"}, "body.email", "invalid_email"),
+    ],
+)
+async def test_invalid_registrations_name_the_field_and_the_reason(
+    gateway: httpx.AsyncClient, override: dict[str, Any], field: str, kind: str
+) -> None:
+    response = await gateway.post("/v1/auth/citizens", json=new_citizen(**override))
+
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "validation_failed"
+    errors = {error["field"]: error for error in problem["errors"]}
+    assert errors[field]["type"] == kind
+    assert errors[field]["message"]
+
+
+async def test_date_of_birth_and_sex_must_agree_with_the_nik(gateway: httpx.AsyncClient) -> None:
+    # 3671 01 45 08 90 0042: a woman born on 5 August 1990.
+    nik = "3671014508900" + f"{_rng.randrange(100, 999)}"
+    wrong_date = new_citizen(nik=nik, birth_date="1990-08-06", sex="female")
+    wrong_sex = new_citizen(nik=nik, birth_date="1990-08-05", sex="male")
+
+    date_answer = await gateway.post("/v1/auth/citizens", json=wrong_date)
+    sex_answer = await gateway.post("/v1/auth/citizens", json=wrong_sex)
+
+    assert (date_answer.status_code, sex_answer.status_code) == (422, 422)
+    [date_error] = date_answer.json()["errors"]
+    [sex_error] = sex_answer.json()["errors"]
+    assert (date_error["field"], date_error["type"]) == ("body.birth_date", "nik_mismatch")
+    assert (sex_error["field"], sex_error["type"]) == ("body.sex", "nik_mismatch")
+    assert "date of birth" in date_error["message"]
+    assert nik not in date_answer.text + sex_answer.text
+
+
+# Tokens ----------------------------------------------------------------------------------
+
+
+async def test_sign_in_refresh_reuse_and_sign_out(gateway: httpx.AsyncClient) -> None:
+    citizen = await register(gateway)
+    account_id = citizen["account"]["id"]
+
+    first = await tokens_for(gateway, citizen["nik"])
+    claims = await claims_of(gateway, first["access_token"])
+    assert first["token_type"] == "Bearer"
+    assert first["expires_in"] == 900
+    assert claims["sub"] == account_id  # the account id, never the NIK
+    assert citizen["nik"] not in first["access_token"]
+    assert claims["typ"] == "access"
+    assert claims["roles"] == ["citizen"]
+    assert claims["exp"] - claims["iat"] == 900
+    assert claims["nbf"] == claims["iat"]
+    assert claims["jti"]
+    assert "scope" in claims
+    me = await gateway.get("/v1/me", headers=bearer(first["access_token"]))
+    assert me.status_code == 200, me.text
+    assert me.json()["id"] == account_id
+
+    # Refresh rotates: a new pair, and the new refresh token works once.
+    second = (await refresh(gateway, first["refresh_token"])).json()
+    assert second["refresh_token"] != first["refresh_token"]
+    assert (await gateway.get("/v1/me", headers=bearer(second["access_token"]))).is_success
+
+    # The first refresh token comes back: a copy is loose, so the whole family ends.
+    reused = await refresh(gateway, first["refresh_token"])
+    assert reused.status_code == 401
+    assert reused.json()["code"] == "invalid_refresh_token"
+    assert (await refresh(gateway, second["refresh_token"])).status_code == 401
+
+    # A new sign-in is a new family; signing out ends it.
+    third = await tokens_for(gateway, citizen["phone"])  # by phone, as typed (08...)
+    logout = {"refresh_token": third["refresh_token"]}
+    assert (await gateway.post("/v1/auth/logout", json=logout)).status_code == 204
+    assert (await refresh(gateway, third["refresh_token"])).status_code == 401
+    again = await gateway.post("/v1/auth/logout", json=logout)
+    assert again.status_code == 204  # idempotent, and says nothing about the token
+
+
+async def test_the_token_endpoint_takes_an_oauth2_form(gateway: httpx.AsyncClient) -> None:
+    citizen = await register(gateway)
+
+    signed_in = await gateway.post(
+        TOKEN_URL,
+        data={"grant_type": "password", "username": citizen["nik"], "password": PASSWORD},
+    )
+    refreshed = await gateway.post(
+        TOKEN_URL,
+        data={"grant_type": "refresh_token", "refresh_token": signed_in.json()["refresh_token"]},
+    )
+
+    assert signed_in.status_code == 200, signed_in.text
+    assert signed_in.headers["cache-control"] == "no-store"
+    assert refreshed.status_code == 200, refreshed.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"grant_type": "password", "username": "x"},
+        {"grant_type": "client_credentials"},
+        {"grant_type": "refresh_token"},
+        {},
+    ],
+)
+async def test_malformed_token_requests_are_422(
+    gateway: httpx.AsyncClient, body: dict[str, Any]
+) -> None:
+    response = await gateway.post(TOKEN_URL, json=body)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_failed"
+
+
+async def test_malformed_json_is_422_not_500(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.post(
+        TOKEN_URL, content=b'{"grant_type": ', headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 422
+
+
+async def test_wrong_credentials_do_not_say_which_part_was_wrong(
+    gateway: httpx.AsyncClient,
+) -> None:
+    citizen = await register(gateway)
+
+    wrong_password = await sign_in(gateway, citizen["nik"], "not the password")
+    unknown_user = await sign_in(gateway, new_citizen()["nik"], PASSWORD)
+
+    assert (wrong_password.status_code, unknown_user.status_code) == (401, 401)
+
+    def without_request_id(response: httpx.Response) -> dict[str, Any]:
+        return {k: v for k, v in response.json().items() if k != "request_id"}
+
+    assert without_request_id(wrong_password) == without_request_id(unknown_user)
+    assert wrong_password.json()["code"] == "invalid_credentials"
+    assert wrong_password.headers["www-authenticate"] == "Bearer"
+
+
+async def test_a_refresh_token_is_not_an_access_token(gateway: httpx.AsyncClient) -> None:
+    citizen = await register(gateway)
+    tokens = await tokens_for(gateway, citizen["nik"])
+
+    response = await gateway.get("/v1/me", headers=bearer(tokens["refresh_token"]))
+
+    assert response.status_code == 401
+
+
+async def test_tokens_of_a_rotated_out_key_still_verify(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI, tmp_path: Path
+) -> None:
+    citizen = await register(gateway)
+    before = await tokens_for(gateway, citizen["nik"])
+    ring: SigningKeys = gateway_app.state.signing_keys
+    newer = SigningKeys.load_or_create(tmp_path)
+    gateway_app.state.signing_keys = SigningKeys([ring.current, newer.current])
+    try:
+        after = await tokens_for(gateway, citizen["nik"])
+        kids = [jwt.get_unverified_header(t["access_token"])["kid"] for t in (before, after)]
+        assert kids == [ring.current.kid, newer.current.kid]
+        for issued in (before, after):
+            response = await gateway.get("/v1/me", headers=bearer(issued["access_token"]))
+            assert response.status_code == 200
+    finally:
+        gateway_app.state.signing_keys = ring
+
+
+async def test_a_token_from_an_unknown_key_is_refused(gateway: httpx.AsyncClient) -> None:
+    citizen = await register(gateway)
+    claims = await claims_of(gateway, (await tokens_for(gateway, citizen["nik"]))["access_token"])
+    forged = jwt.encode(
+        claims,
+        SigningKeys.load_or_create(Path(f"/tmp/forger-{uuid.uuid4().hex}")).current.private_key,
+        algorithm="EdDSA",
+        headers={"kid": "forger"},
+    )
+
+    assert (await gateway.get("/v1/me", headers=bearer(forged))).status_code == 401
+
+
+# Lockout ---------------------------------------------------------------------------------
+
+
+async def _account(app: FastAPI, account_id: str) -> Account:
+    async with app.state.sessionmaker() as session:
+        account = await session.get(Account, uuid.UUID(account_id))
+    assert account is not None
+    return account
+
+
+async def _let_the_lock_run_out(app: FastAPI, account_id: str) -> None:
+    """What waiting out the lock would do, without the wait."""
+    async with app.state.sessionmaker.begin() as session:
+        await session.execute(
+            update(Account)
+            .where(Account.id == uuid.UUID(account_id))
+            .values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+
+
+async def test_repeated_failures_lock_the_account_even_for_the_right_password(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    citizen = await register(gateway)
+    account_id = citizen["account"]["id"]
+
+    failures = [await sign_in(gateway, citizen["nik"], "wrong password!") for _ in range(5)]
+    assert [f.status_code for f in failures] == [401, 401, 401, 401, 429]
+    locked = await sign_in(gateway, citizen["nik"])  # the right password
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "too_many_attempts"
+    assert 25 <= int(locked.headers["retry-after"]) <= 30
+    assert (await sign_in(gateway, citizen["phone"])).status_code == 429  # any sign-in name
+
+    # After the lock, one more failure locks again for twice as long.
+    await _let_the_lock_run_out(gateway_app, account_id)
+    doubled = await sign_in(gateway, citizen["nik"], "wrong password!")
+    assert doubled.status_code == 429
+    assert 55 <= int(doubled.headers["retry-after"]) <= 60
+
+    # Success after the lock resets the count.
+    await _let_the_lock_run_out(gateway_app, account_id)
+    assert (await sign_in(gateway, citizen["nik"])).status_code == 200
+    account = await _account(gateway_app, account_id)
+    assert (account.failed_logins, account.locked_until) == (0, None)
+    assert (await sign_in(gateway, citizen["nik"], "wrong password!")).status_code == 401
+
+
+async def test_concurrent_guesses_are_counted_one_by_one(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    citizen = await register(gateway)
+
+    answers = await asyncio.gather(
+        *(sign_in(gateway, citizen["nik"], f"guess number {n}") for n in range(10))
+    )
+
+    assert sorted(a.status_code for a in answers) == [401] * 4 + [429] * 6
+    assert (await _account(gateway_app, citizen["account"]["id"])).failed_logins == 5
+
+
+async def test_another_replica_sees_the_lock(
+    gateway: httpx.AsyncClient, gateway_settings: GatewaySettings
+) -> None:
+    citizen = await register(gateway)
+    for _ in range(5):
+        await sign_in(gateway, citizen["nik"], "wrong password!")
+
+    async with running_app(identity_gateway(gateway_settings)) as replica:
+        answer = await sign_in(replica, citizen["nik"])
+
+    assert answer.status_code == 429
+
+
+# Staff and assisted service --------------------------------------------------------------
+
+
+async def admin_headers(gateway: httpx.AsyncClient) -> dict[str, str]:
+    return bearer((await tokens_for(gateway, *ADMIN))["access_token"])
+
+
+async def create_officer(
+    gateway: httpx.AsyncClient, roles: list[str], password: str = PASSWORD
+) -> dict[str, Any]:
+    username = f"officer.{uuid.uuid4().hex[:8]}"
+    response = await gateway.post(
+        "/v1/auth/officers",
+        json={
+            "username": username,
+            "full_name": "Petugas Uji",
+            "roles": roles,
+            "password": password,
+        },
+        headers=await admin_headers(gateway),
+    )
+    assert response.status_code == 201, response.text
+    return {"username": username, **response.json()}
+
+
+async def test_a_citizen_cannot_create_officers(gateway: httpx.AsyncClient) -> None:
+    citizen = await register(gateway)
+    tokens = await tokens_for(gateway, citizen["nik"])
+    body = {
+        "username": "sneaky.one",
+        "full_name": "Sneaky",
+        "roles": ["city_admin"],
+        "password": PASSWORD,
+    }
+
+    as_citizen = await gateway.post(
+        "/v1/auth/officers", json=body, headers=bearer(tokens["access_token"])
+    )
+    anonymous = await gateway.post("/v1/auth/officers", json=body)
+
+    assert as_citizen.status_code == 403
+    assert as_citizen.json()["code"] == "forbidden"
+    assert anonymous.status_code == 401
+
+
+async def test_an_admin_creates_an_officer_who_assists_a_citizen(
+    gateway: httpx.AsyncClient, infrastructure: Infrastructure
+) -> None:
+    citizen = await register(gateway)
+    officer = await create_officer(gateway, ["permits_officer"])
+    assert officer["roles"] == ["permits_officer"]
+
+    officer_tokens = await tokens_for(gateway, officer["username"].upper())  # case-insensitive
+    officer_claims = await claims_of(gateway, officer_tokens["access_token"])
+    assert officer_claims["roles"] == ["permits_officer"]
+    assert officer_claims["sub"] == officer["id"]
+
+    response = await gateway.post(
+        "/v1/auth/assist",
+        json={"citizen_nik": citizen["nik"]},
+        headers=bearer(officer_tokens["access_token"]),
+    )
+
+    assert response.status_code == 200, response.text
+    assisted = response.json()
+    assert "refresh_token" not in assisted
+    assert assisted["citizen"] == {
+        "id": citizen["account"]["id"],
+        "full_name": "Warga Uji",
+        "nik_masked": citizen["nik"][:4] + "*" * 10 + citizen["nik"][-4:],
+    }
+    claims = await claims_of(gateway, assisted["access_token"])
+    assert claims["sub"] == citizen["account"]["id"]
+    assert claims["roles"] == ["citizen"]
+    assert claims["act"] == {"sub": officer["id"]}
+    assert claims["exp"] - claims["iat"] == 900
+    me = await gateway.get("/v1/me", headers=bearer(assisted["access_token"]))
+    assert me.json()["id"] == citizen["account"]["id"]
+
+    # The assisted token may not change the citizen's password, nor assist anyone itself.
+    change = await gateway.post(
+        "/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": "officer chose this 1"},
+        headers=bearer(assisted["access_token"]),
+    )
+    assert change.status_code == 403
+    chained = await gateway.post(
+        "/v1/auth/assist",
+        json={"citizen_nik": citizen["nik"]},
+        headers=bearer(assisted["access_token"]),
+    )
+    assert chained.status_code == 403
+
+    # The event names both, by account id only.
+    records = await read_records(
+        infrastructure.kafka_bootstrap_servers,
+        CitizenAssisted.topic,
+        until=lambda rs: any(is_assisted(r, citizen["account"]["id"]) for r in rs),
+    )
+    (record,) = [r for r in records if is_assisted(r, citizen["account"]["id"])]
+    event = from_structured(
+        KafkaMessage(headers=dict(record.headers), key=record.key, value=record.value)
+    )
+    data = CitizenAssisted.model_validate(event.data)
+    assert (str(data.citizen_id), str(data.officer_id)) == (citizen["account"]["id"], officer["id"])
+    assert data.token_id == claims["jti"]
+    assert citizen["nik"].encode() not in record.value
+
+
+def is_assisted(record: Any, citizen_id: str) -> bool:
+    """An assistance event about this citizen (their registration shares the key)."""
+    return record.key == citizen_id.encode() and CitizenAssisted.event_type.encode() in record.value
+
+
+async def test_only_officers_serving_citizens_may_assist(gateway: httpx.AsyncClient) -> None:
+    citizen = await register(gateway)
+    viewer = await create_officer(gateway, ["monitoring_viewer"])
+    viewer_tokens = await tokens_for(gateway, viewer["username"])
+    citizen_tokens = await tokens_for(gateway, citizen["nik"])
+    body = {"citizen_nik": citizen["nik"]}
+
+    for tokens in (viewer_tokens, citizen_tokens):
+        response = await gateway.post(
+            "/v1/auth/assist", json=body, headers=bearer(tokens["access_token"])
+        )
+        assert response.status_code == 403
+
+
+async def test_assisting_an_unregistered_nik_is_404(gateway: httpx.AsyncClient) -> None:
+    officer = await create_officer(gateway, ["clinic_officer"])
+    tokens = await tokens_for(gateway, officer["username"])
+
+    response = await gateway.post(
+        "/v1/auth/assist",
+        json={"citizen_nik": new_citizen()["nik"]},
+        headers=bearer(tokens["access_token"]),
+    )
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "citizen_not_found"
+
+
+async def test_staff_usernames_and_roles_are_checked(gateway: httpx.AsyncClient) -> None:
+    officer = await create_officer(gateway, ["school_officer"])
+    headers = await admin_headers(gateway)
+    base = {"full_name": "Petugas", "password": PASSWORD}
+
+    taken = await gateway.post(
+        "/v1/auth/officers",
+        json={**base, "username": officer["username"], "roles": ["finance_officer"]},
+        headers=headers,
+    )
+    citizen_role = await gateway.post(
+        "/v1/auth/officers",
+        json={**base, "username": "new.one", "roles": ["citizen"]},
+        headers=headers,
+    )
+    digits_name = await gateway.post(
+        "/v1/auth/officers",
+        json={**base, "username": "0812345678", "roles": ["finance_officer"]},
+        headers=headers,
+    )
+
+    assert taken.status_code == 409
+    assert taken.json()["code"] == "username_taken"
+    assert citizen_role.status_code == 422
+    assert digits_name.status_code == 422
+
+
+async def test_the_first_admin_is_created_once(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI, gateway_settings: GatewaySettings
+) -> None:
+    config: IdentityConfig = gateway_app.state.identity
+
+    again = await ensure_first_admin(
+        sessionmaker=gateway_app.state.sessionmaker, settings=gateway_settings, config=config
+    )
+
+    assert again is False
+    async with gateway_app.state.sessionmaker() as session:
+        admins = await session.scalar(
+            select(func.count()).select_from(Account).where(Account.username == ADMIN[0])
+        )
+    assert admins == 1
+    with pytest.raises(ValueError, match="both"):
+        await ensure_first_admin(
+            sessionmaker=gateway_app.state.sessionmaker,
+            settings=gateway_settings.model_copy(update={"first_admin_password": None}),
+            config=config,
+        )
+
+
+# Password change -------------------------------------------------------------------------
+
+
+async def test_changing_the_password_ends_every_session(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    citizen = await register(gateway)
+    phone_session = await tokens_for(gateway, citizen["nik"])
+    kiosk_session = await tokens_for(gateway, citizen["phone"])
+    new_password = "a brand new secret 2"
+
+    response = await gateway.post(
+        "/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": new_password},
+        headers=bearer(phone_session["access_token"]),
+    )
+
+    assert response.status_code == 204, response.text
+    for ended in (phone_session, kiosk_session):
+        assert (await refresh(gateway, ended["refresh_token"])).status_code == 401
+    assert (await sign_in(gateway, citizen["nik"])).status_code == 401
+    assert (await sign_in(gateway, citizen["nik"], new_password)).status_code == 200
+    async with gateway_app.state.sessionmaker() as session:
+        reasons = (
+            await session.scalars(
+                select(RefreshTokenFamily.revoked_reason).where(
+                    RefreshTokenFamily.account_id == uuid.UUID(citizen["account"]["id"])
+                )
+            )
+        ).all()
+    assert sorted(reasons, key=str) == sorted(
+        ["password_changed", "password_changed", None], key=str
+    )
+
+
+async def test_a_wrong_current_password_is_refused_and_counted(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    citizen = await register(gateway)
+    tokens = await tokens_for(gateway, citizen["nik"])
+
+    response = await gateway.post(
+        "/v1/me/password",
+        json={"current_password": "a wild guess!", "new_password": "another secret 3"},
+        headers=bearer(tokens["access_token"]),
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "wrong_password"
+    assert (await _account(gateway_app, citizen["account"]["id"])).failed_logins == 1
+    assert (await refresh(gateway, tokens["refresh_token"])).status_code == 200
+
+
+# Schema and documentation ----------------------------------------------------------------
+
+
+IDENTITY_TABLES = {"accounts", "refresh_token_families", "refresh_tokens"}
+
+
+def table_of(difference: Any) -> str | None:
+    """The table an autogenerate difference is about (modify_* come grouped in a list)."""
+    if isinstance(difference, list):
+        difference = difference[0]
+    for part in difference[1:]:
+        if isinstance(part, Table):
+            return str(part.name)
+        table = getattr(part, "table", None)
+        if isinstance(table, Table):
+            return str(table.name)
+    return difference[2] if len(difference) > 2 and isinstance(difference[2], str) else None
+
+
+async def test_the_migration_creates_what_the_models_declare(identity_database: str) -> None:
+    # Only identity's tables: other parts of the gateway add theirs in later revisions,
+    # and the gateway's own test compares the whole database with every model.
+    differences = await schema_differences(identity_database, Base.metadata)
+
+    assert [d for d in differences if table_of(d) in IDENTITY_TABLES] == []
+    assert set(Base.metadata.tables) >= IDENTITY_TABLES
+
+
+def identity_operations(app: FastAPI) -> Iterator[tuple[str, dict[str, Any]]]:
+    for path, item in app.openapi()["paths"].items():
+        if path.startswith(("/v1/auth", "/v1/me")):
+            for operation in item.values():
+                yield path, operation
+
+
+def test_openapi_says_who_may_call_each_identity_operation(gateway_app: FastAPI) -> None:
+    operations = dict(identity_operations(gateway_app))
+
+    assert set(operations) >= {
+        "/v1/auth/citizens",
+        "/v1/auth/token",
+        "/v1/auth/logout",
+        "/v1/auth/officers",
+        "/v1/auth/assist",
+        "/v1/me/password",
+    }
+    for _, operation in identity_operations(gateway_app):
+        assert operation["description"].startswith("Who may call: ")
+    token_body = gateway_app.openapi()["paths"]["/v1/auth/token"]["post"]["requestBody"]
+    assert set(token_body["content"]) == {"application/json", "application/x-www-form-urlencoded"}

@@ -1,0 +1,98 @@
+"""Pure identity rules: phone numbers, password policy, lockout backoff, sign-in names."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kota_gateway.identity.lockout import LockoutPolicy, retry_after_seconds
+from kota_gateway.identity.passwords import WeakPassword, check_policy
+from kota_gateway.identity.phones import InvalidPhone, normalise_phone
+from kota_gateway.identity.service import sign_in_name
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["081234567890", "0812-3456-7890", "+62 812 3456 7890", "6281234567890", "006281234567890"],
+)
+def test_indonesian_phone_numbers_are_stored_one_way(typed: str) -> None:
+    assert normalise_phone(typed) == "+6281234567890"
+
+
+@pytest.mark.parametrize(
+    "typed", ["12345", "+6212345", "+6281234567890123", "+6581234567", "0812abc4567", "+620812345"]
+)
+def test_what_is_not_an_indonesian_phone_number(typed: str) -> None:
+    with pytest.raises(InvalidPhone):
+        normalise_phone(typed)
+
+
+@given(st.from_regex(r"\A\+62[1-9][0-9]{7,11}\Z"))
+def test_normalising_a_normal_number_changes_nothing(number: str) -> None:
+    assert normalise_phone(number) == number
+    assert normalise_phone("0" + number[3:]) == number
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("short", False),
+        ("1234567890123", False),
+        (" " * 12, False),
+        ("x" * 257, False),
+        ("correct horse", True),
+        ("Tangerang2026!", True),
+    ],
+)
+def test_password_policy(password: str, ok: bool) -> None:
+    if ok:
+        assert check_policy(password) == password
+    else:
+        with pytest.raises(WeakPassword):
+            check_policy(password)
+
+
+def test_lockout_starts_at_the_limit_and_doubles_up_to_the_cap() -> None:
+    policy = LockoutPolicy(max_failures=5, base_seconds=30, max_seconds=900)
+
+    locks = [policy.lock_after(failures) for failures in range(1, 12)]
+
+    assert locks[:4] == [None] * 4
+    assert [lock.total_seconds() for lock in locks[4:] if lock] == [
+        30, 60, 120, 240, 480, 900, 900,
+    ]  # fmt: skip
+
+
+@given(st.integers(0, 10_000), st.integers(1, 20), st.floats(1, 100), st.floats(100, 10_000))
+def test_lockout_never_shrinks_and_never_exceeds_the_cap(
+    failures: int, limit: int, base: float, cap: float
+) -> None:
+    policy = LockoutPolicy(max_failures=limit, base_seconds=base, max_seconds=cap)
+    now, then = policy.lock_after(failures), policy.lock_after(failures + 1)
+
+    assert (now is None) == (failures < limit)
+    if now is not None:
+        assert then is not None
+        assert now <= then <= timedelta(seconds=cap)
+
+
+def test_retry_after_is_whole_seconds_rounded_up() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    assert retry_after_seconds(now + timedelta(seconds=29.2), now=now) == 30
+    assert retry_after_seconds(now + timedelta(milliseconds=1), now=now) == 1
+
+
+@pytest.mark.parametrize(
+    ("username", "kind", "name"),
+    [
+        ("3671014508900001", "nik", "3671014508900001"),
+        ("3671 0145 0890 0001", "nik", "3671014508900001"),
+        ("0812-3456-7890", "phone", "+6281234567890"),
+        ("+6281234567890", "phone", "+6281234567890"),
+        ("Rina.Permits", "username", "rina.permits"),
+    ],
+)
+def test_a_sign_in_name_is_a_nik_a_phone_or_a_username(username: str, kind: str, name: str) -> None:
+    assert sign_in_name(username) == (kind, name)
