@@ -9,7 +9,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from e2e_suite import SERVICES, Suite, free_block, free_port
+from e2e_suite import SERVICES, Suite, free_block
+
+from kota_dev.ports import free_port
 
 
 @pytest.fixture(scope="package")

@@ -59,9 +59,3 @@ def free_block(size: int) -> int:
             for sock in sockets:
                 sock.close()
     raise RuntimeError("no block of free ports")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

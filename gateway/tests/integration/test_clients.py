@@ -1,7 +1,6 @@
 """Agency clients: a city admin's registry, the client-credentials grant, and scopes end to end."""
 
 import base64
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from kota_dev.ports import free_port
 from kota_gateway.clients import models as client_models
 from kota_gateway.config import GatewaySettings
 from kota_gateway.main import create_app as create_gateway
@@ -23,12 +23,6 @@ from monitoring.main import create_app as create_monitoring
 
 CLIENTS = "/v1/auth/clients"
 TOKEN = "/v1/auth/clients/token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def basic(client_id: str, secret: str) -> dict[str, str]:

@@ -1,7 +1,6 @@
 """Rate limits per subject through the gateway: in-process, and shared through a real Redis."""
 
 import shutil
-import socket
 import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -14,6 +13,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from kota_dev.ports import free_port
 from kota_gateway.config import GatewaySettings
 from kota_gateway.main import create_app as create_gateway
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database
@@ -30,12 +30,6 @@ def echo_app() -> FastAPI:
         return JSONResponse({"path": path})
 
     return app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

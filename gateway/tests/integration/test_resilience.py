@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from kota_dev.ports import free_port
 from kota_gateway.config import GatewaySettings
 from kota_gateway.main import create_app as create_gateway
 from kota_shared.testing.plugin import Infrastructure, migrated_database, running_app
@@ -43,12 +44,6 @@ def upstream_app() -> FastAPI:
         return JSONResponse({"status": "ready"})
 
     return app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

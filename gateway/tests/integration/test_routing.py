@@ -1,7 +1,6 @@
 """The gateway in front of real upstreams over HTTP: routing, headers, failures, readiness."""
 
 import hashlib
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from openapi_spec_validator import validate
 
+from kota_dev.ports import free_port
 from kota_gateway.config import GatewaySettings
 from kota_gateway.keys import SigningKeys
 from kota_gateway.main import create_app as create_gateway
@@ -49,12 +49,6 @@ def echo_app() -> FastAPI:
     return app
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 async def gateway_database(infrastructure: Infrastructure) -> str:
     return await migrated_database(infrastructure, "kota_gateway:migrations", "gateway")
@@ -79,7 +73,7 @@ async def gateway(
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = GatewaySettings(
         database_url=gateway_database,
-        upstreams={**upstreams, "ghost": f"http://127.0.0.1:{closed_port()}"},
+        upstreams={**upstreams, "ghost": f"http://127.0.0.1:{free_port()}"},
         overview_sections={
             "applications": OverviewSection(service="permits", path="/v1/permits/applications"),
             "unpaid_invoices": OverviewSection(service="ghost", path="/v1/payments/invoices"),
