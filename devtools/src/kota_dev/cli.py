@@ -83,37 +83,50 @@ def up(layout: Layout) -> int:
         with infrastructure(
             layout.state_dir, postgres_port=layout.postgres_port, kafka_port=layout.kafka_port
         ) as (cluster, broker):
-            for service in (*SERVICES, GATEWAY):
-                env = service_environment(
-                    service,
-                    layout=layout,
-                    cluster=cluster,
-                    kafka_bootstrap_servers=broker.bootstrap_servers,
-                )
-                print(f"starting {service.name} on {layout.url(service)}…", flush=True)
-                started = start_service(
-                    service, port=layout.port(service), env=env, log_dir=layout.logs
-                )
-                running.append(started)
-                wait_until_ready(started)
-                if service.seeds_demo_data:
-                    _seed(service.python_package, env)
-            gateway = layout.url(GATEWAY)
-            print(
-                f"\nKota LIVE is up.\n  gateway:  {gateway}\n  API docs: {gateway}/docs\n"
-                f"  admin:    {DEMO_ADMIN} / {demo_admin_password(layout.state_dir)}\n"
-                f"  logs:     {layout.logs}\nPress Ctrl-C (or run `kota down`) to stop.",
-                flush=True,
-            )
-            _supervise(running)
-    except _Stop as stop:
-        print(f"\n{stop}: stopping…", flush=True)
+            try:
+                for service in (*SERVICES, GATEWAY):
+                    env = service_environment(
+                        service,
+                        layout=layout,
+                        cluster=cluster,
+                        kafka_bootstrap_servers=broker.bootstrap_servers,
+                    )
+                    print(f"starting {service.name} on {layout.url(service)}…", flush=True)
+                    started = start_service(
+                        service, port=layout.port(service), env=env, log_dir=layout.logs
+                    )
+                    running.append(started)
+                    wait_until_ready(started)
+                    if service.seeds_demo_data:
+                        _seed(service.python_package, env)
+                _announce(layout)
+                _supervise(running)
+            except _Stop as stop:
+                print(f"\n{stop}: stopping…", flush=True)
+            finally:
+                # Services first, while the database and Kafka they drain into still run;
+                # a second Ctrl-C must not cut this short and leave processes behind.
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                for child in reversed(running):
+                    print(f"stopping {child.service.name}…", flush=True)
+                    stop_service(child)
+    except _Stop:
+        print("\nstopped while PostgreSQL or Kafka was starting.", flush=True)
     finally:
-        for child in reversed(running):
-            stop_service(child)
         pid_file.unlink(missing_ok=True)
     print("stopped.", flush=True)
     return 0
+
+
+def _announce(layout: Layout) -> None:
+    gateway = layout.url(GATEWAY)
+    print(
+        f"\nKota LIVE is up.\n  gateway:  {gateway}\n  API docs: {gateway}/docs\n"
+        f"  admin:    {DEMO_ADMIN} / {demo_admin_password(layout.state_dir)}\n"
+        f"  logs:     {layout.logs}\nPress Ctrl-C (or run `kota down`) to stop.",
+        flush=True,
+    )
 
 
 def _supervise(running: list[RunningService]) -> None:
