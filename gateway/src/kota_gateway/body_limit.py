@@ -10,7 +10,7 @@ its client disconnect and acts on nothing), and the caller gets the 413.
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kota_shared.problems import Problem, prefers_indonesian, problem_response
+from kota_shared.problems import Problem, render_problem
 
 
 class PayloadTooLarge(Problem):
@@ -72,18 +72,14 @@ class BodyLimitMiddleware:
         return f"The body may be at most {self.max_bytes} bytes."
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope)
-        response = problem_response(
-            request,
-            status=PayloadTooLarge.status,
-            code=PayloadTooLarge.code,
-            title=PayloadTooLarge.title_id
-            if prefers_indonesian(request)
-            else PayloadTooLarge.title_en,
-            detail=self._detail(),
-            # The client may still be sending: don't keep reading its body on this connection.
-            headers={"Connection": "close"},
-            extensions={"max_bytes": self.max_bytes},
+        response = render_problem(
+            Request(scope),
+            PayloadTooLarge(
+                self._detail(),
+                # The client may still be sending: don't keep reading its body on this connection.
+                headers={"Connection": "close"},
+                max_bytes=self.max_bytes,
+            ),
         )
         await response(scope, receive, send)
 

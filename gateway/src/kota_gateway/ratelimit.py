@@ -46,7 +46,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kota_gateway.breaker import CircuitBreaker
 from kota_gateway.config import GatewaySettings
 from kota_shared.auth import TokenVerifier
-from kota_shared.problems import Problem, prefers_indonesian, problem_response
+from kota_shared.problems import Problem, render_problem
 
 _log = logging.getLogger(__name__)
 
@@ -390,19 +390,15 @@ class RateLimitMiddleware:
         decision: Decision,
         headers: list[tuple[bytes, bytes]],
     ) -> None:
-        request = Request(scope)
-        response = problem_response(
-            request,
-            status=TooManyRequests.status,
-            code=TooManyRequests.code,
-            title=TooManyRequests.title_id
-            if prefers_indonesian(request)
-            else TooManyRequests.title_en,
-            detail=f"The limit is {decision.limit} requests per {decision.window_seconds} "
-            f"seconds; try again in {decision.reset_seconds} seconds.",
-            headers={
-                "Retry-After": str(decision.reset_seconds),
-                **{name.decode(): value.decode() for name, value in headers},
-            },
+        response = render_problem(
+            Request(scope),
+            TooManyRequests(
+                f"The limit is {decision.limit} requests per {decision.window_seconds} "
+                f"seconds; try again in {decision.reset_seconds} seconds.",
+                headers={
+                    "Retry-After": str(decision.reset_seconds),
+                    **{name.decode(): value.decode() for name, value in headers},
+                },
+            ),
         )
         await response(scope, receive, send)

@@ -134,17 +134,22 @@ def _title(problem: type[Problem], request: Request) -> str:
     return problem.title_id if prefers_indonesian(request) else problem.title_en
 
 
-async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Problem)
+def render_problem(request: Request, problem: Problem) -> JSONResponse:
+    """The response for ``problem``; for ASGI middleware that answers before any endpoint."""
     return problem_response(
         request,
-        status=exc.status,
-        code=exc.code,
-        title=_title(type(exc), request),
-        detail=exc.detail,
-        headers=exc.headers,
-        extensions=exc.extensions,
+        status=problem.status,
+        code=problem.code,
+        title=_title(type(problem), request),
+        detail=problem.detail,
+        headers=problem.headers,
+        extensions=problem.extensions,
     )
+
+
+async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return render_problem(request, exc)
 
 
 def _field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
