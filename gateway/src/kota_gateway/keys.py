@@ -8,8 +8,8 @@ import json
 import os
 import secrets
 import sys
-import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +64,9 @@ class SigningKeys:
 
 
 def _write_new_key(directory: Path) -> Path:
-    # Sortable and unique: keys are ordered by kid, newest last.
-    kid = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
+    # Sortable and unique: keys are ordered by kid, newest last. Microseconds, because two
+    # keys made within one second must still sort in the order they were made.
+    kid = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
