@@ -64,14 +64,20 @@ def compose_command() -> list[str]:
     )
 
 
-def run_compose(*args: str) -> subprocess.CompletedProcess[str]:
+REQUIRED_SECRETS = {"KOTA_PERMITS_VERIFICATION_SECRET": "a-test-only-secret"}
+"""Variables the file refuses to default: an operator must choose them."""
+
+
+def run_compose(
+    *args: str, secrets: dict[str, str] = REQUIRED_SECRETS
+) -> subprocess.CompletedProcess[str]:
     # Interpolate the file's own defaults only: no variables from the caller's shell and an
     # empty env file instead of a developer's `.env`, so the result is the same everywhere.
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("KOTA_", "POSTGRES_", "COMPOSE_"))
-    }
+    } | secrets
     with tempfile.NamedTemporaryFile(suffix=".env") as empty_env_file:
         return subprocess.run(
             [
@@ -129,6 +135,13 @@ def test_compose_validates_the_file() -> None:
     result = run_compose("config", "-q")
 
     assert result.returncode == 0, f"docker-compose.yml is invalid:\n{result.stderr}"
+
+
+def test_it_refuses_to_start_without_the_permit_signing_secret() -> None:
+    result = run_compose("config", "-q", secrets={})
+
+    assert result.returncode != 0
+    assert "KOTA_PERMITS_VERIFICATION_SECRET" in result.stderr
 
 
 def test_it_runs_the_infrastructure_and_every_service() -> None:

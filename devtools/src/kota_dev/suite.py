@@ -33,7 +33,7 @@ class Service:
 # Not `gateway`: that name is the repository folder, which pytest would import instead.
 GATEWAY = Service("gateway", 0, package="kota_gateway")
 SERVICES = (
-    Service("permits", 1),
+    Service("permits", 1, seeds_demo_data=True),  # the city's starting permit catalogue
     Service("health", 2, seeds_demo_data=True),
     Service("education", 3, seeds_demo_data=True),
     Service("payments", 4),
@@ -66,7 +66,12 @@ DEMO_ADMIN = "admin"
 
 def demo_admin_password(state_dir: Path) -> str:
     """The local suite's first city admin password, made once per state directory."""
-    path = state_dir / "admin-password"
+    return _state_secret(state_dir, "admin-password")
+
+
+def _state_secret(state_dir: Path, name: str) -> str:
+    """A random secret kept in the state directory, so restarts keep using it."""
+    path = state_dir / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
@@ -111,4 +116,9 @@ def service_environment(
         env["SIGNING_KEY_DIR"] = str(layout.state_dir / "gateway-keys")
         env["FIRST_ADMIN_USERNAME"] = DEMO_ADMIN
         env["FIRST_ADMIN_PASSWORD"] = demo_admin_password(layout.state_dir)
+    if service.name == "permits":
+        secret = _state_secret(layout.state_dir, "permits-verification-secret")
+        env["VERIFICATION_SECRETS"] = json.dumps([secret])
+        env["DOCUMENTS_LOCATION"] = str(layout.state_dir / "permits-documents")
+        env["PUBLIC_BASE_URL"] = gateway_url
     return {service.env_prefix + key: value for key, value in env.items()}

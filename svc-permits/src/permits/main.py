@@ -1,21 +1,98 @@
 """The permits service's ASGI app (``uvicorn permits.main:create_app --factory``)."""
 
-from fastapi import FastAPI
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
-from kota_shared.app import ServiceDefinition, create_service_app
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from kota_shared.app import Extension, ServiceDefinition, ServiceRuntime, create_service_app
+from permits.applications.queue import router as queue_router
 from permits.applications.router import router as applications_router
+from permits.calendar import WorkingCalendar
+from permits.catalogue.router import router as catalogue_router
+from permits.clock import Clock, system_clock
 from permits.config import PermitsSettings
+from permits.deadlines import deadline_watch
+from permits.documents.router import router as documents_router
+from permits.documents.service import Documents
+from permits.documents.storage import storage_from_settings
+from permits.issuance.router import router as issuance_router
+from permits.issuance.verification import VerificationCodes
 from permits.models import EVENT_TABLES
 
 
-def create_app(settings: PermitsSettings | None = None) -> FastAPI:
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def _permits_resources(settings: PermitsSettings, clock: Clock) -> Extension:
+    @asynccontextmanager
+    async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        this_year = clock().year
+        calendar = WorkingCalendar.for_indonesia(
+            settings.extra_holidays, years=range(this_year - 1, this_year + 2)
+        )
+        app.state.clock = clock
+        app.state.calendar = calendar
+        app.state.verification_codes = VerificationCodes(
+            [secret.get_secret_value() for secret in settings.verification_secrets]
+        )
+        storage = storage_from_settings(
+            settings.documents_location,
+            s3_endpoint_url=settings.documents_s3_endpoint_url,
+            s3_region=settings.documents_s3_region,
+            s3_access_key_id=_secret(settings.documents_s3_access_key_id),
+            s3_secret_access_key=_secret(settings.documents_s3_secret_access_key),
+        )
+        staging = Path(tempfile.mkdtemp(prefix="kota-permits-uploads-"))
+        app.state.documents = Documents(
+            sessionmaker=runtime.sessionmaker,
+            storage=storage,
+            staging=staging,
+            max_bytes=settings.document_max_bytes,
+        )
+        assert runtime.outbox is not None  # permits publishes events
+        try:
+            async with deadline_watch(
+                runtime.sessionmaker,
+                runtime.outbox,
+                calendar=calendar,
+                city_code=settings.city_code,
+                clock=clock,
+                every_seconds=settings.deadline_sweep_seconds,
+            ):
+                yield
+        finally:
+            await storage.close()
+            shutil.rmtree(staging, ignore_errors=True)
+
+    return resources
+
+
+def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    """The app; tests pass their own ``clock`` to move time instead of waiting."""
+    settings = settings or PermitsSettings()
     return create_service_app(
         ServiceDefinition(
-            settings=settings or PermitsSettings(),
+            settings=settings,
             title="Kota LIVE permits",
-            description="Permit applications, review, issuance and public verification.",
+            description=(
+                "Permit types, applications and their review, issuance, and public "
+                "verification of issued permits."
+            ),
             migrations="permits:migrations",
-            routers=[applications_router],
+            routers=[
+                catalogue_router,
+                applications_router,
+                documents_router,
+                queue_router,
+                issuance_router,
+            ],
             event_tables=EVENT_TABLES,
+            extension=_permits_resources(settings, clock),
         )
     )

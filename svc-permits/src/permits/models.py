@@ -14,3 +14,6 @@ EVENT_TABLES = event_tables(Base.metadata)
 
 # Imported for their side effect: every table is on Base.metadata for Alembic.
 from permits.applications import models as _applications  # noqa: E402, F401
+from permits.catalogue import models as _catalogue  # noqa: E402, F401
+from permits.documents import models as _documents  # noqa: E402, F401
+from permits.issuance import models as _issuance  # noqa: E402, F401

@@ -1,7 +1,6 @@
 """Drafting an application on real PostgreSQL and Kafka: the record, its event, who sees it."""
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -10,31 +9,13 @@ from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
 
 from kota_shared.testing.kafka import read_records
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
+from kota_shared.testing.plugin import AuthHeaders, Infrastructure
 from kota_shared.testing.schema import schema_differences
 from permits.applications.models import Application
-from permits.config import PermitsSettings
 from permits.events import ApplicationDrafted
-from permits.main import create_app
 from permits.models import Base
 
 URL = "/v1/permits/applications"
-
-
-@pytest.fixture(scope="session")
-async def permits_database(infrastructure: Infrastructure) -> str:
-    return await migrated_database(infrastructure, "permits:migrations", "permits")
-
-
-@pytest.fixture(scope="session")
-def permits_app(permits_database: str, service_env: dict[str, Any]) -> FastAPI:
-    return create_app(PermitsSettings(database_url=permits_database, **service_env))
-
-
-@pytest.fixture(scope="session")
-async def permits_client(permits_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with running_app(permits_app) as client:
-        yield client
 
 
 def citizen() -> str:

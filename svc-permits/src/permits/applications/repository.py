@@ -1,23 +1,33 @@
-"""Queries on applications (the only module here that builds a select)."""
+"""Queries on applications (the only module here that selects them)."""
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from permits.applications.models import Application
+from permits.applications.models import Application, Transition
+from permits.applications.workflow import Status
 
 
 async def get_owned(
-    *, session: AsyncSession, application_id: uuid.UUID, applicant_id: str
+    *, session: AsyncSession, application_id: uuid.UUID, applicant_id: str, for_update: bool = False
 ) -> Application | None:
     """One application, only if it belongs to ``applicant_id`` (others' are invisible)."""
-    return await session.scalar(
-        select(Application).where(
-            Application.id == application_id, Application.applicant_id == applicant_id
-        )
+    query = select(Application).where(
+        Application.id == application_id, Application.applicant_id == applicant_id
     )
+    return await session.scalar(query.with_for_update() if for_update else query)
+
+
+async def get_any(
+    *, session: AsyncSession, application_id: uuid.UUID, for_update: bool = False
+) -> Application | None:
+    """Any application (officers and the system); ``for_update`` locks it for a transition."""
+    query = select(Application).where(Application.id == application_id)
+    return await session.scalar(query.with_for_update() if for_update else query)
 
 
 async def list_owned(
@@ -30,5 +40,74 @@ async def list_owned(
             .where(Application.applicant_id == applicant_id)
             .order_by(Application.created_at.desc(), Application.id)
             .limit(limit)
+        )
+    ).all()
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    statuses: Sequence[Status]
+    permit_type: str | None = None
+    district_code: str | None = None
+    due_before: datetime | None = None
+    claimed_by: str | None = None
+    unclaimed: bool = False
+
+
+def _queue_query(queue: QueueFilter) -> Select[Application]:
+    query = select(Application).where(Application.status.in_(queue.statuses))
+    if queue.permit_type is not None:
+        query = query.where(Application.permit_type == queue.permit_type)
+    if queue.district_code is not None:
+        query = query.where(Application.district_code == queue.district_code)
+    if queue.due_before is not None:
+        query = query.where(Application.stage_deadline_at < queue.due_before)
+    if queue.claimed_by is not None:
+        query = query.where(Application.claimed_by == queue.claimed_by)
+    if queue.unclaimed:
+        query = query.where(Application.claimed_by.is_(None))
+    return query
+
+
+async def queue(*, session: AsyncSession, queue: QueueFilter, limit: int) -> Sequence[Application]:
+    """Officers' work, the most urgent deadline first (no deadline last, then oldest)."""
+    return (
+        await session.scalars(
+            _queue_query(queue)
+            .order_by(
+                Application.stage_deadline_at.asc().nulls_last(),
+                Application.submitted_at.asc().nulls_last(),
+                Application.id,
+            )
+            .limit(limit)
+        )
+    ).all()
+
+
+async def overdue(*, session: AsyncSession, now: datetime, limit: int) -> Sequence[Application]:
+    """Applications whose running stage passed its deadline and were not handled yet.
+
+    Locked with SKIP LOCKED so two replicas sweeping at once share the work, not repeat it.
+    """
+    return (
+        await session.scalars(
+            select(Application)
+            .where(
+                Application.stage_deadline_at <= now,
+                Application.deadline_passed_at.is_(None),
+            )
+            .order_by(Application.stage_deadline_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+
+
+async def history(*, session: AsyncSession, application_id: uuid.UUID) -> Sequence[Transition]:
+    return (
+        await session.scalars(
+            select(Transition)
+            .where(Transition.application_id == application_id)
+            .order_by(Transition.id)
         )
     ).all()

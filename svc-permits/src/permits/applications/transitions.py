@@ -1,0 +1,100 @@
+"""Apply one workflow step to a stored application: the state machine's verdict, the
+history row, and the service-level clock of the stage it enters."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kota_shared.auth import Principal
+from kota_shared.problems import Forbidden
+from permits.applications import workflow
+from permits.applications.models import Application, Transition
+from permits.applications.workflow import Action, Actor, Stage
+from permits.calendar import WorkingCalendar
+from permits.catalogue.rules import StageTargets
+from permits.problems import IllegalTransition
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Step:
+    action: Action
+    actor: Actor
+    actor_id: str
+    at: datetime
+    note: str | None = None
+    acting_officer_id: str | None = None
+
+    @classmethod
+    def by(
+        cls, principal: Principal, action: Action, actor: Actor, at: datetime, note: str | None
+    ) -> "Step":
+        return cls(
+            action=action,
+            actor=actor,
+            actor_id=principal.subject,
+            acting_officer_id=principal.acting_officer,
+            at=at,
+            note=note,
+        )
+
+    @classmethod
+    def by_system(cls, action: Action, at: datetime, note: str | None = None) -> "Step":
+        return cls(action=action, actor=Actor.SYSTEM, actor_id=SYSTEM, at=at, note=note)
+
+
+def apply(
+    session: AsyncSession,
+    application: Application,
+    step: Step,
+    *,
+    calendar: WorkingCalendar,
+    targets: StageTargets,
+) -> None:
+    """Move ``application`` by ``step`` or raise a 409 naming its current state.
+
+    The caller must hold the application's row lock (see the repository's ``for_update``),
+    so two officers acting at once cannot both move it.
+    """
+    try:
+        target = workflow.next_status(application.status, step.action, step.actor)
+    except workflow.IllegalTransition as exc:
+        raise IllegalTransition(
+            str(exc),
+            current_status=application.status.value,
+            action=step.action.value,
+        ) from None
+    except workflow.ActorNotAllowed as exc:
+        raise Forbidden(str(exc)) from None
+    session.add(
+        Transition(
+            application_id=application.id,
+            action=step.action,
+            from_status=application.status,
+            to_status=target,
+            actor=step.actor,
+            actor_id=step.actor_id,
+            acting_officer_id=step.acting_officer_id,
+            note=step.note,
+            at=step.at,
+        )
+    )
+    application.status = target
+    _start_stage_clock(application, workflow.stage_of(target), step.at, calendar, targets)
+
+
+def _start_stage_clock(
+    application: Application,
+    stage: Stage | None,
+    at: datetime,
+    calendar: WorkingCalendar,
+    targets: StageTargets,
+) -> None:
+    """Every entry into a stage starts its clock afresh; leaving all stages stops it."""
+    application.stage = stage
+    application.deadline_passed_at = None
+    application.stage_deadline_at = (
+        calendar.deadline(at, getattr(targets, stage.value)) if stage is not None else None
+    )

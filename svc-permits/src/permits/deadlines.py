@@ -1,0 +1,114 @@
+"""The service-level clock: applications whose stage passed its deadline undecided get
+their type's policy — *fiktif positif* (deemed approved) or escalation — and an event.
+
+`sweep` is one pass at an instant given by the caller, so tests move time instead of
+waiting for it; `DeadlineWatch` runs passes in the background of the service.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kota_shared.events.outbox import Outbox
+from permits.applications import repository, transitions
+from permits.applications.context import Workflow
+from permits.applications.decisions import conclude_approval
+from permits.applications.models import Application
+from permits.applications.service import type_of
+from permits.applications.transitions import Step
+from permits.applications.workflow import Action
+from permits.calendar import WorkingCalendar
+from permits.catalogue.rules import DeadlinePolicy
+from permits.clock import Clock
+from permits.events import DeadlinePassed
+
+_log = logging.getLogger(__name__)
+BATCH = 100
+
+
+async def _handle(flow: Workflow, application: Application) -> None:
+    definition = await type_of(flow, application)
+    assert application.stage is not None
+    assert application.stage_deadline_at is not None
+    stage, deadline = application.stage, application.stage_deadline_at
+    application.deadline_passed_at = flow.now
+    await flow.outbox.add(
+        flow.session,
+        DeadlinePassed(
+            application_id=application.id,
+            permit_type=application.permit_type,
+            stage=stage.value,
+            deadline_at=deadline,
+            policy=definition.deadline_policy.value,
+            detected_at=flow.now,
+        ),
+        subject=str(application.id),
+    )
+    if definition.deadline_policy is DeadlinePolicy.AUTO_APPROVE:
+        note = f"Deemed approved: the {stage.value} stage passed its deadline (fiktif positif)."
+        transitions.apply(
+            flow.session,
+            application,
+            Step.by_system(Action.DEEM_APPROVED, flow.now, note),
+            calendar=flow.calendar,
+            targets=definition.stage_targets,
+        )
+        await conclude_approval(flow, application, definition, deemed=True)
+    else:
+        application.escalated_at = flow.now
+
+
+async def sweep(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    outbox: Outbox,
+    *,
+    calendar: WorkingCalendar,
+    city_code: str,
+    clock: Clock,
+) -> int:
+    """Handle every overdue application, one transaction per batch; returns how many."""
+    handled = 0
+    while True:
+        async with sessionmaker() as session, session.begin():
+            flow = Workflow(
+                session=session, outbox=outbox, calendar=calendar, city_code=city_code, now=clock()
+            )
+            overdue = await repository.overdue(session=session, now=flow.now, limit=BATCH)
+            for application in overdue:
+                await _handle(flow, application)
+        handled += len(overdue)
+        if len(overdue) < BATCH:
+            return handled
+
+
+@asynccontextmanager
+async def deadline_watch(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    outbox: Outbox,
+    *,
+    calendar: WorkingCalendar,
+    city_code: str,
+    clock: Clock,
+    every_seconds: float,
+) -> AsyncIterator[None]:
+    """Sweep every ``every_seconds`` while the service runs; a failed pass is retried."""
+
+    async def run() -> None:
+        while True:
+            try:
+                await sweep(
+                    sessionmaker, outbox, calendar=calendar, city_code=city_code, clock=clock
+                )
+            except Exception:
+                _log.exception("deadline sweep failed; retrying at the next tick")
+            await asyncio.sleep(every_seconds)
+
+    task = asyncio.create_task(run(), name="permits-deadline-watch")
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

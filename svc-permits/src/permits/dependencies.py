@@ -1,0 +1,44 @@
+"""What endpoints of this service receive by injection: callers, the clock, the calendar."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from kota_shared.auth import Principal, Require
+from kota_shared.events.outbox import Outbox
+from permits.calendar import WorkingCalendar
+
+PERMITS_OFFICER = "permits_officer"
+CITY_ADMIN = "city_admin"
+
+Citizen = Annotated[Principal, Depends(Require(roles={"citizen"}))]
+"""A signed-in citizen, or an officer at a kiosk holding a token for one."""
+Officer = Annotated[Principal, Depends(Require(roles={PERMITS_OFFICER}))]
+Admin = Annotated[Principal, Depends(Require(roles={CITY_ADMIN}))]
+CitizenOrOfficer = Annotated[Principal, Depends(Require(roles={"citizen", PERMITS_OFFICER}))]
+
+
+def _now(request: Request) -> datetime:
+    now: datetime = request.app.state.clock()
+    return now
+
+
+def _calendar(request: Request) -> WorkingCalendar:
+    calendar: WorkingCalendar = request.app.state.calendar
+    return calendar
+
+
+def _outbox(request: Request) -> Outbox:
+    outbox: Outbox = request.app.state.runtime.outbox
+    return outbox
+
+
+Now = Annotated[datetime, Depends(_now)]
+"""The request's "now", from the app's injectable clock."""
+Calendar = Annotated[WorkingCalendar, Depends(_calendar)]
+EventOutbox = Annotated[Outbox, Depends(_outbox)]
+
+
+def is_officer(principal: Principal) -> bool:
+    return principal.has_role(PERMITS_OFFICER)

@@ -1,0 +1,1 @@
+"""Documents a citizen attaches to an application: received, checked by content, stored."""

@@ -1,0 +1,1 @@
+"""Permit issuance: numbering, the signed verification code, and the certificate's contents."""
