@@ -15,6 +15,7 @@ from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
 
 from kota_shared.seeding import run_seed
+from kota_shared.testing.contracts import assert_matches_published_schema
 from kota_shared.testing.kafka import read_records
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from permits.config import PermitsSettings
@@ -168,7 +169,10 @@ class Permits:
             TOPIC,
             until=lambda records: set(types) <= {e["type"] for e in parsed(records)},
         )
-        return parsed(records)
+        events = parsed(records)
+        for event in events:  # every payload a test reads is held to its published contract
+            assert_matches_published_schema(event["type"], event.data)
+        return events
 
     def citizen(self, subject: str | None = None) -> dict[str, str]:
         return self.auth_headers(subject or f"citizen-{uuid.uuid4().hex[:8]}", roles=["citizen"])
