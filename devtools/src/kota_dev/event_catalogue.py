@@ -9,7 +9,7 @@ CATALOGUE = Path(__file__).resolve().parents[3] / "schemas" / "events"
 EVENT_MODULES = (
     "kota_gateway.identity.events",
     "kota_gateway.clients.events",
-    "permits.events",
+    "kota_shared.contracts.permits",
 )
 
 

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kota_shared.contracts.permits import DeadlinePassed
 from kota_shared.events.outbox import Outbox
 from permits.applications import repository, transitions
 from permits.applications.context import Workflow
@@ -23,7 +24,6 @@ from permits.applications.workflow import Action
 from permits.calendar import WorkingCalendar
 from permits.catalogue.rules import DeadlinePolicy
 from permits.clock import Clock
-from permits.events import DeadlinePassed
 
 _log = logging.getLogger(__name__)
 BATCH = 100

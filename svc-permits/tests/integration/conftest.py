@@ -14,12 +14,12 @@ import pytest
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
 
+from kota_shared.contracts.permits import TOPIC
 from kota_shared.seeding import run_seed
 from kota_shared.testing.contracts import assert_matches_published_schema
 from kota_shared.testing.kafka import read_records
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from permits.config import PermitsSettings
-from permits.events import TOPIC
 from permits.main import create_app
 from permits.seed import seed_catalogue
 

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from kota_shared.contracts.permits import ApplicationApproved, DeadlinePassed, PermitIssued
 from kota_shared.testing.plugin import running_app
 from permits.deadlines import sweep
-from permits.events import ApplicationApproved, DeadlinePassed, PermitIssued
 
 WIB = ZoneInfo("Asia/Jakarta")
 URL = "/v1/permits/applications"

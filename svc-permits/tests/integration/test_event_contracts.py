@@ -4,14 +4,14 @@ payload with jsonschema). The deadline event is exercised in test_deadlines."""
 
 from typing import Any
 
-from kota_shared.events.schemas import events_in
-from permits.events import (
+from kota_shared.contracts.permits import (
     ApplicationCancelled,
     ApplicationRejected,
     DeadlinePassed,
     PermitRevoked,
     RevisionRequested,
 )
+from kota_shared.events.schemas import events_in
 
 
 async def test_each_kind_of_step_publishes_a_valid_event(permits: Any) -> None:
@@ -47,5 +47,5 @@ async def test_each_kind_of_step_publishes_a_valid_event(permits: Any) -> None:
         assert all(e["subject"] == application["id"] for e in events)
         seen |= {e["type"] for e in events}
 
-    declared = {e.event_type for e in events_in(["permits.events"])}
+    declared = {e.event_type for e in events_in(["kota_shared.contracts.permits"])}
     assert seen == declared - {DeadlinePassed.event_type}

@@ -4,7 +4,7 @@ agencies, revocation."""
 import asyncio
 from typing import Any
 
-from permits.events import PermitRevoked
+from kota_shared.contracts.permits import PermitRevoked
 
 URL = "/v1/permits/applications"
 

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from permits.events import (
+from kota_shared.contracts.permits import (
     ApplicationApproved,
     ApplicationSubmitted,
     PermitIssued,

@@ -1,12 +1,12 @@
 """What follows an approval, whoever approved: the fee, then an invoice or the permit."""
 
+from kota_shared.contracts.permits import ApplicationApproved
 from permits.applications import transitions
 from permits.applications.context import Workflow
 from permits.applications.models import Application
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action
 from permits.catalogue.rules import PermitTypeDefinition, assess_fee
-from permits.events import ApplicationApproved
 from permits.issuance import service as issuance
 
 

@@ -1,6 +1,7 @@
 """Officers' operations on an application: claim it, send it back, approve, reject."""
 
 from kota_shared.auth import Principal
+from kota_shared.contracts.permits import ApplicationRejected, RevisionRequested
 from permits.applications import transitions
 from permits.applications.context import Workflow
 from permits.applications.decisions import conclude_approval
@@ -8,7 +9,6 @@ from permits.applications.models import Application
 from permits.applications.service import type_of
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action, Actor
-from permits.events import ApplicationRejected, RevisionRequested
 from permits.problems import ClaimedByAnotherOfficer
 
 

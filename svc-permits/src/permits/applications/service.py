@@ -4,6 +4,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from kota_shared.auth import Principal
+from kota_shared.contracts.permits import (
+    ApplicationCancelled,
+    ApplicationDrafted,
+    ApplicationSubmitted,
+)
 from permits.applications import transitions
 from permits.applications.context import Workflow
 from permits.applications.models import Application
@@ -13,7 +18,6 @@ from permits.applications.workflow import Action, Actor, Status
 from permits.catalogue import repository as catalogue
 from permits.catalogue.rules import FieldErrors, PermitTypeDefinition, validate_fields
 from permits.documents import repository as documents
-from permits.events import ApplicationCancelled, ApplicationDrafted, ApplicationSubmitted
 from permits.problems import IncompleteApplication, InvalidFields, NotEditable, UnknownPermitType
 
 EDITABLE = frozenset({Status.DRAFT, Status.REVISION_REQUESTED})

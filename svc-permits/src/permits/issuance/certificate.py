@@ -1,18 +1,12 @@
-"""What a permit certificate shows: its number, the holder's masked name, and the QR."""
+"""What a permit certificate shows: its number and the holder's masked name."""
 
-import io
 import re
 import unicodedata
-
-import segno
 
 # The prefix is the permit type code as applications accept it; the city code is the 4-digit
 # BPS code of the regency or city. The sequence is zero-padded to 6 digits and may grow to 10,
 # past any real yearly count, which keeps parsing bounded.
 _PERMIT_NUMBER = re.compile(r"([A-Z][A-Z0-9_]{1,39})/([0-9]{4})/([0-9]{4})/([0-9]{6,10})")
-
-QR_BORDER = 4
-"""The quiet zone, in modules, that the QR standard asks for around the symbol."""
 
 
 def format_permit_number(prefix: str, city_code: str, year: int, sequence: int) -> str:
@@ -70,26 +64,3 @@ def _letters(word: str) -> list[str]:
         else:
             letters.append(char)
     return letters
-
-
-def qr_svg(url: str) -> bytes:
-    """Return the QR as SVG with a viewBox and no fixed size, so the template can scale it."""
-    out = io.BytesIO()
-    _qr(url).save(out, kind="svg", border=QR_BORDER, omitsize=True)
-    return out.getvalue()
-
-
-def qr_png(url: str, *, scale: int = 8) -> bytes:
-    """Return the QR as a black-on-white PNG, ``scale`` pixels per module."""
-    out = io.BytesIO()
-    _qr(url).save(out, kind="png", border=QR_BORDER, scale=scale)
-    return out.getvalue()
-
-
-def _qr(url: str) -> segno.QRCode:
-    """A full QR symbol at level M exactly.
-
-    Never Micro QR, which segno picks for short content and many phone cameras cannot read;
-    no error-level boosting, so the level is the one specified, not a heuristic's choice.
-    """
-    return segno.make_qr(url, error="m", boost_error=False)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from kota_shared.auth import Principal, Require
 from kota_shared.problems import NotFound
+from kota_shared.qr import qr_png, qr_svg
 from permits.applications import repository as applications
 from permits.applications import transitions
 from permits.applications.flow import Flow
@@ -17,7 +18,7 @@ from permits.applications.workflow import Action, Actor
 from permits.catalogue.rules import PermitTypeDefinition
 from permits.dependencies import PERMITS_OFFICER, CitizenOrOfficer, Officer, is_officer
 from permits.issuance import repository, service
-from permits.issuance.certificate import mask_name, qr_png, qr_svg
+from permits.issuance.certificate import mask_name
 from permits.issuance.models import Permit
 from permits.issuance.schemas import PermitRead, PublicVerification, RevocationRequest, Validity
 from permits.issuance.verification import InvalidCode, VerificationCodes

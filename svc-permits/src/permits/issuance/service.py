@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kota_shared.contracts.permits import PermitIssued, PermitRevoked
 from kota_shared.events.outbox import Outbox
 from permits.applications.models import Application
 from permits.catalogue.rules import PermitTypeDefinition
-from permits.events import PermitIssued, PermitRevoked
 from permits.issuance.certificate import format_permit_number
 from permits.issuance.models import Permit
 from permits.issuance.numbering import next_sequence
