@@ -28,7 +28,13 @@ from kota_dev.suite import (
 
 REPO = Path(__file__).resolve().parents[3]
 CACHE_DIR = Path(os.environ.get("KOTA_CACHE_DIR", REPO / ".kota" / "cache"))
-LINTED_PACKAGES = ("kota_shared", "kota_dev", "kota_gateway", *(s.name for s in SERVICES))
+LINTED_PACKAGES = (
+    "kota_shared",
+    "kota_dev",
+    "kota_gateway",
+    "kota_paysim",
+    *(s.name for s in SERVICES),
+)
 
 
 class _Stop(Exception):

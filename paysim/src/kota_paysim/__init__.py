@@ -1,0 +1,1 @@
+"""A payment provider simulator: pays virtual accounts and QRIS, calls back signed."""
