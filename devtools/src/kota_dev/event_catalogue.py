@@ -10,6 +10,7 @@ EVENT_MODULES = (
     "kota_gateway.identity.events",
     "kota_gateway.clients.events",
     "kota_shared.contracts.permits",
+    "kota_shared.contracts.payments",
 )
 
 

@@ -1,17 +1,13 @@
 """The service-level clock: applications whose stage passed its deadline undecided get
 their type's policy — *fiktif positif* (deemed approved) or escalation — and an event.
 
-`sweep` is one pass at an instant given by the caller, so tests move time instead of
-waiting for it; `DeadlineWatch` runs passes in the background of the service.
+`sweep` is one pass at the clock's "now", so tests move time instead of waiting for it;
+the service runs it periodically (see ``main``).
 """
-
-import asyncio
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kota_shared.clock import Clock
 from kota_shared.contracts.permits import DeadlinePassed
 from kota_shared.events.outbox import Outbox
 from permits.applications import repository, transitions
@@ -23,9 +19,7 @@ from permits.applications.transitions import Step
 from permits.applications.workflow import Action
 from permits.calendar import WorkingCalendar
 from permits.catalogue.rules import DeadlinePolicy
-from permits.clock import Clock
 
-_log = logging.getLogger(__name__)
 BATCH = 100
 
 
@@ -82,33 +76,3 @@ async def sweep(
         handled += len(overdue)
         if len(overdue) < BATCH:
             return handled
-
-
-@asynccontextmanager
-async def deadline_watch(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    outbox: Outbox,
-    *,
-    calendar: WorkingCalendar,
-    city_code: str,
-    clock: Clock,
-    every_seconds: float,
-) -> AsyncIterator[None]:
-    """Sweep every ``every_seconds`` while the service runs; a failed pass is retried."""
-
-    async def run() -> None:
-        while True:
-            try:
-                await sweep(
-                    sessionmaker, outbox, calendar=calendar, city_code=city_code, clock=clock
-                )
-            except Exception:
-                _log.exception("deadline sweep failed; retrying at the next tick")
-            await asyncio.sleep(every_seconds)
-
-    task = asyncio.create_task(run(), name="permits-deadline-watch")
-    try:
-        yield
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)

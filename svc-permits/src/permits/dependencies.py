@@ -1,6 +1,5 @@
-"""What endpoints of this service receive by injection: callers, the clock, the calendar."""
+"""What endpoints of this service receive by injection: callers, the calendar, the outbox."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,11 +18,6 @@ Admin = Annotated[Principal, Depends(Require(roles={CITY_ADMIN}))]
 CitizenOrOfficer = Annotated[Principal, Depends(Require(roles={"citizen", PERMITS_OFFICER}))]
 
 
-def _now(request: Request) -> datetime:
-    now: datetime = request.app.state.clock()
-    return now
-
-
 def _calendar(request: Request) -> WorkingCalendar:
     calendar: WorkingCalendar = request.app.state.calendar
     return calendar
@@ -34,8 +28,6 @@ def _outbox(request: Request) -> Outbox:
     return outbox
 
 
-Now = Annotated[datetime, Depends(_now)]
-"""The request's "now", from the app's injectable clock."""
 Calendar = Annotated[WorkingCalendar, Depends(_calendar)]
 EventOutbox = Annotated[Outbox, Depends(_outbox)]
 

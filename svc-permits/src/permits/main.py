@@ -4,19 +4,21 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 from pydantic import SecretStr
 
 from kota_shared.app import Extension, ServiceDefinition, ServiceRuntime, create_service_app
+from kota_shared.clock import Clock, system_clock
+from kota_shared.periodic import every
+from permits import deadlines
 from permits.applications.queue import router as queue_router
 from permits.applications.router import router as applications_router
 from permits.calendar import WorkingCalendar
 from permits.catalogue.router import router as catalogue_router
-from permits.clock import Clock, system_clock
 from permits.config import PermitsSettings
-from permits.deadlines import deadline_watch
 from permits.documents.router import router as documents_router
 from permits.documents.service import Documents
 from permits.documents.storage import storage_from_settings
@@ -57,13 +59,17 @@ def _permits_resources(settings: PermitsSettings, clock: Clock) -> Extension:
         )
         assert runtime.outbox is not None  # permits publishes events
         try:
-            async with deadline_watch(
-                runtime.sessionmaker,
-                runtime.outbox,
-                calendar=calendar,
-                city_code=settings.city_code,
-                clock=clock,
-                every_seconds=settings.deadline_sweep_seconds,
+            async with every(
+                settings.deadline_sweep_seconds,
+                partial(
+                    deadlines.sweep,
+                    runtime.sessionmaker,
+                    runtime.outbox,
+                    calendar=calendar,
+                    city_code=settings.city_code,
+                    clock=clock,
+                ),
+                name="permits-deadline-sweep",
             ):
                 yield
         finally:

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from kota_shared.clock import Now
 from kota_shared.db import DbSession
 from permits.applications.context import Workflow
-from permits.dependencies import Calendar, EventOutbox, Now
+from permits.dependencies import Calendar, EventOutbox
 
 
 def _workflow(

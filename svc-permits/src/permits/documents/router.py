@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
 
+from kota_shared.clock import Now
 from kota_shared.db import DbSession
 from kota_shared.problems import NotFound
 from permits.applications import repository as applications
-from permits.dependencies import Citizen, CitizenOrOfficer, Now, is_officer
+from permits.dependencies import Citizen, CitizenOrOfficer, is_officer
 from permits.documents import repository, service
 from permits.documents.service import Documents, Upload
 from permits.documents.storage import CHUNK_BYTES, DocumentMissing
