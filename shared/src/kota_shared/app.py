@@ -10,9 +10,10 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Annotated
 
 import httpx
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -166,3 +167,15 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     for router in definition.routers:
         app.include_router(router)
     return app
+
+
+def _outbox(request: Request) -> Outbox:
+    outbox = request.app.state.runtime.outbox
+    if outbox is None:
+        raise RuntimeError("this service declared no event tables, so it has no outbox")
+    assert isinstance(outbox, Outbox)
+    return outbox
+
+
+EventOutbox = Annotated[Outbox, Depends(_outbox)]
+"""The service's outbox: events added to it commit with the request's transaction."""

@@ -152,7 +152,7 @@ async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
     return render_problem(request, exc)
 
 
-def _field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     """Name each invalid field by its JSON pointer-ish path, with the validator's message."""
     fields = []
     for error in errors:
@@ -174,7 +174,7 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
         status=ValidationFailed.status,
         code=ValidationFailed.code,
         title=_title(ValidationFailed, request),
-        extensions={"errors": _field_errors(exc.errors())},
+        extensions={"errors": field_errors(exc.errors())},
     )
 
 

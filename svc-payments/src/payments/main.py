@@ -1,21 +1,95 @@
 """The payments service's ASGI app (``uvicorn payments.main:create_app --factory``)."""
 
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from functools import partial
+
 from fastapi import FastAPI
 
-from kota_shared.app import ServiceDefinition, create_service_app
+from kota_shared.app import Extension, ServiceDefinition, ServiceRuntime, create_service_app
+from kota_shared.clock import Clock, system_clock
+from kota_shared.contracts.permits import TOPIC as PERMITS_TOPIC
+from kota_shared.contracts.permits import ApplicationApproved
+from kota_shared.events.consumer import EventConsumer
+from kota_shared.idempotency import purge_expired
+from kota_shared.periodic import every
+from payments import expiry
+from payments.channels.for_invoices import channel_maker
 from payments.config import PaymentsSettings
+from payments.finance_router import router as finance_router
+from payments.invoices.handlers import permit_fee_handler
 from payments.invoices.router import router as invoices_router
-from payments.models import EVENT_TABLES
+from payments.models import EVENT_TABLES, IDEMPOTENCY_KEYS
+from payments.refunds.router import router as refunds_router
+from payments.settlement.router import router as settlement_router
+from payments.settlement.signatures import CallbackVerifier
 
 
-def create_app(settings: PaymentsSettings | None = None) -> FastAPI:
+def _resources(settings: PaymentsSettings, clock: Clock) -> Extension:
+    @asynccontextmanager
+    async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        assert runtime.outbox is not None  # payments publishes events
+        app.state.clock = clock
+        app.state.channels = channel_maker(settings)
+        app.state.callback_verifier = CallbackVerifier(
+            [secret.get_secret_value() for secret in settings.callback_secrets]
+        )
+
+        async def purge_idempotency_keys() -> int:
+            async with runtime.sessionmaker() as session, session.begin():
+                return await purge_expired(session, table=IDEMPOTENCY_KEYS, now=clock())
+
+        async with AsyncExitStack() as jobs:
+            await jobs.enter_async_context(
+                every(
+                    settings.expiry_sweep_seconds,
+                    partial(expiry.sweep, runtime.sessionmaker, runtime.outbox, clock=clock),
+                    name="payments-invoice-expiry",
+                )
+            )
+            await jobs.enter_async_context(
+                every(3600, purge_idempotency_keys, name="payments-idempotency-purge")
+            )
+            yield
+
+    return resources
+
+
+def create_app(settings: PaymentsSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    """The app; tests pass their own ``clock`` to move time instead of waiting."""
+    settings = settings or PaymentsSettings()
+    channels = channel_maker(settings)
+
+    def consumers(runtime: ServiceRuntime) -> list[EventConsumer]:
+        assert runtime.outbox is not None
+        return [
+            EventConsumer(
+                name="payments.permit-fees",
+                topics=[PERMITS_TOPIC],
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                sessionmaker=runtime.sessionmaker,
+                tables=EVENT_TABLES,
+                handlers={
+                    ApplicationApproved: permit_fee_handler(
+                        runtime.outbox, channels, due_days=settings.invoice_due_days
+                    )
+                },
+            )
+        ]
+
     return create_service_app(
         ServiceDefinition(
-            settings=settings or PaymentsSettings(),
+            settings=settings,
             title="Kota LIVE payments",
-            description="Invoices, payment channels (VA, QRIS), provider callbacks and refunds.",
+            description=(
+                "Invoices with their payment channels (virtual account, QRIS), the payment "
+                "provider's signed settlement callbacks, refunds, a double-entry ledger and "
+                "reconciliation against the provider's statement."
+            ),
             migrations="payments:migrations",
-            routers=[invoices_router],
+            routers=[invoices_router, refunds_router, settlement_router, finance_router],
             event_tables=EVENT_TABLES,
+            consumers=consumers,
+            extension=_resources(settings, clock),
         )
     )

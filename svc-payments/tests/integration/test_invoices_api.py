@@ -1,193 +1,130 @@
-"""The invoices API on real PostgreSQL and Kafka: a citizen sees only their own, probes."""
+"""Invoices: agencies bill citizens once per reference, with a virtual account and a QRIS
+payload an independent parser accepts; citizens see only their own."""
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+import asyncio
+import uuid
+from datetime import timedelta
 from typing import Any
 
-import httpx
-import pytest
-from fastapi import FastAPI
-from sqlalchemy.exc import IntegrityError
+import qriskit
 
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
+from kota_shared.contracts.payments import InvoiceCreated
 from kota_shared.testing.schema import schema_differences
-from payments.config import PaymentsSettings
-from payments.invoices.models import Invoice
-from payments.main import create_app
+from payments.channels.virtual_accounts import is_valid_va
 from payments.models import Base
 
-URL = "/v1/payments/invoices"
-AYU, BUDI = "citizen-ayu", "citizen-budi"
+INVOICES = "/v1/payments/invoices"
 
 
-@pytest.fixture(scope="session")
-async def payments_database(infrastructure: Infrastructure) -> str:
-    return await migrated_database(infrastructure, "payments:migrations", "payments")
+async def test_an_agency_bills_a_citizen_with_a_va_and_a_valid_qris(payments: Any) -> None:
+    payer = f"citizen-{uuid.uuid4().hex[:8]}"
+
+    invoice = await payments.invoice(payer, amount=275_000)
+
+    assert invoice["status"] == "open"
+    assert invoice["amount_rupiah"] == 275_000
+    assert is_valid_va(invoice["va_number"], "88908")
+    qris = qriskit.parse(invoice["qris_payload"], strict=True)
+    assert qris.is_dynamic
+    assert qris.amount == 275_000
+    assert qris.additional_data.bill_number == invoice["number"]
+    assert qriskit.is_valid(invoice["qris_payload"])
+    events = await payments.events(invoice["id"], InvoiceCreated.event_type)
+    assert events[0].data["va_number"] == invoice["va_number"]
 
 
-@pytest.fixture(scope="session")
-def payments_app(payments_database: str, service_env: dict[str, Any]) -> FastAPI:
-    return create_app(PaymentsSettings(database_url=payments_database, **service_env))
+async def test_a_citizen_sees_only_their_own_invoices(payments: Any) -> None:
+    payer = f"citizen-{uuid.uuid4().hex[:8]}"
+    mine = await payments.invoice(payer)
+    other = await payments.invoice(f"citizen-{uuid.uuid4().hex[:8]}")
+    headers = payments.citizen(payer)
+
+    listed = await payments.client.get(INVOICES, headers=headers)
+    own = await payments.client.get(f"{INVOICES}/{mine['id']}", headers=headers)
+    theirs = await payments.client.get(f"{INVOICES}/{other['id']}", headers=headers)
+    qr = await payments.client.get(f"{INVOICES}/{mine['id']}/qris.png", headers=headers)
+    their_qr = await payments.client.get(f"{INVOICES}/{other['id']}/qris.png", headers=headers)
+
+    assert [i["id"] for i in listed.json()] == [mine["id"]]
+    assert own.status_code == 200
+    assert theirs.status_code == their_qr.status_code == 404
+    assert qr.headers["content-type"] == "image/png"
 
 
-@pytest.fixture(scope="session")
-async def payments_client(payments_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with running_app(payments_app) as client:
-        yield client
-
-
-@pytest.fixture(scope="session")
-async def payments_invoices(
-    payments_app: FastAPI, payments_client: httpx.AsyncClient
-) -> dict[str, list[Invoice]]:
-    """Two invoices for Ayu and one for Budi, written through the running app's sessionmaker."""
-    invoices = {
-        AYU: [
-            Invoice(
-                payer_id=AYU,
-                source_reference="permits:application:pbg-ayu-1",
-                description="Retribusi PBG, rumah tinggal Jl. Mawar 5",
-                amount_rupiah=2_750_000,
-                due_at=datetime(2026, 12, 20, 17, 0, tzinfo=UTC),
-            ),
-            Invoice(
-                payer_id=AYU,
-                source_reference="health:appointment:ayu-1",
-                description="Tarif layanan Puskesmas Cipondoh",
-                amount_rupiah=15_000,
-                due_at=datetime(2026, 12, 5, 17, 0, tzinfo=UTC),
-            ),
-        ],
-        BUDI: [
-            Invoice(
-                payer_id=BUDI,
-                source_reference="permits:application:pbg-budi-1",
-                description="Retribusi PBG, ruko Jl. Daan Mogot 88",
-                amount_rupiah=9_600_000,
-                due_at=datetime(2026, 12, 10, 17, 0, tzinfo=UTC),
-            )
-        ],
-    }
-    async with payments_app.state.sessionmaker() as session, session.begin():
-        session.add_all([i for owned in invoices.values() for i in owned])
-    return invoices
-
-
-async def test_a_citizen_sees_only_their_own_invoices_soonest_due_first(
-    payments_client: httpx.AsyncClient,
-    payments_invoices: dict[str, list[Invoice]],
-    auth_headers: AuthHeaders,
+async def test_the_same_idempotency_key_and_body_returns_the_first_response(
+    payments: Any,
 ) -> None:
-    response = await payments_client.get(URL, headers=auth_headers(AYU, roles=["citizen"]))
+    payer, key, reference = f"citizen-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex, "PBB-IDEM-1"
+    reference = f"{reference}-{uuid.uuid4().hex[:6]}"
 
-    assert response.status_code == 200
-    invoices = response.json()
-    assert [i["source_reference"] for i in invoices] == [
-        "health:appointment:ayu-1",
-        "permits:application:pbg-ayu-1",
-    ]
-    assert [i["id"] for i in invoices] == [str(i.id) for i in reversed(payments_invoices[AYU])]
-    first = invoices[0]
-    assert first["amount_rupiah"] == 15_000
-    assert isinstance(first["amount_rupiah"], int)  # whole rupiah, never a float
-    assert first["status"] == "open"
-    assert datetime.fromisoformat(first["due_at"]) == datetime(2026, 12, 5, 17, 0, tzinfo=UTC)
-    assert "payer_id" not in first
+    first = await payments.bill(payer, reference=reference, key=key)
+    again = await payments.bill(payer, reference=reference, key=key)
+    other_body = await payments.bill(payer, reference=reference, key=key, amount=1)
 
-
-async def test_another_citizen_sees_only_theirs(
-    payments_client: httpx.AsyncClient,
-    payments_invoices: dict[str, list[Invoice]],
-    auth_headers: AuthHeaders,
-) -> None:
-    response = await payments_client.get(URL, headers=auth_headers(BUDI, roles=["citizen"]))
-
-    assert response.status_code == 200
-    assert [i["id"] for i in response.json()] == [str(payments_invoices[BUDI][0].id)]
+    assert first.status_code == again.status_code == 201
+    assert again.content == first.content
+    assert again.headers["idempotent-replayed"] == "true"
+    assert other_body.status_code == 422
+    assert other_body.json()["code"] == "idempotency_key_reused"
+    listed = await payments.client.get(INVOICES, headers=payments.citizen(payer))
+    assert len(listed.json()) == 1
 
 
-async def test_a_citizen_without_invoices_gets_an_empty_list(
-    payments_client: httpx.AsyncClient,
-    payments_invoices: dict[str, list[Invoice]],
-    auth_headers: AuthHeaders,
-) -> None:
-    response = await payments_client.get(URL, headers=auth_headers("citizen-citra"))
+async def test_concurrent_duplicates_open_one_invoice(payments: Any) -> None:
+    payer, key = f"citizen-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    reference = f"PBB-RACE-{uuid.uuid4().hex[:6]}"
 
-    assert response.status_code == 200
-    assert response.json() == []
-
-
-async def test_without_a_token_the_answer_is_401(payments_client: httpx.AsyncClient) -> None:
-    response = await payments_client.get(URL)
-
-    assert response.status_code == 401
-    assert response.headers["content-type"] == "application/problem+json"
-    assert response.headers["www-authenticate"] == "Bearer"
-    assert response.json()["code"] == "unauthorized"
-
-
-async def test_an_officer_who_is_not_a_citizen_gets_403(
-    payments_client: httpx.AsyncClient,
-    payments_invoices: dict[str, list[Invoice]],
-    auth_headers: AuthHeaders,
-) -> None:
-    response = await payments_client.get(
-        URL, headers=auth_headers("officer-dewi", roles=["permits_officer"])
+    answers = await asyncio.gather(
+        *(payments.bill(payer, reference=reference, key=key) for _ in range(8))
     )
 
-    assert response.status_code == 403
-    assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["code"] == "forbidden"
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.content for a in answers}) == 1
+    listed = await payments.client.get(INVOICES, headers=payments.citizen(payer))
+    assert len(listed.json()) == 1
 
 
-@pytest.mark.parametrize("amount_rupiah", [0, -5_000])
-async def test_the_database_refuses_an_amount_that_is_not_positive(
-    payments_app: FastAPI, payments_client: httpx.AsyncClient, amount_rupiah: int
-) -> None:
-    with pytest.raises(IntegrityError, match="ck_invoices_amount_rupiah_positive"):
-        async with payments_app.state.sessionmaker() as session, session.begin():
-            session.add(
-                Invoice(
-                    payer_id=AYU,
-                    source_reference=f"test:amount:{amount_rupiah}",
-                    description="Nothing to pay",
-                    amount_rupiah=amount_rupiah,
-                    due_at=datetime(2026, 12, 31, tzinfo=UTC),
-                )
-            )
+async def test_one_invoice_per_reference_whatever_the_key(payments: Any) -> None:
+    payer = f"citizen-{uuid.uuid4().hex[:8]}"
+    reference = f"PBB-REF-{uuid.uuid4().hex[:6]}"
+
+    first = await payments.bill(payer, reference=reference)
+    same = await payments.bill(payer, reference=reference)
+    different = await payments.bill(payer, reference=reference, amount=999)
+
+    assert same.json()["id"] == first.json()["id"]
+    assert different.status_code == 409
+    assert different.json()["code"] == "source_reference_conflict"
 
 
-async def test_the_database_refuses_a_second_invoice_for_the_same_source(
-    payments_app: FastAPI, payments_invoices: dict[str, list[Invoice]]
-) -> None:
-    with pytest.raises(IntegrityError, match="uq_invoices_source_reference"):
-        async with payments_app.state.sessionmaker() as session, session.begin():
-            session.add(
-                Invoice(
-                    payer_id=AYU,
-                    source_reference="permits:application:pbg-ayu-1",
-                    description="The same fee, billed twice",
-                    amount_rupiah=2_750_000,
-                    due_at=datetime(2026, 12, 20, 17, 0, tzinfo=UTC),
-                )
-            )
+async def test_billing_needs_the_scope_and_a_key(payments: Any) -> None:
+    body = {
+        "payer_id": "citizen-x",
+        "reference": "PBB-1",
+        "description": "PBB",
+        "lines": [{"description": "PBB", "amount_rupiah": 1000}],
+        "due_at": "2099-01-01T00:00:00+07:00",
+    }
+    no_scope = payments.auth_headers("client-other", roles=[], scopes=["permits:verify"])
+
+    without_scope = await payments.client.post(
+        INVOICES, json=body, headers={**no_scope, "Idempotency-Key": "k1"}
+    )
+    by_citizen = await payments.client.post(
+        INVOICES, json=body, headers={**payments.citizen(), "Idempotency-Key": "k1"}
+    )
+    without_key = await payments.client.post(INVOICES, json=body, headers=payments.agency())
+
+    assert without_scope.status_code == by_citizen.status_code == 403
+    assert without_key.status_code == 400
+    assert without_key.json()["code"] == "idempotency_key_required"
 
 
-async def test_liveness(payments_client: httpx.AsyncClient) -> None:
-    response = await payments_client.get("/livez")
+async def test_bad_bills_are_422(payments: Any) -> None:
+    past = await payments.bill("citizen-x", due_in=-timedelta(days=1))
+    zero = await payments.bill("citizen-x", amount=0)
 
-    assert response.status_code == 200
-    assert response.json() == {"status": "alive"}
-
-
-async def test_readiness_checks_database_and_kafka(payments_client: httpx.AsyncClient) -> None:
-    response = await payments_client.get("/readyz")
-
-    assert response.status_code == 200
-    body = response.json()
-    assert body["status"] == "ready"
-    assert body["checks"]["database"]["status"] == "ready"
-    assert body["checks"]["kafka"]["status"] == "ready"
+    assert past.status_code == zero.status_code == 422
 
 
 async def test_the_migration_creates_what_the_models_declare(payments_database: str) -> None:

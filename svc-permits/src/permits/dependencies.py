@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kota_shared.auth import Principal, Require
-from kota_shared.events.outbox import Outbox
 from permits.calendar import WorkingCalendar
 
 PERMITS_OFFICER = "permits_officer"
@@ -23,13 +22,7 @@ def _calendar(request: Request) -> WorkingCalendar:
     return calendar
 
 
-def _outbox(request: Request) -> Outbox:
-    outbox: Outbox = request.app.state.runtime.outbox
-    return outbox
-
-
 Calendar = Annotated[WorkingCalendar, Depends(_calendar)]
-EventOutbox = Annotated[Outbox, Depends(_outbox)]
 
 
 def is_officer(principal: Principal) -> bool:

@@ -12,8 +12,11 @@ from pydantic import SecretStr
 
 from kota_shared.app import Extension, ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.clock import Clock, system_clock
+from kota_shared.contracts.payments import TOPIC as PAYMENTS_TOPIC
+from kota_shared.events.consumer import EventConsumer
 from kota_shared.periodic import every
 from permits import deadlines
+from permits.applications.payment_outcomes import payment_handlers
 from permits.applications.queue import router as queue_router
 from permits.applications.router import router as applications_router
 from permits.calendar import WorkingCalendar
@@ -31,13 +34,11 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-def _permits_resources(settings: PermitsSettings, clock: Clock) -> Extension:
+def _permits_resources(
+    settings: PermitsSettings, clock: Clock, calendar: WorkingCalendar
+) -> Extension:
     @asynccontextmanager
     async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
-        this_year = clock().year
-        calendar = WorkingCalendar.for_indonesia(
-            settings.extra_holidays, years=range(this_year - 1, this_year + 2)
-        )
         app.state.clock = clock
         app.state.calendar = calendar
         app.state.verification_codes = VerificationCodes(
@@ -82,6 +83,26 @@ def _permits_resources(settings: PermitsSettings, clock: Clock) -> Extension:
 def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
     """The app; tests pass their own ``clock`` to move time instead of waiting."""
     settings = settings or PermitsSettings()
+    this_year = clock().year
+    calendar = WorkingCalendar.for_indonesia(
+        settings.extra_holidays, years=range(this_year - 1, this_year + 2)
+    )
+
+    def consumers(runtime: ServiceRuntime) -> list[EventConsumer]:
+        assert runtime.outbox is not None
+        return [
+            EventConsumer(
+                name="permits.payment-outcomes",
+                topics=[PAYMENTS_TOPIC],
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                sessionmaker=runtime.sessionmaker,
+                tables=EVENT_TABLES,
+                handlers=payment_handlers(
+                    runtime.outbox, calendar=calendar, city_code=settings.city_code, clock=clock
+                ),
+            )
+        ]
+
     return create_service_app(
         ServiceDefinition(
             settings=settings,
@@ -99,6 +120,7 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
                 issuance_router,
             ],
             event_tables=EVENT_TABLES,
-            extension=_permits_resources(settings, clock),
+            consumers=consumers,
+            extension=_permits_resources(settings, clock, calendar),
         )
     )

@@ -11,6 +11,24 @@ from typing import ClassVar, Literal
 from kota_shared.events.envelope import EventData
 
 TOPIC = "permits.events"
+FEE_INVOICE_SOURCE = "permits"
+_FEE_INVOICE_PREFIX = "permits:application:"
+
+
+def fee_invoice_reference(application_id: uuid.UUID) -> str:
+    """The ``source_reference`` of the invoice for an application's fee (payments opens it
+    from `ApplicationApproved`; permits recognises it in payments' events)."""
+    return f"{_FEE_INVOICE_PREFIX}{application_id}"
+
+
+def application_of_fee_invoice(source_reference: str) -> uuid.UUID | None:
+    """The application a fee invoice's reference names, or None for any other reference."""
+    if not source_reference.startswith(_FEE_INVOICE_PREFIX):
+        return None
+    try:
+        return uuid.UUID(source_reference.removeprefix(_FEE_INVOICE_PREFIX))
+    except ValueError:
+        return None
 
 
 class _PermitsEvent(EventData):
@@ -89,6 +107,17 @@ class ApplicationCancelled(_PermitsEvent):
     application_id: uuid.UUID
     permit_type: str
     cancelled_at: datetime
+
+
+class ApplicationExpired(_PermitsEvent):
+    """Approved with a fee that was not paid in time: the invoice expired."""
+
+    event_type: ClassVar[str] = "permits.application.expired.v1"
+
+    application_id: uuid.UUID
+    applicant_id: str
+    permit_type: str
+    expired_at: datetime
 
 
 class DeadlinePassed(_PermitsEvent):

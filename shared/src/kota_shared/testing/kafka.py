@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from kota_shared.events.envelope import EventData, build_message
 from kota_shared.testing.waiting import eventually
 
 
@@ -35,3 +36,23 @@ async def read_records(
         return await eventually(more, until=until, within=within, what=f"records on {topic}")
     finally:
         await reader.stop()
+
+
+async def publish(
+    bootstrap_servers: str, data: EventData, *, source: str, subject: str, times: int = 1
+) -> None:
+    """Put an event on its topic as its producing service would (``times`` > 1: redelivered,
+    the same event id each time)."""
+    message = build_message(data, source=source, subject=subject, trace_headers={})
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=True)
+    await producer.start()
+    try:
+        for _ in range(times):
+            await producer.send_and_wait(
+                message.topic,
+                value=message.value,
+                key=message.key.encode(),
+                headers=[(k, v.encode()) for k, v in message.headers.items()],
+            )
+    finally:
+        await producer.stop()

@@ -1,20 +1,68 @@
-"""What clients receive about invoices."""
+"""What clients send and receive about invoices."""
 
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from payments.invoices.models import InvoiceStatus
+
+Rupiah = Field(gt=0, le=9_999_999_999_999, description="Whole rupiah (currency code 360).")
+
+
+class LineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    description: str
+    amount_rupiah: int
 
 
 class InvoiceRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    number: str = Field(examples=["KL2026-00000123"])
+    source: str
     source_reference: str
     description: str
+    lines: list[LineRead]
     amount_rupiah: int = Field(description="Whole rupiah (currency code 360).", examples=[150000])
+    paid_rupiah: int
+    refunded_rupiah: int
     status: InvoiceStatus
+    va_number: str = Field(description="Pay by bank transfer to this virtual account.")
+    qris_payload: str = Field(description="Dynamic QRIS (EMVCo); also as an image at qris.png.")
     due_at: datetime
+    paid_at: datetime | None
     created_at: datetime
+
+
+class LineCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(min_length=2, max_length=300)
+    amount_rupiah: int = Rupiah
+
+
+class InvoiceCreate(BaseModel):
+    """An agency's bill to a citizen (e.g. the local-tax office's PBB)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    payer_id: str = Field(
+        min_length=1, max_length=64, description="The citizen's Kota LIVE account id."
+    )
+    reference: str = Field(
+        pattern=r"^[A-Za-z0-9._:/-]{1,100}$",
+        description="The agency's own id for this bill; one invoice per reference, ever.",
+        examples=["PBB-2026-367101-000123"],
+    )
+    description: str = Field(min_length=2, max_length=500)
+    lines: list[LineCreate] = Field(min_length=1, max_length=50)
+    due_at: AwareDatetime
+
+
+class CancelRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=500)

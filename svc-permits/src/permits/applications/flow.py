@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from kota_shared.app import EventOutbox
 from kota_shared.clock import Now
 from kota_shared.db import DbSession
 from permits.applications.context import Workflow
-from permits.dependencies import Calendar, EventOutbox
+from permits.dependencies import Calendar
 
 
 def _workflow(

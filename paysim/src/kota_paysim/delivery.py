@@ -1,0 +1,88 @@
+"""Deliver settlement callbacks in the background until the payments service answers 2xx.
+
+The courier owns its tasks so the app can cancel them at shutdown: a retry loop that waits
+30 s between attempts must not keep the process (or a test's event loop) alive.
+"""
+
+import asyncio
+import logging
+from collections.abc import Iterator
+
+from kota_paysim.callbacks import CallbackSender
+from kota_paysim.ledger import DeliveryAttempt, Ledger
+
+_log = logging.getLogger(__name__)
+
+TASK_NAME_PREFIX = "paysim-delivery-"
+
+
+def backoff_delays(*, initial: float, maximum: float) -> Iterator[float]:
+    """Waits between attempts: doubling from ``initial``, never above ``maximum``, endless."""
+    delay = min(initial, maximum)
+    while True:
+        yield delay
+        delay = min(delay * 2, maximum)
+
+
+class Courier:
+    def __init__(
+        self,
+        *,
+        ledger: Ledger,
+        sender: CallbackSender,
+        retry_initial_seconds: float,
+        retry_max_seconds: float,
+    ) -> None:
+        self._ledger = ledger
+        self._sender = sender
+        self._retry_initial_seconds = retry_initial_seconds
+        self._retry_max_seconds = retry_max_seconds
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def dispatch(self, provider_transaction_id: str) -> None:
+        """Start delivering in the background; the caller does not wait for the answer."""
+        task = asyncio.create_task(
+            self._deliver_until_answered(provider_transaction_id),
+            name=TASK_NAME_PREFIX + provider_transaction_id,
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def redeliver(
+        self, provider_transaction_id: str, *, times: int, concurrently: bool
+    ) -> list[int | None]:
+        """Send the callback again ``times`` times, once each, and report each status code."""
+        if concurrently:
+            attempts = await asyncio.gather(
+                *(self._attempt(provider_transaction_id) for _ in range(times))
+            )
+        else:
+            attempts = [await self._attempt(provider_transaction_id) for _ in range(times)]
+        return [a.status_code for a in attempts]
+
+    async def close(self) -> None:
+        """Cancel every delivery still retrying and wait until each has stopped."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _deliver_until_answered(self, provider_transaction_id: str) -> None:
+        """Retry until acknowledged or refused, or until shutdown cancels the task."""
+        for delay in backoff_delays(
+            initial=self._retry_initial_seconds, maximum=self._retry_max_seconds
+        ):
+            if (await self._attempt(provider_transaction_id)).outcome != "failed":
+                return
+            await asyncio.sleep(delay)
+
+    async def _attempt(self, provider_transaction_id: str) -> DeliveryAttempt:
+        attempt = await self._sender.send(self._ledger.get(provider_transaction_id))
+        self._ledger.record_attempt(provider_transaction_id, attempt)
+        _log.info(
+            "callback for %s: %s (%s)",
+            provider_transaction_id,
+            attempt.outcome,
+            attempt.status_code or attempt.error,
+        )
+        return attempt

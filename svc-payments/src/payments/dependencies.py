@@ -1,0 +1,21 @@
+"""Who may call the payments API, and what endpoints receive by injection."""
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from kota_shared.auth import Principal, Require
+from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
+from payments.models import IDEMPOTENCY_KEYS
+
+FINANCE_OFFICER = "finance_officer"
+INVOICES_WRITE = "payments:invoices:write"
+
+Citizen = Annotated[Principal, Depends(Require(roles={"citizen"}))]
+FinanceOfficer = Annotated[Principal, Depends(Require(roles={FINANCE_OFFICER}))]
+CitizenOrFinance = Annotated[Principal, Depends(Require(roles={"citizen", FINANCE_OFFICER}))]
+InvoiceWriter = Annotated[Principal, Depends(Require(scopes={INVOICES_WRITE}))]
+"""An agency client (e.g. the local-tax office) allowed to bill citizens."""
+
+Idempotent = Annotated[IdempotentRequest, Depends(RequireIdempotencyKey(IDEMPOTENCY_KEYS))]
+"""The request's ``Idempotency-Key`` (required): a retry returns the first response."""

@@ -1,0 +1,1 @@
+"""Reconciliation: the provider's daily settlement statement checked against what we recorded."""

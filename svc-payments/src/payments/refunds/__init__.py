@@ -1,0 +1,1 @@
+"""Money going back to payers: finance officers' refunds and payments that came too late."""

@@ -1,0 +1,1 @@
+"""Settlements reported by the payment provider: verified, matched to invoices, recorded once."""
