@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from e2e_suite import SERVICES, Suite, free_block
+from e2e_suite import PAYSIM_OFFSET, Suite, free_block
 
 from kota_dev.ports import free_port
 
@@ -17,7 +17,7 @@ from kota_dev.ports import free_port
 @pytest.fixture(scope="package")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     state_dir = tmp_path_factory.mktemp("suite")
-    port_base = free_block(len(SERVICES) + 1)
+    port_base = free_block(PAYSIM_OFFSET + 1)
     postgres_port, kafka_port = free_port(), free_port()
     log = state_dir / "kota-up.out"
     with log.open("wb") as out:
@@ -44,7 +44,7 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
         gateway=f"http://127.0.0.1:{port_base}",
         state_dir=state_dir,
         process=process,
-        ports=[*range(port_base, port_base + len(SERVICES) + 1), postgres_port, kafka_port],
+        ports=[*range(port_base, port_base + PAYSIM_OFFSET + 1), postgres_port, kafka_port],
         log=log,
     )
     try:

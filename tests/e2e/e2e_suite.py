@@ -1,17 +1,22 @@
 """A running suite as the end-to-end tests see it: where the gateway is, and how to sign in."""
 
+import itertools
 import random
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 
 SERVICES = ("permits", "health", "education", "payments", "monitoring")
+PAYSIM_OFFSET = 6
+"""The payment provider simulator listens at the gateway's port + 6 (``kota up``'s layout)."""
 
 
 @dataclass
@@ -21,6 +26,12 @@ class Suite:
     process: subprocess.Popen[bytes]
     ports: list[int]
     log: Path
+
+    @property
+    def paysim(self) -> str:
+        """The simulated bank: tests pay invoices here, as a citizen's banking app would."""
+        port = int(self.gateway.rsplit(":", 1)[1]) + PAYSIM_OFFSET
+        return f"http://127.0.0.1:{port}"
 
     def token(self, subject: str, *, roles: list[str], ttl: int = 600) -> str:
         """Signed with the gateway's own key, as the gateway's login will sign it."""
@@ -59,3 +70,108 @@ def free_block(size: int) -> int:
             for sock in sockets:
                 sock.close()
     raise RuntimeError("no block of free ports")
+
+
+T = TypeVar("T")
+
+
+def eventually(
+    probe: Callable[[], T], *, until: Callable[[T], bool], within: float = 30, what: str
+) -> T:
+    """Call ``probe`` until ``until(result)`` holds; fail with the last result at the deadline."""
+    deadline = time.monotonic() + within
+    while True:
+        result = probe()
+        if until(result):
+            return result
+        assert time.monotonic() < deadline, f"timed out waiting for {what}; last: {result!r}"
+        time.sleep(0.2)
+
+
+# People acting through the gateway, as the app and the back office do.
+
+_citizen_serials = itertools.count(1)
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201ab2c9c9a0000000049454e44ae426082"
+)
+
+
+def sign_in(gateway: httpx.Client, username: str, password: str) -> dict[str, str]:
+    """Sign in with the password grant; returns the Authorization header."""
+    response = gateway.post(
+        "/v1/auth/token",
+        json={"grant_type": "password", "username": username, "password": password},
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def new_citizen(gateway: httpx.Client) -> dict[str, str]:
+    """Register a new citizen (a man born 1 January 1970 in Kecamatan Tangerang) and sign in."""
+    serial = next(_citizen_serials)
+    citizen = {
+        "nik": f"367101010170{serial:04d}",
+        "full_name": "Agus Salim",
+        "phone": f"+6281300{serial:06d}",
+        "password": "kota-live-rahasia",
+        "birth_date": "1970-01-01",
+        "sex": "male",
+    }
+    registered = gateway.post("/v1/auth/citizens", json=citizen)
+    assert registered.status_code == 201, registered.text
+    return sign_in(gateway, citizen["nik"], citizen["password"])
+
+
+def new_staff(
+    gateway: httpx.Client, suite: Suite, username: str, roles: list[str]
+) -> dict[str, str]:
+    """An officer created by the city admin (`make up`'s first admin), signed in."""
+    admin = sign_in(gateway, "admin", (suite.state_dir / "admin-password").read_text())
+    password = f"{username}-rahasia-1"
+    created = gateway.post(
+        "/v1/auth/officers",
+        json={
+            "username": username,
+            "full_name": username.title(),
+            "roles": roles,
+            "password": password,
+        },
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    return sign_in(gateway, username, password)
+
+
+def apply(
+    gateway: httpx.Client, citizen: dict[str, str], permit_type: str, fields: dict[str, Any]
+) -> str:
+    """Draft, attach every required document, and submit; returns the application id."""
+    drafted = gateway.post(
+        "/v1/permits/applications",
+        json={
+            "permit_type": permit_type,
+            "district_code": "367101",
+            "holder_name": "Agus Salim",
+            "fields": fields,
+        },
+        headers=citizen,
+    )
+    assert drafted.status_code == 201, drafted.text
+    application_id: str = drafted.json()["id"]
+    definition = gateway.get(f"/v1/permits/types/{permit_type}").json()
+    for document in definition["documents"]:
+        if document["required"]:
+            pdf = "application/pdf" in document["content_types"]
+            name, content = (f"{document['kind']}.pdf", PDF) if pdf else ("photo.png", PNG)
+            uploaded = gateway.post(
+                f"/v1/permits/applications/{application_id}/documents",
+                data={"kind": document["kind"]},
+                files={"file": (name, content, "application/octet-stream")},
+                headers=citizen,
+            )
+            assert uploaded.status_code == 201, uploaded.text
+    submitted = gateway.post(f"/v1/permits/applications/{application_id}/submit", headers=citizen)
+    assert submitted.status_code == 200, submitted.text
+    return application_id

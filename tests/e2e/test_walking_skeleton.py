@@ -6,23 +6,12 @@ stops the suite with Ctrl-C and checks nothing is left running.
 
 import signal
 import socket
-import time
 
 import httpx
 import pytest
-from e2e_suite import SERVICES, Suite
+from e2e_suite import SERVICES, Suite, eventually
 
 pytestmark = pytest.mark.e2e
-
-
-def eventually(probe, *, until, within: float = 30, what: str):
-    deadline = time.monotonic() + within
-    while True:
-        result = probe()
-        if until(result):
-            return result
-        assert time.monotonic() < deadline, f"timed out waiting for {what}; last: {result!r}"
-        time.sleep(0.2)
 
 
 def test_the_gateway_reports_every_upstream_ready(gateway: httpx.Client) -> None:

@@ -20,7 +20,9 @@ from kota_dev.processes import RunningService, start_service, stop_service, wait
 from kota_dev.suite import (
     DEMO_ADMIN,
     GATEWAY,
+    PAYSIM,
     SERVICES,
+    STARTED,
     Layout,
     demo_admin_password,
     service_environment,
@@ -90,7 +92,7 @@ def up(layout: Layout) -> int:
             layout.state_dir, postgres_port=layout.postgres_port, kafka_port=layout.kafka_port
         ) as (cluster, broker):
             try:
-                for service in (*SERVICES, GATEWAY):
+                for service in STARTED:
                     env = service_environment(
                         service,
                         layout=layout,
@@ -130,6 +132,7 @@ def _announce(layout: Layout) -> None:
     print(
         f"\nKota LIVE is up.\n  gateway:  {gateway}\n  API docs: {gateway}/docs\n"
         f"  admin:    {DEMO_ADMIN} / {demo_admin_password(layout.state_dir)}\n"
+        f"  payment provider simulator: {layout.url(PAYSIM)}/docs\n"
         f"  logs:     {layout.logs}\nPress Ctrl-C (or run `kota down`) to stop.",
         flush=True,
     )

@@ -1,7 +1,9 @@
 """The suite's processes: which services exist, their ports, and the environment each gets."""
 
+import base64
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,7 @@ class Service:
     seeds_demo_data: bool = False
     package: str = ""
     """Its Python package, when that is not simply its name."""
+    has_database: bool = True
 
     @property
     def env_prefix(self) -> str:
@@ -39,6 +42,10 @@ SERVICES = (
     Service("payments", 4),
     Service("monitoring", 5),
 )
+PAYSIM = Service("paysim", 6, package="kota_paysim", has_database=False)
+"""The payment provider simulator: plays the bank, calling payments back through the gateway."""
+STARTED = (*SERVICES, GATEWAY, PAYSIM)
+"""Start order: the gateway after what it routes to, the simulator after the gateway."""
 
 
 @dataclass(frozen=True)
@@ -69,14 +76,19 @@ def demo_admin_password(state_dir: Path) -> str:
     return _state_secret(state_dir, "admin-password")
 
 
-def _state_secret(state_dir: Path, name: str) -> str:
+def _state_secret(state_dir: Path, name: str, *, make: Callable[[], str] | None = None) -> str:
     """A random secret kept in the state directory, so restarts keep using it."""
     path = state_dir / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(12))
+        path.write_text(make() if make else secrets.token_urlsafe(12))
     return path.read_text()
+
+
+def _webhook_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and base64 of 24 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
 def database_passwords(state_dir: Path) -> dict[str, str]:
@@ -100,11 +112,20 @@ def service_environment(
     kafka_bootstrap_servers: str,
 ) -> dict[str, str]:
     """The variables a service reads (its own prefix), pointing at this suite's parts."""
+    gateway_url = layout.url(GATEWAY)
+    # Standard Webhooks secret shared by the simulated provider and payments.
+    provider_secret = _state_secret(
+        layout.state_dir, "provider-webhook-secret", make=_webhook_secret
+    )
+    if service is PAYSIM:
+        return {
+            "PAYSIM_CALLBACK_URL": f"{gateway_url}/v1/payments/callbacks/settlements",
+            "PAYSIM_WEBHOOK_SECRET": provider_secret,
+        }
     password = database_passwords(layout.state_dir)[service.name]
     database_url = postgres.ensure_database(
         cluster, name=service.name, owner=service.name, password=password
     )
-    gateway_url = layout.url(GATEWAY)
     env = {
         "DATABASE_URL": database_url,
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
@@ -121,4 +142,6 @@ def service_environment(
         env["VERIFICATION_SECRETS"] = json.dumps([secret])
         env["DOCUMENTS_LOCATION"] = str(layout.state_dir / "permits-documents")
         env["PUBLIC_BASE_URL"] = gateway_url
+    if service.name == "payments":
+        env["CALLBACK_SECRETS"] = json.dumps([provider_secret])
     return {service.env_prefix + key: value for key, value in env.items()}
