@@ -64,7 +64,10 @@ def compose_command() -> list[str]:
     )
 
 
-REQUIRED_SECRETS = {"KOTA_PERMITS_VERIFICATION_SECRET": "a-test-only-secret"}
+REQUIRED_SECRETS = {
+    "KOTA_PERMITS_VERIFICATION_SECRET": "a-test-only-secret",
+    "KOTA_PAYMENTS_CALLBACK_SECRET": "whsec_dGVzdC1vbmx5LXNlY3JldA==",
+}
 """Variables the file refuses to default: an operator must choose them."""
 
 
@@ -137,11 +140,14 @@ def test_compose_validates_the_file() -> None:
     assert result.returncode == 0, f"docker-compose.yml is invalid:\n{result.stderr}"
 
 
-def test_it_refuses_to_start_without_the_permit_signing_secret() -> None:
-    result = run_compose("config", "-q", secrets={})
+@pytest.mark.parametrize("secret", sorted(REQUIRED_SECRETS))
+def test_it_refuses_to_start_without_a_required_secret(secret: str) -> None:
+    others = {name: value for name, value in REQUIRED_SECRETS.items() if name != secret}
+
+    result = run_compose("config", "-q", secrets=others)
 
     assert result.returncode != 0
-    assert "KOTA_PERMITS_VERIFICATION_SECRET" in result.stderr
+    assert secret in result.stderr
 
 
 def test_it_runs_the_infrastructure_and_every_service() -> None:
