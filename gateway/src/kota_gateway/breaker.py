@@ -23,6 +23,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+FAILING_STATUSES = frozenset({502, 503, 504})
+"""Answers that count against an upstream: it is there but cannot serve."""
+
 
 class BreakerState(enum.StrEnum):
     CLOSED = "closed"

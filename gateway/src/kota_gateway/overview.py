@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:  # settings import this module; the proxy must not be imported back
     from kota_gateway.proxy import Upstreams
+from kota_gateway.breaker import FAILING_STATUSES, CircuitOpen
 from kota_shared.auth import Principal, Require
 
 
@@ -52,13 +53,27 @@ Citizen = Annotated[Principal, Depends(Require(roles={"citizen"}))]
 async def _fetch(
     section: OverviewSection, *, upstreams: "Upstreams", headers: dict[str, str], within: float
 ) -> SectionResult:
-    client = upstreams.clients.get(section.service)
-    if client is None:
+    """Read one section through its upstream's circuit breaker: an open circuit answers
+    "unavailable" at once instead of spending the caller's time on a service known down."""
+    upstream = upstreams.get(section.service)
+    if upstream is None:
         return SectionResult(available=False, reason=f"{section.service} is not configured")
     try:
-        response = await client.get(section.path, headers=headers, timeout=within)
+        admission = upstream.breaker.admit()
+    except CircuitOpen:
+        return SectionResult(available=False, reason=f"{section.service} is unavailable")
+    try:
+        response = await upstream.client.get(section.path, headers=headers, timeout=within)
     except httpx.HTTPError:
+        upstream.breaker.failed(admission)
         return SectionResult(available=False, reason=f"{section.service} is not answering")
+    except BaseException:
+        upstream.breaker.abandoned(admission)
+        raise
+    if response.status_code in FAILING_STATUSES:
+        upstream.breaker.failed(admission)
+    else:
+        upstream.breaker.succeeded(admission)
     if response.status_code != 200:
         return SectionResult(
             available=False, reason=f"{section.service} answered {response.status_code}"

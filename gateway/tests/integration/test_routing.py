@@ -1,5 +1,6 @@
 """The gateway in front of real upstreams over HTTP: routing, headers, failures, readiness."""
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,11 +18,13 @@ from kota_gateway.keys import SigningKeys
 from kota_gateway.main import create_app as create_gateway
 from kota_gateway.models import Base
 from kota_gateway.overview import OverviewSection
+from kota_shared.seeding import run_seed
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.servers import serve_app
 from permits.config import PermitsSettings
 from permits.main import create_app as create_permits
+from permits.seed import seed_catalogue
 
 
 def echo_app() -> FastAPI:
@@ -56,21 +59,31 @@ async def gateway_database(infrastructure: Infrastructure) -> str:
 
 @pytest.fixture(scope="module")
 async def upstreams(
-    infrastructure: Infrastructure, service_env: dict[str, Any]
+    infrastructure: Infrastructure,
+    service_env: dict[str, Any],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[dict[str, str]]:
     permits_db = await migrated_database(infrastructure, "permits:migrations", "permits")
-    permits = create_permits(PermitsSettings(database_url=permits_db, **service_env))
+    await asyncio.to_thread(run_seed, permits_db, seed_catalogue)  # PBG and the other types
+    permits = create_permits(
+        PermitsSettings(
+            database_url=permits_db,
+            verification_secrets=["gateway-test-secret"],  # type: ignore[list-item]
+            documents_location=str(tmp_path_factory.mktemp("documents")),
+            **service_env,
+        )
+    )
     async with serve_app(echo_app()) as echo_url, serve_app(permits) as permits_url:
         yield {"echo": echo_url, "permits": permits_url}
 
 
 @pytest.fixture(scope="module")
-async def gateway(
+def gateway_app(
     gateway_database: str,
     upstreams: dict[str, str],
     service_env: dict[str, Any],
     tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> FastAPI:
     settings = GatewaySettings(
         database_url=gateway_database,
         upstreams={**upstreams, "ghost": f"http://127.0.0.1:{free_port()}"},
@@ -81,7 +94,12 @@ async def gateway(
         signing_key_dir=tmp_path_factory.mktemp("keys"),
         **service_env,
     )
-    async with running_app(create_gateway(settings)) as client:
+    return create_gateway(settings)
+
+
+@pytest.fixture(scope="module")
+async def gateway(gateway_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with running_app(gateway_app) as client:
         yield client
 
 
@@ -213,7 +231,10 @@ async def test_one_openapi_document_covers_every_service(gateway: httpx.AsyncCli
     assert "PermitsApplicationRead" in document["components"]["schemas"]
     assert {
         "name": "permits",
-        "description": "Permit applications, review, issuance and public verification.",
+        "description": (
+            "Permit types, applications and their review, issuance, and public "
+            "verification of issued permits."
+        ),
     } in document["tags"]
 
 
@@ -233,6 +254,24 @@ async def test_the_overview_survives_a_service_that_is_down(
     assert [a["id"] for a in sections["applications"]["items"]] == [created.json()["id"]]
     assert sections["unpaid_invoices"]["available"] is False
     assert sections["unpaid_invoices"]["items"] == []
+
+
+async def test_the_overview_skips_a_service_whose_circuit_is_open(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI, auth_headers: AuthHeaders
+) -> None:
+    citizen = auth_headers("citizen-overview-2", roles=["citizen"])
+    breaker = gateway_app.state.upstreams.get("ghost").breaker
+    for _ in range(20):  # the ghost refuses connections: each overview counts a failure
+        if breaker.snapshot().state == "open":
+            break
+        await gateway.get("/v1/me/overview", headers=citizen)
+    assert breaker.snapshot().state == "open"
+
+    response = await gateway.get("/v1/me/overview", headers=citizen)
+
+    unpaid = response.json()["sections"]["unpaid_invoices"]
+    assert (unpaid["available"], unpaid["reason"]) == (False, "ghost is unavailable")
+    assert response.json()["sections"]["applications"]["available"] is True
 
 
 async def test_the_overview_is_for_signed_in_citizens_only(

@@ -159,6 +159,9 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
         lifespan=_lifespan(definition),
         # An API answers the URL it was asked; a redirect would hide a client's typo.
         redirect_slashes=False,
+        # ObservabilityMiddleware already traces and measures every request; FastAPI's own
+        # telemetry would add a second span and second metrics per request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_problem_handlers(app)
     app.add_middleware(ObservabilityMiddleware, service=definition.settings.service_name)

@@ -42,4 +42,7 @@ def setup_logging(*, service: str, level: str = "INFO") -> None:
         uvicorn_logger.propagate = True
     # Our middleware writes the access log with request ids; uvicorn's would duplicate it.
     logging.getLogger("uvicorn.access").disabled = True
-    logging.getLogger("aiokafka").setLevel(max(root.level, logging.WARNING))
+    # Libraries that log every message or every outgoing request at INFO would double the
+    # log volume (the gateway proxies through httpx); their warnings still come through.
+    for chatty in ("aiokafka", "httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(max(root.level, logging.WARNING))

@@ -39,6 +39,12 @@ class IncompleteApplication(ValidationFailed):
     title_id = "Permohonan belum lengkap."
 
 
+class UnknownDocumentKind(ValidationFailed):
+    code = "unknown_document_kind"
+    title_en = "This permit type does not ask for a document of this kind."
+    title_id = "Jenis izin ini tidak memerlukan dokumen jenis tersebut."
+
+
 class DocumentTooLarge(Problem):
     status = 413
     code = "document_too_large"

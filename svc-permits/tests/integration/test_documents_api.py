@@ -129,7 +129,7 @@ async def test_an_empty_file_or_an_unknown_kind_is_422(permits: Any) -> None:
     assert (empty.status_code, empty.json()["code"]) == (422, "document_empty")
     assert (unknown_kind.status_code, unknown_kind.json()["code"]) == (
         422,
-        "invalid_application_fields",
+        "unknown_document_kind",
     )
 
 

@@ -28,7 +28,7 @@ from permits.problems import (
     DocumentNameMismatch,
     DocumentTooLarge,
     DocumentTypeNotAccepted,
-    InvalidFields,
+    UnknownDocumentKind,
 )
 
 _PROBLEMS: dict[type[intake.IntakeError], type[Problem]] = {
@@ -87,7 +87,7 @@ async def attach(
                 else None
             )
             if requirement is None:
-                raise InvalidFields(
+                raise UnknownDocumentKind(
                     f"A {application.permit_type} application takes no document of kind "
                     f"{upload.kind!r}."
                 )
