@@ -18,6 +18,7 @@ test:  ## lint (ruff, mypy) and run every test against real PostgreSQL and Kafka
 lint:
 	@uv run kota test --lint-only
 
-bench:  ## event-delivery benchmark (see README)
+bench:  ## event-delivery and gateway benchmarks (see README and bench/gateway.py)
 	@scripts/bootstrap.sh
 	@uv run python bench/events.py
+	@uv run python bench/gateway.py
