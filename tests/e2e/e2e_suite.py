@@ -1,18 +1,21 @@
 """A running suite as the end-to-end tests see it: where the gateway is, and how to sign in."""
 
 import itertools
+import json
 import random
 import socket
 import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
+from standardwebhooks.webhooks import Webhook
 
 SERVICES = ("permits", "health", "education", "payments", "monitoring")
 PAYSIM_OFFSET = 6
@@ -32,6 +35,32 @@ class Suite:
         """The simulated bank: tests pay invoices here, as a citizen's banking app would."""
         port = int(self.gateway.rsplit(":", 1)[1]) + PAYSIM_OFFSET
         return f"http://127.0.0.1:{port}"
+
+    def signed_settlement(
+        self, invoice: dict[str, Any], *, provider_transaction_id: str
+    ) -> tuple[bytes, dict[str, str]]:
+        """A settlement notice for ``invoice`` signed with the provider's secret, as if the
+        bank had sent it (body and headers for POST /v1/payments/callbacks/settlements)."""
+        secret = (self.state_dir / "provider-webhook-secret").read_text()
+        now = datetime.now(UTC)
+        body = json.dumps(
+            {
+                "type": "payment.settled",
+                "provider_transaction_id": provider_transaction_id,
+                "channel": "va",
+                "reference": invoice["va_number"],
+                "amount": invoice["amount_rupiah"],
+                "currency": "IDR",
+                "paid_at": now.isoformat(),
+            }
+        )
+        message_id = f"msg_{provider_transaction_id}"
+        return body.encode(), {
+            "webhook-id": message_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": Webhook(secret).sign(message_id, now, body),
+            "content-type": "application/json",
+        }
 
     def token(self, subject: str, *, roles: list[str], ttl: int = 600) -> str:
         """Signed with the gateway's own key, as the gateway's login will sign it."""

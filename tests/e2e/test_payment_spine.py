@@ -4,7 +4,9 @@ the bank (the provider simulator) is paid, its signed callback is accepted, the 
 issued and verifies publicly, and monitoring counts it. Once paying the virtual account,
 once paying by QRIS."""
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -13,6 +15,7 @@ from e2e_suite import Suite, apply, eventually, new_citizen, new_staff
 pytestmark = pytest.mark.e2e
 
 APPLICATIONS = "/v1/permits/applications"
+WIB = ZoneInfo("Asia/Jakarta")
 BILLBOARD = {
     "site_address": "Jl. Jenderal Sudirman No. 1, Tangerang",
     "ad_type": "billboard",
@@ -152,3 +155,46 @@ def test_the_same_callback_five_times_at_once_issues_one_permit(
     assert [step["action"] for step in history].count("record_payment") == 1
     mine = gateway.get(f"/v1/payments/invoices/{invoice['id']}", headers=citizen).json()
     assert mine["paid_rupiah"] == invoice["amount_rupiah"]
+
+
+def test_reconciliation_finds_what_only_one_side_knows(
+    gateway: httpx.Client, suite: Suite, officer: dict[str, str]
+) -> None:
+    """A payment the provider settled but never reported (``notify: false``), and one payments
+    recorded that the provider never settled (a callback signed with the shared secret but
+    not from the simulator), both show up when the day's statement is reconciled."""
+    finance = new_staff(gateway, suite, "keuangan", ["finance_officer"])
+    unreported_citizen, recorded_citizen = new_citizen(gateway), new_citizen(gateway)
+    unreported = _invoice_on_home_screen(
+        gateway,
+        unreported_citizen,
+        _approved_awaiting_payment(gateway, unreported_citizen, officer),
+    )
+    recorded = _invoice_on_home_screen(
+        gateway, recorded_citizen, _approved_awaiting_payment(gateway, recorded_citizen, officer)
+    )
+    settled = httpx.post(
+        f"{suite.paysim}/simulator/va/{unreported['va_number']}/payments",
+        json={"amount": unreported["amount_rupiah"], "notify": False},
+    ).json()
+    body, headers = suite.signed_settlement(recorded, provider_transaction_id="BANK-OUTSIDE-1")
+    outside = gateway.post("/v1/payments/callbacks/settlements", content=body, headers=headers)
+    assert outside.status_code == 200, outside.text
+    # Statements are per local (Jakarta) day.
+    day = datetime.fromisoformat(settled["paid_at"]).astimezone(WIB).date().isoformat()
+    statement = httpx.get(f"{suite.paysim}/simulator/statements/{day}.csv").text
+
+    report = gateway.post(
+        "/v1/payments/reconciliations",
+        params={"day": day},
+        content=statement,
+        headers={**finance, "content-type": "text/csv"},
+    )
+
+    assert report.status_code == 200, report.text
+    missing_in_ledger = {p["provider_transaction_id"] for p in report.json()["missing_in_ledger"]}
+    missing_in_statement = {
+        p["provider_transaction_id"] for p in report.json()["missing_in_statement"]
+    }
+    assert settled["provider_transaction_id"] in missing_in_ledger
+    assert "BANK-OUTSIDE-1" in missing_in_statement

@@ -1,9 +1,12 @@
 """Rate limits per subject through the gateway: in-process, and shared through a real Redis."""
 
+import asyncio
+import json
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +17,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from kota_dev.ports import free_port
+from kota_dev.processes import start_service, stop_service, wait_until_ready
+from kota_dev.suite import Service
 from kota_gateway.config import GatewaySettings
 from kota_gateway.main import create_app as create_gateway
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database
@@ -28,6 +33,10 @@ def echo_app() -> FastAPI:
     @app.api_route("/v1/echo/{path:path}", methods=["GET", "POST"])
     async def echo(path: str, request: Request) -> JSONResponse:
         return JSONResponse({"path": path})
+
+    @app.get("/readyz")
+    async def ready() -> JSONResponse:  # so a gateway in front of it reports ready
+        return JSONResponse({"status": "ready"})
 
     return app
 
@@ -291,6 +300,47 @@ async def test_two_gateways_sharing_redis_share_the_limit(
         "reachable": True,
         "circuit": "closed",
     }
+
+
+async def test_two_gateway_processes_sharing_redis_share_the_limit(
+    gateway_database: str,
+    echo: str,
+    service_env: dict[str, Any],
+    redis_storage: str,
+    auth_headers: AuthHeaders,
+    tmp_path: Path,
+) -> None:
+    """Two real OS processes, as two replicas behind a load balancer would be."""
+    env = {f"GATEWAY_{name.upper()}": str(value) for name, value in service_env.items()} | {
+        "GATEWAY_DATABASE_URL": gateway_database,
+        "GATEWAY_SIGNING_KEY_DIR": str(tmp_path / "keys"),
+        "GATEWAY_UPSTREAMS": json.dumps({"echo": echo}),
+        "GATEWAY_RATE_LIMITS": json.dumps({"auth": "2/day", "read": "3/day", "write": "2/day"}),
+        "GATEWAY_REDIS_URL": redis_storage,
+    }
+    replicas = [
+        start_service(
+            Service(f"gateway-replica-{n}", 0, package="kota_gateway"),
+            port=free_port(),
+            env=env,
+            log_dir=tmp_path,
+        )
+        for n in (1, 2)
+    ]
+    try:
+        for replica in replicas:
+            await asyncio.to_thread(wait_until_ready, replica)
+        ani = auth_headers("citizen-ani-processes")
+        async with httpx.AsyncClient() as client:
+            answers = [
+                await client.get(f"{replicas[n % 2].url}/v1/echo/a", headers=ani) for n in range(4)
+            ]
+    finally:
+        for replica in replicas:
+            stop_service(replica)
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [a.headers["ratelimit-remaining"] for a in answers] == ["2", "1", "0", "0"]
 
 
 async def test_without_redis_the_gateway_fails_open(make_gateway: Callable[..., Any]) -> None:
