@@ -11,13 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
-from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
 from standardwebhooks.webhooks import Webhook
 
 from kota_shared.contracts.payments import TOPIC
-from kota_shared.testing.contracts import assert_matches_published_schema
-from kota_shared.testing.kafka import read_records
+from kota_shared.testing.clock import MovableClock
+from kota_shared.testing.kafka import read_events
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from payments.config import PaymentsSettings
 from payments.main import create_app
@@ -25,16 +24,6 @@ from payments.main import create_app
 CURRENT_SECRET = "whsec_" + base64.b64encode(b"current-provider-secret-0123456").decode()
 PREVIOUS_SECRET = "whsec_" + base64.b64encode(b"previous-provider-secret-012345").decode()
 INVOICES = "/v1/payments/invoices"
-
-
-class MovableClock:
-    """The app's clock in tests: real time unless a test sets it."""
-
-    def __init__(self) -> None:
-        self.fixed: datetime | None = None
-
-    def __call__(self) -> datetime:
-        return self.fixed or datetime.now(UTC)
 
 
 @pytest.fixture(scope="session")
@@ -158,24 +147,11 @@ class Payments:
         return invoice
 
     async def events(self, invoice_id: str, *types: str) -> list[Any]:
-        """The invoice's events, CloudEvents-parsed and held to their published schemas."""
-
-        def parsed(records: list[Any]) -> list[Any]:
-            return [
-                from_structured(KafkaMessage(headers=dict(r.headers), key=r.key, value=r.value))
-                for r in records
-                if r.key == invoice_id.encode()
-            ]
-
-        records = await read_records(
-            self.kafka_bootstrap_servers,
-            TOPIC,
-            until=lambda records: set(types) <= {e["type"] for e in parsed(records)},
+        """The invoice's events, CloudEvents-parsed and held to their published schemas,
+        once every one of ``types`` has arrived."""
+        return await read_events(
+            self.kafka_bootstrap_servers, TOPIC, key=invoice_id, until_types=types
         )
-        events = parsed(records)
-        for event in events:
-            assert_matches_published_schema(event["type"], event.data)
-        return events
 
 
 @pytest.fixture

@@ -14,17 +14,17 @@ from permits.applications import repository, transitions
 from permits.applications.context import Workflow
 from permits.applications.decisions import conclude_approval
 from permits.applications.models import Application
-from permits.applications.service import type_of
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action
 from permits.calendar import WorkingCalendar
+from permits.catalogue import repository as catalogue
 from permits.catalogue.rules import DeadlinePolicy
 
 BATCH = 100
 
 
 async def _handle(flow: Workflow, application: Application) -> None:
-    definition = await type_of(flow, application)
+    definition = await catalogue.definition_of(flow.session, application.permit_type)
     assert application.stage is not None
     assert application.stage_deadline_at is not None
     stage, deadline = application.stage, application.stage_deadline_at

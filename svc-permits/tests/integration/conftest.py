@@ -5,19 +5,17 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
 
 from kota_shared.contracts.permits import TOPIC
 from kota_shared.seeding import run_seed
-from kota_shared.testing.contracts import assert_matches_published_schema
-from kota_shared.testing.kafka import read_records
+from kota_shared.testing.clock import MovableClock
+from kota_shared.testing.kafka import read_events
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from permits.config import PermitsSettings
 from permits.main import create_app
@@ -29,16 +27,6 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201ab2c9c9a0000000049454e44ae426082"
 )
-
-
-class MovableClock:
-    """The app's clock in tests: real time unless a test sets it."""
-
-    def __init__(self) -> None:
-        self.fixed: datetime | None = None
-
-    def __call__(self) -> datetime:
-        return self.fixed or datetime.now(UTC)
 
 
 def permits_settings(
@@ -154,25 +142,11 @@ class Permits:
     kafka_bootstrap_servers: str
 
     async def events(self, application_id: str, *types: str) -> list[Any]:
-        """The application's events on ``permits.events``, parsed by the CloudEvents SDK
-        (which validates the envelope), in order, once every one of ``types`` arrived."""
-
-        def parsed(records: list[Any]) -> list[Any]:
-            return [
-                from_structured(KafkaMessage(headers=dict(r.headers), key=r.key, value=r.value))
-                for r in records
-                if r.key == application_id.encode()
-            ]
-
-        records = await read_records(
-            self.kafka_bootstrap_servers,
-            TOPIC,
-            until=lambda records: set(types) <= {e["type"] for e in parsed(records)},
+        """The application's events, CloudEvents-parsed and held to their published schemas,
+        once every one of ``types`` has arrived."""
+        return await read_events(
+            self.kafka_bootstrap_servers, TOPIC, key=application_id, until_types=types
         )
-        events = parsed(records)
-        for event in events:  # every payload a test reads is held to its published contract
-            assert_matches_published_schema(event["type"], event.data)
-        return events
 
     def citizen(self, subject: str | None = None) -> dict[str, str]:
         return self.auth_headers(subject or f"citizen-{uuid.uuid4().hex[:8]}", roles=["citizen"])

@@ -1,11 +1,14 @@
 """Read what really went through Kafka in a test, from the start of a topic, with a deadline."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from cloudevents.v1.http import CloudEvent
+from cloudevents.v1.kafka import KafkaMessage, from_structured
 
 from kota_shared.events.envelope import EventData, build_message
+from kota_shared.testing.contracts import assert_matches_published_schema
 from kota_shared.testing.waiting import eventually
 
 
@@ -56,3 +59,29 @@ async def publish(
             )
     finally:
         await producer.stop()
+
+
+async def read_events(
+    bootstrap_servers: str, topic: str, *, key: str, until_types: Iterable[str]
+) -> list[CloudEvent]:
+    """One aggregate's events on ``topic`` (those keyed ``key``), in order, once every type
+    in ``until_types`` has arrived; each parsed by the CloudEvents SDK (which checks the
+    envelope) and its payload held to its published JSON Schema."""
+    wanted = set(until_types)
+
+    def parsed(records: list[Any]) -> list[CloudEvent]:
+        return [
+            from_structured(KafkaMessage(headers=dict(r.headers), key=r.key, value=r.value))
+            for r in records
+            if r.key == key.encode()
+        ]
+
+    records = await read_records(
+        bootstrap_servers,
+        topic,
+        until=lambda records: wanted <= {event["type"] for event in parsed(records)},
+    )
+    events = parsed(records)
+    for event in events:
+        assert_matches_published_schema(event["type"], event.data)
+    return events

@@ -19,7 +19,6 @@ from kota_shared.events.outbox import Outbox
 from permits.applications import repository, transitions
 from permits.applications.context import Workflow
 from permits.applications.models import Application
-from permits.applications.service import type_of
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action, Status
 from permits.calendar import WorkingCalendar
@@ -68,13 +67,8 @@ def _handler(
 
 
 async def _issue(flow: Workflow, application: Application) -> None:
-    definition = await type_of(flow, application)
-    transitions.apply(
-        flow.session,
-        application,
-        Step.by_system(Action.RECORD_PAYMENT, flow.now, "Fee paid."),
-        calendar=flow.calendar,
-        targets=definition.stage_targets,
+    definition = await transitions.take(
+        flow, application, Step.by_system(Action.RECORD_PAYMENT, flow.now, "Fee paid.")
     )
     await issuance.issue(
         flow.session,
@@ -88,13 +82,8 @@ async def _issue(flow: Workflow, application: Application) -> None:
 
 
 async def _expire(flow: Workflow, application: Application) -> None:
-    definition = await type_of(flow, application)
-    transitions.apply(
-        flow.session,
-        application,
-        Step.by_system(Action.EXPIRE, flow.now, "The fee was not paid in time."),
-        calendar=flow.calendar,
-        targets=definition.stage_targets,
+    await transitions.take(
+        flow, application, Step.by_system(Action.EXPIRE, flow.now, "The fee was not paid in time.")
     )
     await flow.outbox.add(
         flow.session,

@@ -6,7 +6,6 @@ from permits.applications import transitions
 from permits.applications.context import Workflow
 from permits.applications.decisions import conclude_approval
 from permits.applications.models import Application
-from permits.applications.service import type_of
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action, Actor
 from permits.problems import ClaimedByAnotherOfficer
@@ -22,13 +21,8 @@ async def claim(
     flow: Workflow, officer: Principal, application: Application, note: str | None
 ) -> None:
     """Take a submitted application from the queue and start reviewing it."""
-    definition = await type_of(flow, application)
-    transitions.apply(
-        flow.session,
-        application,
-        Step.by(officer, Action.START_REVIEW, Actor.OFFICER, flow.now, note),
-        calendar=flow.calendar,
-        targets=definition.stage_targets,
+    await transitions.take(
+        flow, application, Step.by(officer, Action.START_REVIEW, Actor.OFFICER, flow.now, note)
     )
     application.claimed_by = officer.subject
 
@@ -37,13 +31,8 @@ async def request_revision(
     flow: Workflow, officer: Principal, application: Application, note: str
 ) -> None:
     _ensure_claimed_by(application, officer)
-    definition = await type_of(flow, application)
-    transitions.apply(
-        flow.session,
-        application,
-        Step.by(officer, Action.REQUEST_REVISION, Actor.OFFICER, flow.now, note),
-        calendar=flow.calendar,
-        targets=definition.stage_targets,
+    await transitions.take(
+        flow, application, Step.by(officer, Action.REQUEST_REVISION, Actor.OFFICER, flow.now, note)
     )
     await flow.outbox.add(
         flow.session,
@@ -62,26 +51,16 @@ async def approve(
     flow: Workflow, officer: Principal, application: Application, note: str | None
 ) -> None:
     _ensure_claimed_by(application, officer)
-    definition = await type_of(flow, application)
-    transitions.apply(
-        flow.session,
-        application,
-        Step.by(officer, Action.APPROVE, Actor.OFFICER, flow.now, note),
-        calendar=flow.calendar,
-        targets=definition.stage_targets,
+    definition = await transitions.take(
+        flow, application, Step.by(officer, Action.APPROVE, Actor.OFFICER, flow.now, note)
     )
     await conclude_approval(flow, application, definition, deemed=False)
 
 
 async def reject(flow: Workflow, officer: Principal, application: Application, reason: str) -> None:
     _ensure_claimed_by(application, officer)
-    definition = await type_of(flow, application)
-    transitions.apply(
-        flow.session,
-        application,
-        Step.by(officer, Action.REJECT, Actor.OFFICER, flow.now, reason),
-        calendar=flow.calendar,
-        targets=definition.stage_targets,
+    await transitions.take(
+        flow, application, Step.by(officer, Action.REJECT, Actor.OFFICER, flow.now, reason)
     )
     application.decided_at = flow.now
     await flow.outbox.add(

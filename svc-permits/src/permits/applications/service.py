@@ -30,14 +30,6 @@ async def offered_type(flow: Workflow, code: str) -> PermitTypeDefinition:
     return definition
 
 
-async def type_of(flow: Workflow, application: Application) -> PermitTypeDefinition:
-    """The application's type, even if withdrawn since: work already begun goes on."""
-    definition = await catalogue.get(flow.session, application.permit_type)
-    if definition is None:
-        raise LookupError(f"permit type {application.permit_type} vanished from the catalogue")
-    return definition
-
-
 def _validated(
     definition: PermitTypeDefinition, values: Mapping[str, Any], *, complete: bool
 ) -> dict[str, Any]:
@@ -87,7 +79,7 @@ def ensure_editable(application: Application) -> None:
 async def update(flow: Workflow, application: Application, body: ApplicationUpdate) -> None:
     """Change what the applicant may still change; fields are merged, ``null`` clears one."""
     ensure_editable(application)
-    definition = await type_of(flow, application)
+    definition = await catalogue.definition_of(flow.session, application.permit_type)
     changes = body.model_dump(exclude_unset=True)
     if "holder_name" in changes:
         application.holder_name = body.holder_name
@@ -153,13 +145,8 @@ async def submit(
 async def cancel(
     flow: Workflow, applicant: Principal, application: Application, note: str | None
 ) -> None:
-    definition = await type_of(flow, application)
-    transitions.apply(
-        flow.session,
-        application,
-        Step.by(applicant, Action.CANCEL, Actor.APPLICANT, flow.now, note),
-        calendar=flow.calendar,
-        targets=definition.stage_targets,
+    await transitions.take(
+        flow, application, Step.by(applicant, Action.CANCEL, Actor.APPLICANT, flow.now, note)
     )
     await flow.outbox.add(
         flow.session,

@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kota_shared.auth import Principal
 from kota_shared.problems import Forbidden
 from permits.applications import workflow
+from permits.applications.context import Workflow
 from permits.applications.models import Application, Transition
 from permits.applications.workflow import Action, Actor, Stage
 from permits.calendar import WorkingCalendar
-from permits.catalogue.rules import StageTargets
+from permits.catalogue import repository as catalogue
+from permits.catalogue.rules import PermitTypeDefinition, StageTargets
 from permits.problems import IllegalTransition
 
 SYSTEM = "system"
@@ -43,6 +45,19 @@ class Step:
     @classmethod
     def by_system(cls, action: Action, at: datetime, note: str | None = None) -> "Step":
         return cls(action=action, actor=Actor.SYSTEM, actor_id=SYSTEM, at=at, note=note)
+
+
+async def take(flow: Workflow, application: Application, step: Step) -> PermitTypeDefinition:
+    """Apply ``step`` with the stage targets of the application's type; returns that type."""
+    definition = await catalogue.definition_of(flow.session, application.permit_type)
+    apply(
+        flow.session,
+        application,
+        step,
+        calendar=flow.calendar,
+        targets=definition.stage_targets,
+    )
+    return definition
 
 
 def apply(

@@ -19,6 +19,14 @@ async def get(session: AsyncSession, code: str) -> PermitTypeDefinition | None:
     return _definition(row) if row is not None else None
 
 
+async def definition_of(session: AsyncSession, code: str) -> PermitTypeDefinition:
+    """The type of an existing application, even if withdrawn since: work begun goes on."""
+    definition = await get(session, code)
+    if definition is None:
+        raise LookupError(f"permit type {code} vanished from the catalogue")
+    return definition
+
+
 async def list_all(
     session: AsyncSession, *, include_inactive: bool
 ) -> Sequence[PermitTypeDefinition]:

@@ -12,9 +12,9 @@ from kota_shared.qr import qr_png, qr_svg
 from permits.applications import repository as applications
 from permits.applications import transitions
 from permits.applications.flow import Flow
-from permits.applications.service import type_of
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action, Actor
+from permits.catalogue import repository as catalogue
 from permits.catalogue.rules import PermitTypeDefinition
 from permits.dependencies import PERMITS_OFFICER, CitizenOrOfficer, Officer, is_officer
 from permits.issuance import repository, service
@@ -114,7 +114,7 @@ async def _type_of_permit(flow: Flow, permit: Permit) -> PermitTypeDefinition:
         session=flow.session, application_id=permit.application_id
     )
     assert application is not None  # a permit always has its application
-    return await type_of(flow, application)
+    return await catalogue.definition_of(flow.session, application.permit_type)
 
 
 @router.get(
@@ -200,13 +200,8 @@ async def revoke(
         session=flow.session, application_id=permit.application_id, for_update=True
     )
     assert application is not None  # a permit always has its application
-    definition = await type_of(flow, application)
-    transitions.apply(
-        flow.session,
-        application,
-        Step.by(officer, Action.REVOKE, Actor.OFFICER, flow.now, body.reason),
-        calendar=flow.calendar,
-        targets=definition.stage_targets,
+    await transitions.take(
+        flow, application, Step.by(officer, Action.REVOKE, Actor.OFFICER, flow.now, body.reason)
     )
     await service.revoke(
         flow.session,
