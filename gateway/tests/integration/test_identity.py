@@ -1,4 +1,5 @@
-"""Identity on real PostgreSQL and Kafka: registration, tokens, lockout, staff, assistance.
+"""Identity on real PostgreSQL and Kafka: registration, tokens, lockout, staff, assistance,
+registration at a kiosk.
 
 The app is built as the gateway builds it (the shared service app, the signing keys, then
 `start_identity`), with only the gateway's own routers: no upstream is needed here.
@@ -17,21 +18,28 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from alembic import command
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from kota_gateway import discovery
+from kota_gateway.clients.service import SUBJECT_PREFIX
 from kota_gateway.config import GatewaySettings
 from kota_gateway.identity.bootstrap import ensure_first_admin, start_identity
-from kota_gateway.identity.events import CitizenAssisted
-from kota_gateway.identity.models import Account, RefreshTokenFamily
+from kota_gateway.identity.events import TOPIC, CitizenAssisted, CitizenRegisteredByOfficer
+from kota_gateway.identity.models import Account, AccountKind, RefreshTokenFamily
 from kota_gateway.identity.router import router as identity_router
 from kota_gateway.identity.service import IdentityConfig
+from kota_gateway.identity.tokens import issue_access_token
 from kota_gateway.keys import SigningKeys
 from kota_gateway.models import EVENT_TABLES, Base
 from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
-from kota_shared.testing.kafka import read_records
+from kota_shared.auth import CurrentPrincipal, JwksKeys, TokenVerifier
+from kota_shared.migrations import alembic_config
+from kota_shared.testing.kafka import read_events, read_records
 from kota_shared.testing.plugin import (
     Infrastructure,
     bearer,
@@ -227,16 +235,31 @@ async def test_two_registrations_racing_with_one_nik_make_one_account(
     assert count == 1
 
 
+INVALID_DETAILS = [
+    ({"nik": "9971014508900001"}, "body.nik", "invalid_nik"),
+    ({"nik": "3671013102900001"}, "body.nik", "invalid_nik"),
+    ({"nik": "36710145089"}, "body.nik", "invalid_nik"),
+    ({"phone": "+44 20 7946 0000"}, "body.phone", "invalid_phone"),
+    ({"email": "not-an-email"}, "body.email", "invalid_email"),
+]
+"""Wrong in any registration, by the citizen or at a kiosk: (override, field, error type)."""
+
+
+def field_error(response: httpx.Response, field: str) -> dict[str, Any]:
+    """The 422 problem's error about ``field``."""
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "validation_failed"
+    errors: dict[str, dict[str, Any]] = {error["field"]: error for error in problem["errors"]}
+    return errors[field]
+
+
 @pytest.mark.parametrize(
     ("override", "field", "kind"),
     [
-        ({"nik": "9971014508900001"}, "body.nik", "invalid_nik"),
-        ({"nik": "3671013102900001"}, "body.nik", "invalid_nik"),
-        ({"nik": "36710145089"}, "body.nik", "invalid_nik"),
-        ({"phone": "+44 20 7946 0000"}, "body.phone", "invalid_phone"),
+        *INVALID_DETAILS,
         ({"password": "123456789012"}, "body.password", "weak_password"),
         ({"password": "short"}, "body.password", "weak_password"),
-        ({"email": "not-an-email"}, "body.email", "invalid_email"),
     ],
 )
 async def test_invalid_registrations_name_the_field_and_the_reason(
@@ -244,12 +267,9 @@ async def test_invalid_registrations_name_the_field_and_the_reason(
 ) -> None:
     response = await gateway.post("/v1/auth/citizens", json=new_citizen(**override))
 
-    assert response.status_code == 422
-    problem = response.json()
-    assert problem["code"] == "validation_failed"
-    errors = {error["field"]: error for error in problem["errors"]}
-    assert errors[field]["type"] == kind
-    assert errors[field]["message"]
+    error = field_error(response, field)
+    assert error["type"] == kind
+    assert error["message"]
 
 
 async def test_date_of_birth_and_sex_must_agree_with_the_nik(gateway: httpx.AsyncClient) -> None:
@@ -681,6 +701,333 @@ async def test_the_first_admin_is_created_once(
         )
 
 
+# Registration at a kiosk ----------------------------------------------------------------
+
+KIOSK_URL = "/v1/auth/assisted-citizens"
+
+
+def new_kiosk_citizen(**overrides: Any) -> dict[str, Any]:
+    """A citizen an officer registers: no password, and (unless given) no phone."""
+    body = {k: v for k, v in new_citizen().items() if k not in {"phone", "password"}}
+    return {**body, **overrides}
+
+
+async def officer_token(gateway: httpx.AsyncClient, role: str = "permits_officer") -> str:
+    officer = await create_officer(gateway, [role])
+    token: str = (await tokens_for(gateway, officer["username"]))["access_token"]
+    return token
+
+
+async def register_at_kiosk(
+    gateway: httpx.AsyncClient, token: str, **overrides: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The registration sent and the answer (an assisted session for the new citizen)."""
+    body = new_kiosk_citizen(**overrides)
+    response = await gateway.post(KIOSK_URL, json=body, headers=bearer(token))
+    assert response.status_code == 201, response.text
+    answer: dict[str, Any] = response.json()
+    return body, answer
+
+
+def recording_service(
+    gateway: httpx.AsyncClient, settings: GatewaySettings
+) -> tuple[FastAPI, list[dict[str, str | None]]]:
+    """The smallest service: it verifies the gateway's tokens as every service does (the
+    shared `TokenVerifier`, keys from the published JWKS) and records who filed for whom,
+    as permits records an application's applicant and the officer who made it."""
+    app = FastAPI()
+    app.state.token_verifier = TokenVerifier(
+        keys=JwksKeys(f"{gateway.base_url}/.well-known/jwks.json", client=gateway),
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+    )
+    records: list[dict[str, str | None]] = []
+
+    @app.post("/records", status_code=201)
+    async def file_record(principal: CurrentPrincipal) -> dict[str, str | None]:
+        record = {"applicant": principal.subject, "acting_officer": principal.acting_officer}
+        records.append(record)
+        return record
+
+    return app, records
+
+
+async def test_an_officer_registers_a_citizen_without_a_phone_and_acts_for_them(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI, gateway_settings: GatewaySettings
+) -> None:
+    officer = await create_officer(gateway, ["clinic_officer"])
+    token = (await tokens_for(gateway, officer["username"]))["access_token"]
+    body = new_kiosk_citizen(full_name="  Ibu   Sarmi ")
+
+    response = await gateway.post(KIOSK_URL, json=body, headers=bearer(token))
+
+    assert response.status_code == 201, response.text
+    assert response.headers["cache-control"] == "no-store"
+    assisted = response.json()
+    assert "refresh_token" not in assisted
+    citizen_id = assisted["citizen"]["id"]
+    assert assisted["citizen"] == {
+        "id": citizen_id,
+        "full_name": "Ibu Sarmi",
+        "nik_masked": body["nik"][:4] + "*" * 10 + body["nik"][-4:],
+    }
+    assert assisted["acting_officer"] == officer["id"]
+    claims = await claims_of(gateway, assisted["access_token"])
+    assert claims["sub"] == citizen_id
+    assert claims["act"] == {"sub": officer["id"]}
+    assert claims["roles"] == ["citizen"]
+    assert claims["exp"] - claims["iat"] == assisted["expires_in"] == 900
+
+    # The account names the officer who registered it, and has neither phone nor password.
+    stored = await _account(gateway_app, citizen_id)
+    assert (stored.kind, stored.nik, stored.registered_by) == (
+        AccountKind.CITIZEN,
+        body["nik"],
+        uuid.UUID(officer["id"]),
+    )
+    assert (stored.phone, stored.email, stored.password_hash) == (None, None, None)
+    assert (str(stored.birth_date), str(stored.sex)) == (body["birth_date"], body["sex"])
+    me = await gateway.get("/v1/me", headers=bearer(assisted["access_token"]))
+    assert (me.json()["id"], me.json()["phone"]) == (citizen_id, None)
+
+    # A service accepting the token records both: the citizen, and the officer acting.
+    service, records = recording_service(gateway, gateway_settings)
+    transport = httpx.ASGITransport(app=service)
+    async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        filed = await client.post("/records", headers=bearer(assisted["access_token"]))
+    assert filed.status_code == 201, filed.text
+    assert records == [{"applicant": citizen_id, "acting_officer": officer["id"]}]
+
+
+async def test_a_phone_and_an_email_are_kept_when_the_citizen_has_them(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    token = await officer_token(gateway, "school_officer")
+    phone = new_citizen()["phone"]
+
+    _, first = await register_at_kiosk(gateway, token, phone=phone, email="Budi@Example.ORG")
+    # Citizens without a phone do not collide with one another.
+    _, second = await register_at_kiosk(gateway, token)
+    _, third = await register_at_kiosk(gateway, token)
+
+    stored = await _account(gateway_app, first["citizen"]["id"])
+    assert (stored.phone, stored.email) == ("+62" + phone[1:], "Budi@example.org")
+    assert len({first["citizen"]["id"], second["citizen"]["id"], third["citizen"]["id"]}) == 3
+
+
+async def test_registering_at_a_kiosk_is_announced_with_its_schema(
+    gateway: httpx.AsyncClient, infrastructure: Infrastructure
+) -> None:
+    officer = await create_officer(gateway, ["finance_officer"])
+    token = (await tokens_for(gateway, officer["username"]))["access_token"]
+    body, assisted = await register_at_kiosk(gateway, token)
+    citizen_id = assisted["citizen"]["id"]
+
+    # Each payload is held to its published JSON Schema as it is read.
+    events = await read_events(
+        infrastructure.kafka_bootstrap_servers,
+        TOPIC,
+        key=citizen_id,
+        until_types=[CitizenRegisteredByOfficer.event_type, CitizenAssisted.event_type],
+    )
+
+    assert [e["type"] for e in events] == [
+        "identity.citizen.registered_by_officer.v1",
+        "identity.citizen.assisted.v1",
+    ]
+    registered = CitizenRegisteredByOfficer.model_validate(events[0].data)
+    assert str(registered.account_id) == citizen_id
+    assert str(registered.registered_by) == officer["id"]
+    assert registered.regency_code == body["nik"][:4]
+    session = CitizenAssisted.model_validate(events[1].data)
+    assert (str(session.citizen_id), str(session.officer_id)) == (citizen_id, officer["id"])
+    assert session.token_id == (await claims_of(gateway, assisted["access_token"]))["jti"]
+    for event in events:
+        assert event["subject"] == citizen_id
+        assert body["nik"] not in str(event.data)
+        assert body["full_name"] not in str(event.data)
+
+
+async def test_only_officers_serving_citizens_may_register_one(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    citizen = await register(gateway)
+    citizen_token = (await tokens_for(gateway, citizen["nik"]))["access_token"]
+    viewer_token = await officer_token(gateway, "monitoring_viewer")
+    admin_token = (await tokens_for(gateway, *ADMIN))["access_token"]
+    config: IdentityConfig = gateway_app.state.identity
+    agency_token = issue_access_token(  # as the client-credentials grant signs it
+        keys=gateway_app.state.signing_keys,
+        issuer=config.issuer,
+        audience=config.audience,
+        subject=f"{SUBJECT_PREFIX}ac_{uuid.uuid4().hex[:12]}",
+        scopes=["permits:verify", "payments:invoices:write", "health:fhir:read"],
+        ttl=config.access_ttl,
+    ).token
+    # An officer's own assisted token is a citizen's: it may not register anyone either.
+    assisted_token = (await register_at_kiosk(gateway, await officer_token(gateway)))[1][
+        "access_token"
+    ]
+    body = new_kiosk_citizen()
+
+    refused = [
+        await gateway.post(KIOSK_URL, json=body, headers=bearer(token))
+        for token in (citizen_token, agency_token, viewer_token, admin_token, assisted_token)
+    ]
+    anonymous = await gateway.post(KIOSK_URL, json=body)
+
+    assert [r.status_code for r in refused] == [403] * 5
+    assert {r.json()["code"] for r in refused} == {"forbidden"}
+    assert anonymous.status_code == 401
+    async with gateway_app.state.sessionmaker() as session:
+        made = await session.scalar(
+            select(func.count()).select_from(Account).where(Account.nik == body["nik"])
+        )
+    assert made == 0
+
+
+async def test_an_officer_whose_roles_were_withdrawn_cannot_register(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    officer = await create_officer(gateway, ["permits_officer"])
+    token = (await tokens_for(gateway, officer["username"]))["access_token"]
+    async with gateway_app.state.sessionmaker.begin() as session:
+        await session.execute(
+            update(Account)
+            .where(Account.id == uuid.UUID(officer["id"]))
+            .values(roles=["monitoring_viewer"])
+        )
+
+    response = await gateway.post(KIOSK_URL, json=new_kiosk_citizen(), headers=bearer(token))
+
+    assert response.status_code == 403  # the token still says permits_officer
+
+
+async def test_a_nik_or_phone_already_registered_is_one_409_that_reveals_neither(
+    gateway: httpx.AsyncClient,
+) -> None:
+    token = await officer_token(gateway)
+    at_kiosk, assisted = await register_at_kiosk(gateway, token)
+    themselves = await register(gateway)
+    agreeing = ("nik", "birth_date", "sex")
+
+    answers = [
+        # The same citizen twice at the kiosk.
+        await gateway.post(KIOSK_URL, json=at_kiosk, headers=bearer(token)),
+        # A citizen who registered themselves, by NIK, then by phone.
+        await gateway.post(
+            KIOSK_URL,
+            json=new_kiosk_citizen(**{k: themselves[k] for k in agreeing}),
+            headers=bearer(token),
+        ),
+        await gateway.post(
+            KIOSK_URL, json=new_kiosk_citizen(phone=themselves["phone"]), headers=bearer(token)
+        ),
+        # Nor can someone register themselves over the NIK an officer registered.
+        await gateway.post(
+            "/v1/auth/citizens", json=new_citizen(**{k: at_kiosk[k] for k in agreeing})
+        ),
+    ]
+
+    assert [a.status_code for a in answers] == [409] * 4
+    assert {(a.json()["code"], a.json()["title"], a.json().get("detail")) for a in answers} == {
+        (answers[0].json()["code"], answers[0].json()["title"], answers[0].json().get("detail"))
+    }
+    assert answers[0].json()["code"] == "already_registered"
+    for answer in answers:
+        for secret in (at_kiosk["nik"], themselves["nik"], themselves["phone"][1:]):
+            assert secret not in answer.text
+        for account_id in (assisted["citizen"]["id"], themselves["account"]["id"]):
+            assert account_id not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "kind"),
+    [
+        *INVALID_DETAILS,
+        ({"password": PASSWORD}, "body.password", "extra_forbidden"),
+        ({"full_name": "   "}, "body.full_name", "string_too_short"),
+    ],
+)
+async def test_invalid_kiosk_registrations_name_the_field_and_the_reason(
+    gateway: httpx.AsyncClient, override: dict[str, Any], field: str, kind: str
+) -> None:
+    token = await officer_token(gateway)
+
+    response = await gateway.post(
+        KIOSK_URL, json=new_kiosk_citizen(**override), headers=bearer(token)
+    )
+
+    assert field_error(response, field)["type"] == kind
+
+
+async def test_at_a_kiosk_too_date_of_birth_and_sex_must_agree_with_the_nik(
+    gateway: httpx.AsyncClient,
+) -> None:
+    token = await officer_token(gateway)
+    # 3671 01 45 08 90 ....: a woman born on 5 August 1990.
+    nik = "3671014508900" + f"{_rng.randrange(100, 999)}"
+    wrong_date = new_kiosk_citizen(nik=nik, birth_date="1990-08-06", sex="female")
+    wrong_sex = new_kiosk_citizen(nik=nik, birth_date="1990-08-05", sex="male")
+    missing = {k: v for k, v in wrong_date.items() if k != "birth_date"}  # sex agrees
+
+    answers = [
+        await gateway.post(KIOSK_URL, json=body, headers=bearer(token))
+        for body in (wrong_date, wrong_sex, missing)
+    ]
+
+    assert [a.status_code for a in answers] == [422, 422, 422]
+    [date_error], [sex_error], [missing_error] = (a.json()["errors"] for a in answers)
+    assert (date_error["field"], date_error["type"]) == ("body.birth_date", "nik_mismatch")
+    assert (sex_error["field"], sex_error["type"]) == ("body.sex", "nik_mismatch")
+    assert (missing_error["field"], missing_error["type"]) == ("body.birth_date", "missing")
+    assert all(nik not in a.text for a in answers)
+
+
+async def test_a_citizen_registered_at_a_kiosk_cannot_sign_in_with_a_password(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    token = await officer_token(gateway)
+    at_kiosk, assisted = await register_at_kiosk(gateway, token, phone=new_citizen()["phone"])
+    themselves = await register(gateway)
+
+    attempts = [
+        await sign_in(gateway, at_kiosk["nik"], PASSWORD),
+        await sign_in(gateway, at_kiosk["phone"], PASSWORD),
+        # The hash checked in place of a missing one must not open the account.
+        await sign_in(gateway, at_kiosk["nik"], "decoy password, never anyone's"),
+    ]
+    wrong_password = await sign_in(gateway, themselves["nik"], "not the password")
+
+    def without_request_id(response: httpx.Response) -> dict[str, Any]:
+        return {k: v for k, v in response.json().items() if k != "request_id"}
+
+    assert [a.status_code for a in attempts] == [401, 401, 401]
+    for attempt in attempts:
+        assert without_request_id(attempt) == without_request_id(wrong_password)
+        assert attempt.headers["www-authenticate"] == wrong_password.headers["www-authenticate"]
+    # Counted as wrong passwords are, so it also locks the same way.
+    assert (await _account(gateway_app, assisted["citizen"]["id"])).failed_logins == 3
+
+
+async def test_an_officer_serves_a_citizen_registered_at_a_kiosk_again_later(
+    gateway: httpx.AsyncClient,
+) -> None:
+    body, first_visit = await register_at_kiosk(gateway, await officer_token(gateway))
+    another = await create_officer(gateway, ["clinic_officer"])
+    another_token = (await tokens_for(gateway, another["username"]))["access_token"]
+
+    response = await gateway.post(
+        "/v1/auth/assist", json={"citizen_nik": body["nik"]}, headers=bearer(another_token)
+    )
+
+    assert response.status_code == 200, response.text
+    second_visit = response.json()
+    assert second_visit["citizen"] == first_visit["citizen"]
+    claims = await claims_of(gateway, second_visit["access_token"])
+    assert (claims["sub"], claims["act"]) == (first_visit["citizen"]["id"], {"sub": another["id"]})
+
+
 # Password change -------------------------------------------------------------------------
 
 
@@ -762,6 +1109,110 @@ async def test_the_migration_creates_what_the_models_declare(identity_database: 
     assert set(Base.metadata.tables) >= IDENTITY_TABLES
 
 
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        ("citizen without a phone", {"password_hash": "$argon2id$x"}),
+        ("citizen without a password", {"phone": "+6281200000000"}),
+        (
+            "staff without a password",
+            {"kind": AccountKind.STAFF, "nik": None, "username": "no.password"},
+        ),
+        (
+            "staff registered by an officer",
+            {
+                "kind": AccountKind.STAFF,
+                "nik": None,
+                "username": "odd.one",
+                "password_hash": "$argon2id$x",
+            },
+        ),
+    ],
+)
+async def test_the_database_keeps_phones_and_passwords_for_all_but_kiosk_citizens(
+    gateway_app: FastAPI, kind: str, values: dict[str, Any]
+) -> None:
+    """The check holds whatever the code does: only a citizen an officer registered may
+    lack a phone and a password, and ``registered_by`` is for citizens only."""
+    needs_officer = kind == "staff registered by an officer"
+    officer_id = None
+    if needs_officer:
+        async with gateway_app.state.sessionmaker() as session:
+            officer_id = await session.scalar(
+                select(Account.id).where(Account.username == ADMIN[0])
+            )
+    row = {
+        "id": uuid.uuid4(),
+        "kind": AccountKind.CITIZEN,
+        "nik": new_citizen()["nik"],
+        "full_name": "Warga Uji",
+        "roles": ["citizen"],
+        "registered_by": officer_id,
+        **values,
+    }
+
+    with pytest.raises(IntegrityError, match="ck_accounts_credentials_by_origin"):
+        async with gateway_app.state.sessionmaker.begin() as session:
+            session.add(Account(**row))
+
+
+async def test_migration_0004_goes_down_and_up_and_will_not_drop_kiosk_citizens(
+    infrastructure: Infrastructure,
+) -> None:
+    url = await migrated_database(infrastructure, "kota_gateway:migrations", "downgrade")
+    config = alembic_config("kota_gateway:migrations", url)
+    officer_id, citizen_id = uuid.uuid4(), uuid.uuid4()
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO accounts (id, kind, username, full_name, roles, password_hash)"
+                    " VALUES (:id, 'staff', 'kiosk.officer', 'Petugas', '{permits_officer}', 'x')"
+                ),
+                {"id": officer_id},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO accounts (id, kind, nik, full_name, roles, registered_by)"
+                    " VALUES (:id, 'citizen', '3671014508900001', 'Warga', '{citizen}', :by)"
+                ),
+                {"id": citizen_id, "by": officer_id},
+            )
+
+        with pytest.raises(RuntimeError, match="1 account"):
+            await asyncio.to_thread(command.downgrade, config, "0003")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("DELETE FROM accounts WHERE id = :id"), {"id": citizen_id}
+            )
+        await asyncio.to_thread(command.downgrade, config, "0003")
+        async with engine.connect() as connection:
+            columns = set(
+                (
+                    await connection.execute(
+                        text(
+                            "SELECT column_name FROM information_schema.columns"
+                            " WHERE table_name = 'accounts'"
+                        )
+                    )
+                ).scalars()
+            )
+            nullable = await connection.scalar(
+                text(
+                    "SELECT is_nullable FROM information_schema.columns"
+                    " WHERE table_name = 'accounts' AND column_name = 'password_hash'"
+                )
+            )
+        assert "registered_by" not in columns
+        assert nullable == "NO"
+        await asyncio.to_thread(command.upgrade, config, "head")
+    finally:
+        await engine.dispose()
+    differences = await schema_differences(url, Base.metadata)
+    assert [d for d in differences if table_of(d) in IDENTITY_TABLES] == []
+
+
 def identity_operations(app: FastAPI) -> Iterator[tuple[str, dict[str, Any]]]:
     for path, item in app.openapi()["paths"].items():
         if path.startswith(("/v1/auth", "/v1/me")):
@@ -778,6 +1229,7 @@ def test_openapi_says_who_may_call_each_identity_operation(gateway_app: FastAPI)
         "/v1/auth/logout",
         "/v1/auth/officers",
         "/v1/auth/assist",
+        "/v1/auth/assisted-citizens",
         "/v1/me/password",
     }
     for _, operation in identity_operations(gateway_app):

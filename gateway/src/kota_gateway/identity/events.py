@@ -25,6 +25,25 @@ class CitizenRegistered(EventData):
     registered_at: datetime
 
 
+# A type of its own, not an optional field on identity.citizen.registered.v1: payloads
+# forbid unknown fields (the models and the published schemas), so a consumer still on v1
+# would reject the new field; and whoever counts registrations tells the two ways by type.
+class CitizenRegisteredByOfficer(EventData):
+    """An officer registered a citizen at a kiosk (assisted service): the citizen may have
+    no phone, and has no password. The token the officer received for them is announced
+    as ``identity.citizen.assisted.v1``, like any assisted session."""
+
+    event_type: ClassVar[str] = "identity.citizen.registered_by_officer.v1"
+    topic: ClassVar[str] = TOPIC
+
+    account_id: uuid.UUID
+    regency_code: str
+    """Where the NIK was first registered (4 digits: province and regency), for statistics."""
+    registered_by: uuid.UUID
+    """The officer's account id."""
+    registered_at: datetime
+
+
 class StaffAccountCreated(EventData):
     """A city admin created an officer's or administrator's account."""
 

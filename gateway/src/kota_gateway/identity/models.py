@@ -58,9 +58,17 @@ class Account(Base):
     __tablename__ = "accounts"
     __table_args__ = (
         CheckConstraint(
-            "(kind = 'citizen' AND nik IS NOT NULL AND phone IS NOT NULL)"
-            " OR (kind = 'staff' AND username IS NOT NULL)",
+            "(kind = 'citizen' AND nik IS NOT NULL) OR (kind = 'staff' AND username IS NOT NULL)",
             name="identifier_by_kind",
+        ),
+        # Only a citizen an officer registered at a kiosk may have no phone and no password
+        # (they cannot sign in alone); everyone else signs in, so has both. A later
+        # self-service step can add them: the row still fits with ``registered_by`` kept.
+        CheckConstraint(
+            "(kind = 'citizen' AND registered_by IS NOT NULL)"
+            " OR (registered_by IS NULL AND password_hash IS NOT NULL"
+            " AND (kind = 'staff' OR phone IS NOT NULL))",
+            name="credentials_by_origin",
         ),
     )
     # Server defaults (created_at, ...) come back with the INSERT: no lazy load afterwards.
@@ -78,12 +86,16 @@ class Account(Base):
     birth_date: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[Sex | None] = mapped_column(_enum(Sex, 8))
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """Argon2id; None for a citizen registered by an officer who has not set one."""
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     """Consecutive failed sign-ins; reset by a successful one."""
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     """The admin who created a staff account (None for citizens and the first admin)."""
+    registered_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    """The officer who registered a citizen at a kiosk (assisted service); None for a
+    citizen who registered themselves, and for staff."""
     password_changed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -15,13 +15,11 @@ async def get_account(*, session: AsyncSession, account_id: uuid.UUID) -> Accoun
     return await session.get(Account, account_id)
 
 
-async def citizen_exists(*, session: AsyncSession, nik: str, phone: str) -> bool:
-    """True when the NIK or the phone belongs to an account already."""
-    found = await session.scalar(
-        select(func.count())
-        .select_from(Account)
-        .where(or_(Account.nik == nik, Account.phone == phone))
-    )
+async def citizen_exists(*, session: AsyncSession, nik: str, phone: str | None) -> bool:
+    """True when the NIK or the phone (if any) belongs to an account already."""
+    # Never ``phone IS NULL``: every account without a phone would match.
+    taken = Account.nik == nik if phone is None else or_(Account.nik == nik, Account.phone == phone)
+    found = await session.scalar(select(func.count()).select_from(Account).where(taken))
     return bool(found)
 
 

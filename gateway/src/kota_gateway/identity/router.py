@@ -1,4 +1,5 @@
-"""Identity endpoints: registration, tokens, sign-out, password, staff, assisted service."""
+"""Identity endpoints: registration, tokens, sign-out, password, staff, assisted service
+(acting for a citizen, and registering one at a kiosk)."""
 
 import json
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from kota_gateway.identity.models import SERVICE_OFFICER_ROLES, Role
 from kota_gateway.identity.problems import NotAPersonalAccount
 from kota_gateway.identity.schemas import (
     AccountRead,
+    AssistedCitizenRegistration,
     AssistRequest,
     AssistResponse,
     CitizenRegistration,
@@ -278,4 +280,43 @@ async def assist(
         keys=keys,
         officer_subject=officer.subject,
         citizen_nik=body.citizen_nik,
+    )
+
+
+@router.post(
+    "/v1/auth/assisted-citizens",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a citizen at a kiosk and act for them (assisted service)",
+    description=(
+        "Who may call: an officer serving citizens (permits, clinic, school or finance "
+        "officer). Registers a citizen who may have no phone (and no email): the NIK is "
+        "validated as in self-registration and must agree with the date of birth and sex; "
+        "no password, so the citizen cannot sign in alone. The account records the officer "
+        "who registered it. Answers with what `/v1/auth/assist` answers: a 15-minute access "
+        "token for the new citizen whose `act.sub` names the officer, so the officer can go "
+        "on to file the application; no refresh token. A NIK or phone number that already "
+        "has an account gets 409 `already_registered`, which does not say which or whose "
+        "(an officer retrying after a lost answer can take a token with `/v1/auth/assist`). "
+        "Announced as `identity.citizen.registered_by_officer.v1` and "
+        "`identity.citizen.assisted.v1`."
+    ),
+    responses={403: _PROBLEM, 409: _PROBLEM},
+)
+async def register_assisted_citizen(
+    body: AssistedCitizenRegistration,
+    officer: ServiceOfficer,
+    session: DbSession,
+    outbox: EventOutbox,
+    config: Config,
+    keys: Keys,
+    response: Response,
+) -> AssistResponse:
+    response.headers["Cache-Control"] = "no-store"
+    return await service.register_assisted_citizen(
+        session=session,
+        outbox=outbox,
+        config=config,
+        keys=keys,
+        officer_subject=officer.subject,
+        body=body,
     )

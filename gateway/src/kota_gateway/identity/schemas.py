@@ -113,25 +113,21 @@ FullName = Annotated[
 ]
 
 
-class CitizenRegistration(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Email = Annotated[str, Field(max_length=254), AfterValidator(_valid_email)]
+BirthDate = Annotated[date, Field(description="Must agree with the NIK.", examples=["1990-08-05"])]
+SexOnNik = Annotated[Sex, Field(description="Must agree with the NIK (women's day of birth + 40).")]
 
-    # Declared first: birth_date and sex are checked against it.
-    nik: NikNumber
-    full_name: FullName
-    phone: Phone
-    email: Annotated[str, Field(max_length=254), AfterValidator(_valid_email)] | None = None
-    password: NewPassword
-    birth_date: date = Field(description="Must agree with the NIK.", examples=["1990-08-05"])
-    sex: Sex = Field(description="Must agree with the NIK (women's day of birth + 40).")
 
-    @field_validator("birth_date")
+class _AgreesWithNik(BaseModel):
+    """``birth_date`` and ``sex`` checked against ``nik``, which a subclass declares first."""
+
+    @field_validator("birth_date", check_fields=False)
     @classmethod
     def _birth_date_agrees(cls, value: date, info: ValidationInfo) -> date:
         _agrees_with_nik(info, birth_date=value)
         return value
 
-    @field_validator("sex")
+    @field_validator("sex", check_fields=False)
     @classmethod
     def _sex_agrees(cls, value: Sex, info: ValidationInfo) -> Sex:
         _agrees_with_nik(info, sex=value)
@@ -147,6 +143,34 @@ def _agrees_with_nik(
     problems = nik_rules.disagreements(nik_rules.parse_nik(number), birth_date=birth_date, sex=sex)
     for reason in problems.values():
         raise PydanticCustomError("nik_mismatch", reason)
+
+
+class CitizenRegistration(_AgreesWithNik):
+    model_config = ConfigDict(extra="forbid")
+
+    # Declared first: birth_date and sex are checked against it.
+    nik: NikNumber
+    full_name: FullName
+    phone: Phone
+    email: Email | None = None
+    password: NewPassword
+    birth_date: BirthDate
+    sex: SexOnNik
+
+
+class AssistedCitizenRegistration(_AgreesWithNik):
+    """A citizen registered by an officer at a kiosk: no password (they cannot sign in
+    alone), and a phone and an email only if they have them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Declared first: birth_date and sex are checked against it.
+    nik: NikNumber
+    full_name: FullName
+    phone: Phone | None = None
+    email: Email | None = None
+    birth_date: BirthDate
+    sex: SexOnNik
 
 
 class AccountRead(BaseModel):

@@ -1,4 +1,5 @@
-"""Identity operations: register, sign in, refresh, sign out, change password, staff, assist.
+"""Identity operations: register, sign in, refresh, sign out, change password, staff, assist
+(acting for a citizen, and registering one at a kiosk).
 
 No commit and no HTTP here. A refusal that must be remembered (a failed sign-in counted, a
 refresh-token family revoked after reuse) is *returned* as a `Problem`, not raised, so the
@@ -15,7 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kota_gateway.config import GatewaySettings
 from kota_gateway.identity import nik as nik_rules
 from kota_gateway.identity import phones, repository, tokens
-from kota_gateway.identity.events import CitizenAssisted, CitizenRegistered, StaffAccountCreated
+from kota_gateway.identity.events import (
+    CitizenAssisted,
+    CitizenRegistered,
+    CitizenRegisteredByOfficer,
+    StaffAccountCreated,
+)
 from kota_gateway.identity.lockout import LockoutPolicy, retry_after_seconds
 from kota_gateway.identity.models import (
     SERVICE_OFFICER_ROLES,
@@ -38,6 +44,7 @@ from kota_gateway.identity.problems import (
 )
 from kota_gateway.identity.repository import SignInName
 from kota_gateway.identity.schemas import (
+    AssistedCitizenRegistration,
     AssistResponse,
     CitizenRegistration,
     CitizenSummary,
@@ -82,10 +89,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def register_citizen(
-    *, session: AsyncSession, outbox: Outbox, config: IdentityConfig, body: CitizenRegistration
+async def _add_citizen(
+    *,
+    session: AsyncSession,
+    body: CitizenRegistration | AssistedCitizenRegistration,
+    password_hash: str | None,
+    registered_by: uuid.UUID | None,
 ) -> Account:
-    """Create a citizen's account; `AlreadyRegistered` (saying neither which nor whose)
+    """Insert a citizen's account; `AlreadyRegistered` (saying neither which nor whose)
     when the NIK or the phone has one."""
     if await repository.citizen_exists(session=session, nik=body.nik, phone=body.phone):
         raise AlreadyRegistered()
@@ -99,13 +110,27 @@ async def register_citizen(
         birth_date=body.birth_date,
         sex=body.sex,
         roles=[Role.CITIZEN.value],
-        password_hash=await config.passwords.hash(body.password.get_secret_value()),
+        password_hash=password_hash,
+        registered_by=registered_by,
     )
     session.add(account)
     try:
         await session.flush()
     except IntegrityError:  # the same NIK or phone registering at this very moment
         raise AlreadyRegistered() from None
+    return account
+
+
+async def register_citizen(
+    *, session: AsyncSession, outbox: Outbox, config: IdentityConfig, body: CitizenRegistration
+) -> Account:
+    """A citizen creates their own account (phone and password required)."""
+    account = await _add_citizen(
+        session=session,
+        body=body,
+        password_hash=await config.passwords.hash(body.password.get_secret_value()),
+        registered_by=None,
+    )
     await outbox.add(
         session,
         CitizenRegistered(
@@ -204,10 +229,14 @@ async def sign_in(
     locked = _locked(account, now)
     if locked is not None:
         return locked  # without checking the password: a lock holds even for the right one
-    if not await config.passwords.verify(account.password_hash, password):
+    password_hash = account.password_hash
+    # An account without a password (a citizen an officer registered at a kiosk) is
+    # refused as a wrong password is: the decoy hash checked, the failure counted, the
+    # same 401, so the answer does not say how the account was made.
+    if not await config.passwords.verify(password_hash, password) or password_hash is None:
         return _count_failure(account, policy=config.lockout, now=now) or InvalidCredentials()
     _reset_failures(account)
-    if config.passwords.needs_rehash(account.password_hash):
+    if config.passwords.needs_rehash(password_hash):
         account.password_hash = await config.passwords.hash(password)
     family = RefreshTokenFamily(id=uuid.uuid4(), account_id=account.id)
     session.add(family)
@@ -340,28 +369,30 @@ async def create_staff(
     return account
 
 
-async def assist(
+async def _serving_officer(*, session: AsyncSession, officer_subject: str) -> Account:
+    """The officer's account, if it (still) serves citizens; else `Forbidden`.
+
+    The roles are read from the database, not trusted from the token, so an officer whose
+    roles were withdrawn cannot act for citizens with a token still alive.
+    """
+    officer = await repository.get_account(session=session, account_id=_account_id(officer_subject))
+    if officer is None or not SERVICE_OFFICER_ROLES.intersection(officer.roles):
+        raise Forbidden("Only officers serving citizens may act for one.")
+    return officer
+
+
+async def _act_for(
     *,
     session: AsyncSession,
     outbox: Outbox,
     config: IdentityConfig,
     keys: SigningKeys,
-    officer_subject: str,
+    officer: Account,
+    citizen: Account,
     citizen_nik: str,
 ) -> AssistResponse:
-    """An access token for a citizen that names the officer acting for them (``act``).
-
-    The officer's roles are read from the database, not trusted from the token, so an
-    officer whose roles were withdrawn cannot start assisting with a token still alive.
-    No refresh token: an assisted session ends with its access token.
-    """
+    """An assisted session: a citizen's access token naming the officer (``act``), announced."""
     now = _now()
-    officer = await repository.get_account(session=session, account_id=_account_id(officer_subject))
-    if officer is None or not SERVICE_OFFICER_ROLES.intersection(officer.roles):
-        raise Forbidden("Only officers serving citizens may act for one.")
-    citizen = await repository.get_citizen_by_nik(session=session, nik=citizen_nik)
-    if citizen is None:
-        raise CitizenNotFound()
     access = tokens.issue_access_token(
         keys=keys,
         issuer=config.issuer,
@@ -390,4 +421,72 @@ async def assist(
             id=citizen.id, full_name=citizen.full_name, nik_masked=nik_rules.mask_nik(citizen_nik)
         ),
         acting_officer=officer.id,
+    )
+
+
+async def assist(
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    config: IdentityConfig,
+    keys: SigningKeys,
+    officer_subject: str,
+    citizen_nik: str,
+) -> AssistResponse:
+    """An access token for a citizen that names the officer acting for them (``act``).
+
+    No refresh token: an assisted session ends with its access token.
+    """
+    officer = await _serving_officer(session=session, officer_subject=officer_subject)
+    citizen = await repository.get_citizen_by_nik(session=session, nik=citizen_nik)
+    if citizen is None:
+        raise CitizenNotFound()
+    return await _act_for(
+        session=session,
+        outbox=outbox,
+        config=config,
+        keys=keys,
+        officer=officer,
+        citizen=citizen,
+        citizen_nik=citizen_nik,
+    )
+
+
+async def register_assisted_citizen(
+    *,
+    session: AsyncSession,
+    outbox: Outbox,
+    config: IdentityConfig,
+    keys: SigningKeys,
+    officer_subject: str,
+    body: AssistedCitizenRegistration,
+) -> AssistResponse:
+    """An officer registers a citizen at a kiosk, then acts for them at once.
+
+    The account has no password (the citizen cannot sign in alone) and names the officer
+    in ``registered_by``; `AlreadyRegistered` as for self-registration. Two events: the
+    registration, and the assisted session its token opens (as `assist` announces it).
+    """
+    officer = await _serving_officer(session=session, officer_subject=officer_subject)
+    citizen = await _add_citizen(
+        session=session, body=body, password_hash=None, registered_by=officer.id
+    )
+    await outbox.add(
+        session,
+        CitizenRegisteredByOfficer(
+            account_id=citizen.id,
+            regency_code=body.nik[:4],
+            registered_by=officer.id,
+            registered_at=citizen.created_at,
+        ),
+        subject=str(citizen.id),
+    )
+    return await _act_for(
+        session=session,
+        outbox=outbox,
+        config=config,
+        keys=keys,
+        officer=officer,
+        citizen=citizen,
+        citizen_nik=body.nik,
     )
