@@ -34,6 +34,7 @@ from starlette.responses import Response, StreamingResponse
 
 from kota_gateway.breaker import FAILING_STATUSES, BreakerState, CircuitBreaker, CircuitOpen
 from kota_gateway.config import GatewaySettings
+from kota_gateway.upstream_transport import AiohttpTransport
 from kota_shared import tracing
 from kota_shared.health import ReadinessCheck
 from kota_shared.problems import NotFound, Problem, ServiceUnavailable
@@ -164,11 +165,12 @@ class Upstreams:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
-        limits = httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size)
         self.urls = dict(urls)
         self.retry_buffer_bytes = retry_buffer_bytes
         self.clients = {
-            name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits)
+            name: httpx.AsyncClient(
+                base_url=url, timeout=timeout, transport=AiohttpTransport(pool_size=pool_size)
+            )
             for name, url in urls.items()
         }
         self.upstreams = {
