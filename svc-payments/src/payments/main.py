@@ -19,18 +19,19 @@ from payments.config import PaymentsSettings
 from payments.finance_router import router as finance_router
 from payments.invoices.handlers import permit_fee_handler
 from payments.invoices.router import router as invoices_router
+from payments.invoices.service import ChannelMaker
 from payments.models import EVENT_TABLES, IDEMPOTENCY_KEYS
 from payments.refunds.router import router as refunds_router
 from payments.settlement.router import router as settlement_router
 from payments.settlement.signatures import CallbackVerifier
 
 
-def _resources(settings: PaymentsSettings, clock: Clock) -> Extension:
+def _resources(settings: PaymentsSettings, clock: Clock, channels: ChannelMaker) -> Extension:
     @asynccontextmanager
     async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
         assert runtime.outbox is not None  # payments publishes events
         app.state.clock = clock
-        app.state.channels = channel_maker(settings)
+        app.state.channels = channels
         app.state.callback_verifier = CallbackVerifier(
             [secret.get_secret_value() for secret in settings.callback_secrets]
         )
@@ -58,7 +59,7 @@ def _resources(settings: PaymentsSettings, clock: Clock) -> Extension:
 def create_app(settings: PaymentsSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
     """The app; tests pass their own ``clock`` to move time instead of waiting."""
     settings = settings or PaymentsSettings()
-    channels = channel_maker(settings)
+    channels = channel_maker(settings)  # checks the QRIS merchant configuration at start
 
     def consumers(runtime: ServiceRuntime) -> list[EventConsumer]:
         assert runtime.outbox is not None
@@ -90,6 +91,6 @@ def create_app(settings: PaymentsSettings | None = None, *, clock: Clock = syste
             routers=[invoices_router, refunds_router, settlement_router, finance_router],
             event_tables=EVENT_TABLES,
             consumers=consumers,
-            extension=_resources(settings, clock),
+            extension=_resources(settings, clock, channels),
         )
     )

@@ -30,6 +30,23 @@ async def get_any(
     return await session.scalar(query.with_for_update() if for_update else query)
 
 
+async def get_visible(
+    *,
+    session: AsyncSession,
+    application_id: uuid.UUID,
+    viewer: str,
+    sees_all: bool,
+    for_update: bool = False,
+) -> Application | None:
+    """The application if ``viewer`` may see it: any for officers (``sees_all``), else only
+    their own, so another citizen's is indistinguishable from none."""
+    if sees_all:
+        return await get_any(session=session, application_id=application_id, for_update=for_update)
+    return await get_owned(
+        session=session, application_id=application_id, applicant_id=viewer, for_update=for_update
+    )
+
+
 async def list_owned(
     *, session: AsyncSession, applicant_id: str, limit: int
 ) -> Sequence[Application]:

@@ -32,21 +32,14 @@ def present(application: Application, caller: Principal) -> ApplicationRead:
     return read
 
 
-async def _visible(
-    flow: Flow, caller: Principal, application_id: uuid.UUID, *, for_update: bool = False
-) -> Application:
+async def _visible(flow: Flow, caller: Principal, application_id: uuid.UUID) -> Application:
     """The application if the caller may see it: its applicant, or a permits officer."""
-    if is_officer(caller):
-        found = await repository.get_any(
-            session=flow.session, application_id=application_id, for_update=for_update
-        )
-    else:
-        found = await repository.get_owned(
-            session=flow.session,
-            application_id=application_id,
-            applicant_id=caller.subject,
-            for_update=for_update,
-        )
+    found = await repository.get_visible(
+        session=flow.session,
+        application_id=application_id,
+        viewer=caller.subject,
+        sees_all=is_officer(caller),
+    )
     if found is None:
         raise NotFound(_NOT_YOURS)
     return found

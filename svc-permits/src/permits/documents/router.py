@@ -76,12 +76,12 @@ async def _visible_application(
     session: DbSession, caller: CitizenOrOfficer, application_id: uuid.UUID
 ) -> uuid.UUID:
     """The application's id if the caller may see it: its applicant, or a permits officer."""
-    if is_officer(caller):
-        found = await applications.get_any(session=session, application_id=application_id)
-    else:
-        found = await applications.get_owned(
-            session=session, application_id=application_id, applicant_id=caller.subject
-        )
+    found = await applications.get_visible(
+        session=session,
+        application_id=application_id,
+        viewer=caller.subject,
+        sees_all=is_officer(caller),
+    )
     if found is None:
         raise NotFound("No application with this id belongs to you.")
     return found.id
