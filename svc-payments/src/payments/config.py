@@ -26,6 +26,9 @@ class PaymentsSettings(ServiceSettings):
     qris_merchant_id: str = "KOTATNG00001"
     qris_size_class: SizeClass = "UBE"
     qris_postal_code: str | None = "15111"
+    va_fee_rupiah: int = Field(default=0, ge=0)
+    """What the bank keeps per virtual-account payment (posted to provider_fees). QRIS
+    payments to government carry a 0% merchant fee, so QRIS has none."""
     invoice_due_days: int = Field(default=7, ge=1, le=90)
     """How long a citizen has to pay an invoice opened from another service's event."""
     expiry_sweep_seconds: float = Field(default=60.0, gt=0)

@@ -24,6 +24,8 @@ from payments.main import create_app
 CURRENT_SECRET = "whsec_" + base64.b64encode(b"current-provider-secret-0123456").decode()
 PREVIOUS_SECRET = "whsec_" + base64.b64encode(b"previous-provider-secret-012345").decode()
 INVOICES = "/v1/payments/invoices"
+VA_FEE = 4_000
+"""What the simulated bank keeps per virtual-account payment in these tests."""
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +46,7 @@ def payments_app(
         database_url=payments_database,
         callback_secrets=[CURRENT_SECRET, PREVIOUS_SECRET],  # type: ignore[list-item]
         expiry_sweep_seconds=3600,  # tests sweep explicitly, at the time they choose
+        va_fee_rupiah=VA_FEE,
         **service_env,
     )
     return create_app(settings, clock=payments_clock)

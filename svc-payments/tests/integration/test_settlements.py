@@ -15,22 +15,22 @@ def _payer() -> str:
     return f"citizen-{uuid.uuid4().hex[:8]}"
 
 
-async def _payments_of(payments: Any, invoice_id: str) -> int:
-    """How many payments are recorded for the invoice (as the ledger and anomalies show)."""
+async def _provider_fees(payments: Any) -> int:
     check = await payments.client.get("/v1/payments/ledger/check", headers=payments.finance())
-    assert check.status_code == 200
-    invoice = await payments.read(invoice_id)
-    return int(invoice["paid_rupiah"] // invoice["amount_rupiah"])
+    return int(check.json()["balances"].get("provider_fees", 0))
 
 
 async def test_a_va_payment_pays_the_invoice_and_is_announced(payments: Any) -> None:
     invoice = await payments.invoice(_payer(), amount=500_000)
     notice = payments.notice(invoice)
 
+    fees_before = await _provider_fees(payments)
+
     answer = await payments.settle(notice)
 
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "accepted"
+    assert await _provider_fees(payments) == fees_before + 4_000  # the bank's VA fee, posted
     paid = await payments.read(invoice["id"])
     assert (paid["status"], paid["paid_rupiah"]) == ("paid", 500_000)
     events = await payments.events(invoice["id"], InvoicePaid.event_type)

@@ -109,8 +109,13 @@ async def test_an_agency_with_the_verify_scope_looks_a_permit_up_by_number(permi
         "/v1/permits/issued", params={"number": f"{permit_type}/3671/1999/000001"}, headers=agency
     )
 
+    malformed = await permits.client.get(
+        "/v1/permits/issued", params={"number": "PBG-3671-2026-1"}, headers=agency
+    )
+
     assert found.status_code == 200
     assert found.json()["holder_name"] == "Budi Santoso"
+    assert malformed.status_code == 422
     assert refused.status_code == by_citizen.status_code == 403
     assert missing.status_code == 404
 

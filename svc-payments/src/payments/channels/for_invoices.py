@@ -1,6 +1,6 @@
 """The payment channels of each new invoice, as this city's configuration makes them."""
 
-from payments.channels.qris import Merchant, dynamic_payload
+from payments.channels.qris import Merchant, dynamic_payload, read_payload
 from payments.channels.virtual_accounts import va_number
 from payments.config import PaymentsSettings
 from payments.invoices.service import ChannelMaker, PaymentChannels
@@ -20,9 +20,14 @@ def channel_maker(settings: PaymentsSettings) -> ChannelMaker:
     )
 
     def make(serial: int, number: str, amount: int) -> PaymentChannels:
+        payload = dynamic_payload(merchant, amount=amount, bill_number=number)
+        # Read back what a payer's app will read: a QR that charges another amount or names
+        # another bill must never be handed out.
+        read = read_payload(payload)
+        if (read.amount, read.bill_number) != (amount, number):
+            raise RuntimeError(f"QRIS payload for {number} does not read back as built")
         return PaymentChannels(
-            va_number=va_number(settings.va_bank_prefix, serial),
-            qris_payload=dynamic_payload(merchant, amount=amount, bill_number=number),
+            va_number=va_number(settings.va_bank_prefix, serial), qris_payload=payload
         )
 
     return make

@@ -86,16 +86,3 @@ async def unbalanced_invoices(*, session: AsyncSession) -> list[tuple[uuid.UUID,
         for invoice_id, debits, credits in rows
         if invoice_id is not None
     ]
-
-
-async def account_balance(
-    *, session: AsyncSession, account: str, invoice_id: uuid.UUID | None = None
-) -> int:
-    """The balance of ``account`` on its normal side, for one invoice or for all of them."""
-    query = select(_total(LedgerEntry.debit), _total(LedgerEntry.credit)).where(
-        LedgerEntry.account == account
-    )
-    if invoice_id is not None:
-        query = query.where(LedgerEntry.invoice_id == invoice_id)
-    debit, credit = (await session.execute(query)).one()
-    return accounts.balance(account, debit=debit, credit=credit)

@@ -10,6 +10,8 @@ from kota_shared.app import EventOutbox
 from kota_shared.clock import Now
 from kota_shared.db import DbSession
 from kota_shared.problems import ValidationFailed, field_errors
+from payments.channels.virtual_accounts import is_valid_va
+from payments.config import PaymentsSettings
 from payments.problems import AmountMismatch, UnknownPaymentReference
 from payments.settlement import service
 from payments.settlement.models import AnomalyKind, PaymentAnomaly
@@ -42,8 +44,13 @@ async def settlement_notice(
         notice = SettlementNotice.model_validate_json(body)
     except ValidationError as exc:
         raise ValidationFailed(errors=field_errors(exc.errors())) from None
+    settings: PaymentsSettings = request.app.state.runtime.settings
+    if notice.channel == "va" and not is_valid_va(notice.reference, settings.va_bank_prefix):
+        await _flag(request.app.state.sessionmaker, notice, UnknownPaymentReference())
+        raise UnknownPaymentReference(reference=notice.reference)
+    fee = settings.va_fee_rupiah if notice.channel == "va" else 0
     try:
-        applied = await service.apply(session, outbox, notice, now=now)
+        applied = await service.apply(session, outbox, notice, fee_rupiah=fee, now=now)
     except (AmountMismatch, UnknownPaymentReference) as refused:
         await _flag(request.app.state.sessionmaker, notice, refused)
         raise

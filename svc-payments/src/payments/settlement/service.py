@@ -32,8 +32,14 @@ class Applied:
 
 
 async def apply(
-    session: AsyncSession, outbox: Outbox, notice: SettlementNotice, *, now: datetime
+    session: AsyncSession,
+    outbox: Outbox,
+    notice: SettlementNotice,
+    *,
+    fee_rupiah: int,
+    now: datetime,
 ) -> Applied:
+    """Record ``notice`` once; ``fee_rupiah`` is what the provider keeps of it."""
     existing = await _recorded(session, notice.provider_transaction_id)
     if existing is not None:
         return Applied("duplicate", existing.invoice_id)
@@ -67,6 +73,9 @@ async def apply(
     )
     if payment_id is None:  # the same notification, recorded a moment ago by another request
         return Applied("duplicate", invoice.id)
+    fee = postings.provider_fee(invoice.id, fee_rupiah, notice.provider_transaction_id)
+    if fee is not None:
+        await ledger.post(session=session, journal=fee, at=now)
     if outcome is Outcome.APPLIED:
         await _pay(session, outbox, invoice, notice, now=now)
         return Applied("accepted", invoice.id)

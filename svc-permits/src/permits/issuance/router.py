@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from kota_shared.auth import Principal, Require
-from kota_shared.problems import NotFound
+from kota_shared.problems import NotFound, ValidationFailed
 from kota_shared.qr import qr_png, qr_svg
 from permits.applications import repository as applications
 from permits.applications import transitions
@@ -18,7 +18,7 @@ from permits.catalogue import repository as catalogue
 from permits.catalogue.rules import PermitTypeDefinition
 from permits.dependencies import PERMITS_OFFICER, CitizenOrOfficer, Officer, is_officer
 from permits.issuance import repository, service
-from permits.issuance.certificate import mask_name
+from permits.issuance.certificate import mask_name, parse_permit_number
 from permits.issuance.models import Permit
 from permits.issuance.schemas import PermitRead, PublicVerification, RevocationRequest, Validity
 from permits.issuance.verification import InvalidCode, VerificationCodes
@@ -174,6 +174,12 @@ async def lookup(
     codes: Codes,
     caller: OfficerOrVerifier,
 ) -> PermitRead:
+    try:
+        parse_permit_number(number)
+    except ValueError:
+        raise ValidationFailed(
+            "A permit number looks like PBG/3671/2026/000123.", field="number"
+        ) from None
     permit = await repository.by_number(flow.session, number)
     if permit is None:
         raise NotFound("There is no permit with this number.")
