@@ -45,11 +45,10 @@ async def settlement_notice(
     except ValidationError as exc:
         raise ValidationFailed(errors=field_errors(exc.errors())) from None
     settings: PaymentsSettings = request.app.state.runtime.settings
-    if notice.channel == "va" and not is_valid_va(notice.reference, settings.va_bank_prefix):
-        await _flag(request.app.state.sessionmaker, notice, UnknownPaymentReference())
-        raise UnknownPaymentReference(reference=notice.reference)
     fee = settings.va_fee_rupiah if notice.channel == "va" else 0
     try:
+        if notice.channel == "va" and not is_valid_va(notice.reference, settings.va_bank_prefix):
+            raise UnknownPaymentReference(reference=notice.reference)  # a mistyped account
         applied = await service.apply(session, outbox, notice, fee_rupiah=fee, now=now)
     except (AmountMismatch, UnknownPaymentReference) as refused:
         await _flag(request.app.state.sessionmaker, notice, refused)
