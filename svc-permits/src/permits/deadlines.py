@@ -5,6 +5,8 @@ their type's policy — *fiktif positif* (deemed approved) or escalation — and
 the service runs it periodically (see ``main``).
 """
 
+import logging
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared.clock import Clock
@@ -20,6 +22,7 @@ from permits.calendar import WorkingCalendar
 from permits.catalogue import repository as catalogue
 from permits.catalogue.rules import DeadlinePolicy
 
+_log = logging.getLogger(__name__)
 BATCH = 100
 
 
@@ -72,7 +75,17 @@ async def sweep(
             )
             overdue = await repository.overdue(session=session, now=flow.now, limit=BATCH)
             for application in overdue:
-                await _handle(flow, application)
+                application_id = application.id  # readable after a rolled-back savepoint
+                try:
+                    async with session.begin_nested():
+                        await _handle(flow, application)
+                except Exception:
+                    # One application that cannot be handled must not hold back the rest,
+                    # nor come back every tick: officers get it as escalated.
+                    _log.exception("deadline of %s not handled; escalated", application_id)
+                    await repository.mark_escalated(
+                        session=session, application_id=application_id, at=flow.now
+                    )
         handled += len(overdue)
         if len(overdue) < BATCH:
             return handled

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import delete
 
 from kota_shared.contracts.permits import ApplicationApproved, DeadlinePassed, PermitIssued
 from kota_shared.testing.plugin import running_app
+from permits.catalogue.models import PermitType
 from permits.deadlines import sweep
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -125,3 +127,31 @@ async def test_escalation_flags_a_late_review_and_leaves_the_decision_to_officer
     assert (passed.data["policy"], passed.data["stage"]) == ("escalate", "review")
     approved = await driver.step(officer, application["id"], "approve")
     assert approved.json()["status"] == "issued"
+
+
+async def test_one_application_that_cannot_be_handled_does_not_hold_back_the_others(
+    clocked: Any, driver: Any
+) -> None:
+    app, client, clock = clocked
+    broken_type = await driver.define_type(deadline_policy="auto_approve")
+    working_type = await driver.define_type(deadline_policy="auto_approve")
+    citizen = driver.citizen()
+    clock.fixed = datetime(2027, 3, 1, 9, 0, tzinfo=WIB)  # Monday
+    broken = await driver.submitted(citizen, broken_type)
+    working = await driver.submitted(citizen, working_type)
+    clock.fixed = None
+    async with app.state.sessionmaker() as session, session.begin():
+        # The type vanishes from under its application (say, a bad manual fix in the
+        # database): its policy can no longer run.
+        await session.execute(delete(PermitType).where(PermitType.code == broken_type))
+    deadline = datetime.fromisoformat(working["stage_deadline_at"])
+
+    await _sweep_at(app, deadline)
+    await _sweep_at(app, deadline + timedelta(days=1))  # not retried every tick
+
+    def read(application: dict[str, Any]) -> Any:
+        return client.get(f"{URL}/{application['id']}", headers=citizen)
+
+    assert (await read(working)).json()["status"] == "issued"
+    stuck = (await read(broken)).json()
+    assert (stuck["status"], stuck["escalated_at"] is not None) == ("submitted", True)

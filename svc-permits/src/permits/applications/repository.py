@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from permits.applications.models import Application, Transition
@@ -118,6 +118,15 @@ async def overdue(*, session: AsyncSession, now: datetime, limit: int) -> Sequen
             .with_for_update(skip_locked=True)
         )
     ).all()
+
+
+async def mark_escalated(*, session: AsyncSession, application_id: uuid.UUID, at: datetime) -> None:
+    """Record a passed deadline as handled by escalation (when its policy could not run)."""
+    await session.execute(
+        update(Application)
+        .where(Application.id == application_id)
+        .values(deadline_passed_at=at, escalated_at=at)
+    )
 
 
 async def history(*, session: AsyncSession, application_id: uuid.UUID) -> Sequence[Transition]:
