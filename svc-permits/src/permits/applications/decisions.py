@@ -48,12 +48,19 @@ async def conclude_approval(
         targets=definition.stage_targets,
     )
     if next_action is Action.ISSUE:
-        await issuance.issue(
-            flow.session,
-            flow.outbox,
-            application=application,
-            definition=definition,
-            city_code=flow.city_code,
-            at=flow.now,
-            timezone=flow.calendar.timezone,
-        )
+        await issue_permit(flow, application, definition)
+
+
+async def issue_permit(
+    flow: Workflow, application: Application, definition: PermitTypeDefinition
+) -> None:
+    """Number and record the permit of an application that has just reached ``issued``."""
+    await issuance.issue(
+        flow.session,
+        flow.outbox,
+        application=application,
+        definition=definition,
+        city_code=flow.city_code,
+        at=flow.now,
+        timezone=flow.calendar.timezone,
+    )

@@ -18,11 +18,11 @@ from kota_shared.events.envelope import EventData, ReceivedEvent
 from kota_shared.events.outbox import Outbox
 from permits.applications import repository, transitions
 from permits.applications.context import Workflow
+from permits.applications.decisions import issue_permit
 from permits.applications.models import Application
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action, Status
 from permits.calendar import WorkingCalendar
-from permits.issuance import service as issuance
 
 _log = logging.getLogger(__name__)
 
@@ -70,15 +70,7 @@ async def _issue(flow: Workflow, application: Application) -> None:
     definition = await transitions.take(
         flow, application, Step.by_system(Action.RECORD_PAYMENT, flow.now, "Fee paid.")
     )
-    await issuance.issue(
-        flow.session,
-        flow.outbox,
-        application=application,
-        definition=definition,
-        city_code=flow.city_code,
-        at=flow.now,
-        timezone=flow.calendar.timezone,
-    )
+    await issue_permit(flow, application, definition)
 
 
 async def _expire(flow: Workflow, application: Application) -> None:
