@@ -55,7 +55,7 @@ What it measures, each scenario in turn (direct first, then ``--scenarios``' ord
    in-process and profiled under the same closed-loop load, first with cProfile (call counts,
    top functions by cumulative and own time), then with a stdlib CPU-time sampler (SIGPROF),
    which preemption on a busy machine cannot skew; both summed per module and per layer
-   (each middleware, the proxying, the response streaming, the HTTP client's pool, logging).
+   (each middleware, sending upstream, relaying the answer, logging).
 5. Micro-benchmarks of the gateway's per-request auth and limiting pieces, in the benchmark's
    own process.
 

@@ -48,13 +48,13 @@ _LAYERS = {
     "observability": ("kota_shared/observability.py", "__call__"),
     "rate_limit": ("kota_gateway/ratelimit.py", "__call__"),
     "body_limit": ("kota_gateway/body_limit.py", "__call__"),
-    "forward": ("kota_gateway/proxy.py", "forward"),
-    "response": ("starlette/responses.py", "__call__"),
+    "proxy": ("kota_gateway/proxy.py", "__call__"),
+    "forward": ("kota_gateway/proxy.py", "_forward"),
+    "relay": ("kota_gateway/proxy.py", "_relay"),
     # StreamingResponse streams the body in a task of an anyio task group (ASGI spec < 2.4, as
     # uvicorn's httptools protocol declares): that work runs outside run_asgi.
     "task_group_tasks": ("anyio/_core/_tasks.py", "_run_coro"),
     "logging": ("logging/__init__.py", "callHandlers"),
-    "pool": ("httpcore/_async/connection_pool.py", "_assign_requests_to_connections"),
     "subject": ("kota_gateway/ratelimit.py", "of"),
     "limit_hit": ("kota_gateway/ratelimit.py", "hit"),
 }
@@ -81,13 +81,11 @@ def _layers(cumulative_of: dict[tuple[str, int, str], float], total: float) -> d
         else 0.0,
         "  of which token subject (verify or cache)": c["subject"],
         "  of which limits hit": c["limit_hit"],
-        "proxy.forward (build, send upstream, wait for its headers)": c["forward"],
-        "streaming the response back (StreamingResponse, its task group and body task)": c[
-            "response"
-        ]
-        + c["task_group_tasks"],
-        "  httpcore pool bookkeeping, anywhere (_assign_requests_to_connections)": c["pool"],
-        "  logging, anywhere (access log + httpx's own INFO line per request)": c["logging"],
+        "body_limit_middleware": c["body_limit"] - c["proxy"],
+        "proxy_middleware (the whole relay)": c["proxy"],
+        "  of which forward (build, send upstream, read the answer)": c["forward"],
+        "  of which relay (send the answer to the caller)": c["relay"],
+        "  logging, anywhere (the access log)": c["logging"],
     }
 
 

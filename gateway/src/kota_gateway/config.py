@@ -2,11 +2,14 @@
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from kota_gateway.overview import DEFAULT_SECTIONS, OverviewSection
 from kota_shared.settings import ServiceSettings
+
+OWN_PREFIXES = frozenset({"auth", "me"})
+"""``/v1/auth/...`` and ``/v1/me/...`` are the gateway's own operations."""
 
 
 class GatewaySettings(ServiceSettings):
@@ -23,6 +26,16 @@ class GatewaySettings(ServiceSettings):
         },
         description="Service name → internal base URL; `/v1/<name>/...` is routed there.",
     )
+
+    @field_validator("upstreams")
+    @classmethod
+    def _no_upstream_hides_our_own_routes(cls, upstreams: dict[str, str]) -> dict[str, str]:
+        """The proxy answers ``/v1/<name>/...`` before the gateway's routes are looked at."""
+        taken = sorted(OWN_PREFIXES.intersection(upstreams))
+        if taken:
+            raise ValueError(f"{', '.join(taken)}: the gateway's own /v1/ paths, not upstreams")
+        return upstreams
+
     signing_key_dir: Path = Field(
         default=Path(".kota/run/gateway-keys"),
         description="Where the token signing keys live (private: keep it on a secret volume).",

@@ -1,11 +1,13 @@
 """The gateway's edge: the middleware every request passes, and the routing resources.
 
 ``install_edge_middleware`` puts, inside the shared `ObservabilityMiddleware` and in this
-order: CORS, rate limits, body size limit. Inside observability, so that a 429 or a 413 has
-a request id, a trace, a metric and an access-log line like any other answer. CORS first
-of the three, so a browser can read a 429 or 413 (they carry the CORS headers too) and a
-preflight is answered without spending the caller's budget. Rate limits before the body
-limit: a caller over its budget is turned away before we read anything it sends.
+order: CORS, rate limits, body size limit, and innermost the proxy (`kota_gateway.proxy`),
+which relays requests for the services and passes the rest on to the gateway's own routes.
+Inside observability, so that a 429 or a 413 has a request id, a trace, a metric and an
+access-log line like any other answer. CORS first, so a browser can read a 429 or 413 (they
+carry the CORS headers too) and a preflight is answered without spending the caller's
+budget. Rate limits before the body limit: a caller over its budget is turned away before
+we read anything it sends.
 
 ``routing_resources`` builds, in the lifespan, the upstreams (pooled clients and a circuit
 breaker each) and the rate-limit storage, and registers their readiness checks.
@@ -20,8 +22,9 @@ from starlette.middleware.cors import CORSMiddleware
 
 from kota_gateway.body_limit import BodyLimitMiddleware
 from kota_gateway.config import GatewaySettings
-from kota_gateway.proxy import Upstreams
+from kota_gateway.proxy import ProxyMiddleware
 from kota_gateway.ratelimit import RateLimitMiddleware, RateLimits
+from kota_gateway.upstreams import Upstreams
 
 CORS_ALLOWED_HEADERS = [
     "Authorization",
@@ -61,6 +64,7 @@ def edge_middleware(settings: GatewaySettings) -> list[Middleware]:
     if settings.rate_limits_enabled:
         edge.append(Middleware(RateLimitMiddleware, trusted_proxies=settings.trusted_proxies))
     edge.append(Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes))
+    edge.append(Middleware(ProxyMiddleware))
     return edge
 
 

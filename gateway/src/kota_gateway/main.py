@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from kota_gateway import discovery, edge, openapi, overview, proxy
+from kota_gateway import discovery, edge, openapi, overview
 from kota_gateway.clients.router import router as clients_router
 from kota_gateway.config import GatewaySettings
 from kota_gateway.identity import bootstrap as identity_bootstrap
@@ -53,14 +53,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             title="Kota LIVE",
             description="One API for the citizen app, officers and partner agencies.",
             migrations="kota_gateway:migrations",
-            # The proxy's /v1/{service}/... catches everything: it goes last.
-            routers=[
-                discovery.router,
-                identity_router,
-                clients_router,
-                overview.router,
-                proxy.router,
-            ],
+            # /v1/<service>/... never gets here: the proxy middleware relays it (see edge.py).
+            routers=[discovery.router, identity_router, clients_router, overview.router],
             event_tables=EVENT_TABLES,
             extension=gateway_resources,
         )

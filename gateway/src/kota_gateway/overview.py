@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 if TYPE_CHECKING:  # settings import this module; the proxy must not be imported back
-    from kota_gateway.proxy import Upstreams
+    from kota_gateway.upstreams import Upstreams
 from kota_gateway.breaker import FAILING_STATUSES, CircuitOpen
 from kota_shared.auth import Principal, Require
 

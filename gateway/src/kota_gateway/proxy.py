@@ -1,43 +1,35 @@
 """Reverse proxy: ``/v1/<service>/...`` to the service's internal URL, streamed both ways.
 
-One pooled keep-alive client per upstream. Hop-by-hop headers are dropped (RFC 9110
-§7.6.1), ``X-Forwarded-*`` added, ``X-Request-ID`` passed on and the trace continued, so a
-request can be followed from the app to the database.
+Hop-by-hop headers are dropped (RFC 9110 §7.6.1), ``X-Forwarded-*`` added, ``X-Request-ID``
+passed on and the trace continued, so a request can be followed from the app to the database.
 
-Resilience, per upstream:
+`ProxyMiddleware` is the innermost of the gateway's middleware: a request for a configured
+upstream is relayed from there, in plain ASGI, and never reaches FastAPI's router, whose
+route matching and dependency solving cost more than the relay itself (the gateway
+benchmark's profile). Everything outside it (request id, trace, metrics, access log, CORS,
+rate limits, body limit) applies as to any other request; anything else goes on to the app.
 
-- **Timeouts**: connect and read, from the settings.
-- **Retries** only where sending twice cannot do harm and cannot be a surprise: an
-  idempotent method (RFC 9110 §9.2.2), a body we still hold (none, or small enough to have
-  been buffered), and a connection that was refused or reset before the request left
-  (``httpx.ConnectError``). Never after a response, never on a timeout (a read timeout may
-  mean the work was done; a connect timeout retried would double the wait a client sees),
-  never for POST or PATCH. At most ``upstream_retries`` times, after a jittered pause.
-- **A circuit breaker** (`kota_gateway.breaker`) counts refused connections, timeouts and
-  502/503/504 answers. Open, it answers 503 problem+json at once with ``Retry-After`` set to
-  the time left, so a dead service costs its callers nothing but a round trip to us.
+Each upstream has a circuit breaker (`kota_gateway.breaker`) counting refused connections,
+timeouts and 502/503/504 answers. Open, it answers 503 problem+json at once with
+``Retry-After`` set to the time left, so a dead service costs its callers nothing but a
+round trip to us. Retries are `Upstream.send`'s rule.
 """
 
-import asyncio
 import math
-import random
-import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-import httpx
-from fastapi import APIRouter, Request
-from prometheus_client import Counter, Gauge
+import aiohttp
+from prometheus_client import Counter
 from starlette.background import BackgroundTask
-from starlette.responses import Response, StreamingResponse
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kota_gateway.breaker import FAILING_STATUSES, BreakerState, CircuitBreaker, CircuitOpen
-from kota_gateway.config import GatewaySettings
-from kota_gateway.upstream_transport import AiohttpTransport
+from kota_gateway.breaker import FAILING_STATUSES, Admission, BreakerState, CircuitOpen
+from kota_gateway.upstreams import Upstream, Upstreams
 from kota_shared import tracing
-from kota_shared.health import ReadinessCheck
-from kota_shared.problems import NotFound, Problem, ServiceUnavailable
+from kota_shared.problems import Problem, ServiceUnavailable, render_problem
 
 HOP_BY_HOP = frozenset(
     {
@@ -57,27 +49,14 @@ TRACE_HEADERS = frozenset({"traceparent", "tracestate"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_AFTER_SECONDS = 5
 """What a client is told to wait after a failure that did not open the circuit."""
+SMALL_BODY_BYTES = 64 * 1024
+"""Responses up to this size are relayed whole; larger or unsized ones are streamed."""
 
-CIRCUIT_STATE = Gauge(
-    "kota_gateway_upstream_circuit_state",
-    "Circuit breaker of each upstream: 0 closed, 1 half-open, 2 open",
-    ["upstream"],
-)
-_STATE_VALUES = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 UPSTREAM_FAILURES = Counter(
     "kota_gateway_upstream_failures_total",
     "Proxied requests that failed, by reason (connect, timeout, status, circuit_open)",
     ["upstream", "reason"],
 )
-UPSTREAM_RETRIES = Counter(
-    "kota_gateway_upstream_retries_total",
-    "Idempotent requests sent again after a refused or reset connection",
-    ["upstream"],
-)
-
-
-def _record_state(upstream: str, state: BreakerState) -> None:
-    CIRCUIT_STATE.labels(upstream).set(_STATE_VALUES[state])
 
 
 class GatewayTimeout(Problem):
@@ -87,174 +66,75 @@ class GatewayTimeout(Problem):
     title_id = "Layanan terlalu lama merespons. Silakan coba beberapa saat lagi."
 
 
-SMALL_BODY_BYTES = 64 * 1024
-"""Responses up to this size are relayed whole; larger or unsized ones are streamed."""
+class ProxiedRoute:
+    """Stands in ``scope["route"]`` for a relayed request, so metrics and the access log
+    name the upstream (``/v1/health/{path}``), as they name a FastAPI route by its template."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
 
 
-class UpstreamNotReady(RuntimeError):
-    """An upstream's readiness as the gateway sees it, with its circuit in the message."""
+class ProxyMiddleware:
+    """Plain ASGI: relays requests for ``app.state.upstreams``; passes on everything else.
 
+    Who may call: anyone; each service checks the token itself.
+    """
 
-@dataclass
-class Upstream:
-    """One internal service: its pooled client, its breaker and how to retry."""
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._routes: dict[str, ProxiedRoute] = {}
 
-    name: str
-    client: httpx.AsyncClient
-    breaker: CircuitBreaker
-    retries: int
-    retry_backoff_seconds: float
-
-    async def open(
-        self,
-        method: str,
-        target: str,
-        *,
-        headers: list[tuple[str, str]],
-        content: bytes | AsyncIterator[bytes],
-        replayable: bool,
-    ) -> httpx.Response:
-        """Send the request and return the response with its body not yet read."""
-        attempt = 0
-        while True:
-            request = self.client.build_request(method, target, headers=headers, content=content)
-            try:
-                return await self.client.send(request, stream=True)
-            except httpx.ConnectError:
-                # Refused or reset while connecting: the request provably never left.
-                if not replayable or attempt >= self.retries:
-                    raise
-            attempt += 1
-            UPSTREAM_RETRIES.labels(self.name).inc()
-            pause = self.retry_backoff_seconds * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
-            await asyncio.sleep(pause)
-
-    async def readiness(self) -> dict[str, Any]:
-        """Ready when the circuit is not open and the service's own ``/readyz`` says 200."""
-        snapshot = self.breaker.snapshot()
-        circuit = f"circuit {snapshot.state}, {snapshot.consecutive_failures} failures in a row"
-        if snapshot.state is BreakerState.OPEN:
-            raise UpstreamNotReady(f"{circuit}; next probe in {snapshot.retry_after:.1f}s")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        upstream = _upstream_for(scope) if scope["type"] == "http" else None
+        if upstream is None:
+            await self.app(scope, receive, send)
+            return
+        scope["route"] = self._routes.setdefault(upstream.name, ProxiedRoute(upstream.route_label))
+        request = Request(scope, receive)
+        upstreams: Upstreams = scope["app"].state.upstreams
         try:
-            response = await self.client.get("/readyz", timeout=2)
-        except httpx.HTTPError as exc:
-            raise UpstreamNotReady(f"{type(exc).__name__}: {exc} ({circuit})") from exc
-        if response.status_code != 200:
-            raise UpstreamNotReady(f"/readyz answered {response.status_code} ({circuit})")
-        return {
-            "circuit": str(snapshot.state),
-            "consecutive_failures": snapshot.consecutive_failures,
-        }
+            response = await _forward(request, upstream, buffer_limit=upstreams.retry_buffer_bytes)
+        except Problem as problem:
+            await render_problem(request, problem)(scope, receive, send)
+            return
+        await _relay(response, scope, receive, send)
 
 
-class Upstreams:
-    """The internal services, each with a pooled HTTP client and a circuit breaker."""
-
-    def __init__(
-        self,
-        urls: Mapping[str, str],
-        *,
-        connect_timeout: float,
-        read_timeout: float,
-        pool_size: int,
-        retries: int = 1,
-        retry_backoff_seconds: float = 0.05,
-        retry_buffer_bytes: int = 64 * 1024,
-        failure_threshold: int = 5,
-        open_seconds: float = 10,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
-        self.urls = dict(urls)
-        self.retry_buffer_bytes = retry_buffer_bytes
-        self.clients = {
-            name: httpx.AsyncClient(
-                base_url=url, timeout=timeout, transport=AiohttpTransport(pool_size=pool_size)
-            )
-            for name, url in urls.items()
-        }
-        self.upstreams = {
-            name: Upstream(
-                name=name,
-                client=client,
-                breaker=CircuitBreaker(
-                    name,
-                    failure_threshold=failure_threshold,
-                    open_seconds=open_seconds,
-                    clock=clock,
-                    on_change=_record_state,
-                ),
-                retries=retries,
-                retry_backoff_seconds=retry_backoff_seconds,
-            )
-            for name, client in self.clients.items()
-        }
-
-    @classmethod
-    def from_settings(cls, settings: GatewaySettings) -> "Upstreams":
-        return cls(
-            settings.upstreams,
-            connect_timeout=settings.upstream_connect_timeout_seconds,
-            read_timeout=settings.upstream_read_timeout_seconds,
-            pool_size=settings.upstream_pool_size,
-            retries=settings.upstream_retries,
-            retry_backoff_seconds=settings.upstream_retry_backoff_seconds,
-            retry_buffer_bytes=settings.upstream_retry_buffer_bytes,
-            failure_threshold=settings.circuit_failure_threshold,
-            open_seconds=settings.circuit_open_seconds,
-        )
-
-    def get(self, name: str) -> Upstream | None:
-        return self.upstreams.get(name)
-
-    def readiness_checks(self) -> dict[str, ReadinessCheck]:
-        """``upstream:<name>`` → its check, for ``app.state.readiness_checks``."""
-        return {f"upstream:{name}": u.readiness for name, u in self.upstreams.items()}
-
-    async def aclose(self) -> None:
-        for client in self.clients.values():
-            await client.aclose()
+def _upstream_for(scope: Scope) -> Upstream | None:
+    """The upstream a ``/v1/<name>/...`` path names, if it is one of ours."""
+    path: str = scope["path"]
+    if not path.startswith("/v1/"):
+        return None
+    name, slash, _ = path[4:].partition("/")
+    upstreams: Upstreams | None = getattr(scope["app"].state, "upstreams", None)
+    return upstreams.get(name) if slash and upstreams is not None else None
 
 
-def _forward_headers(request: Request) -> list[tuple[str, str]]:
-    connection_tokens = {
-        token.strip().lower() for token in request.headers.get("connection", "").split(",")
-    }
-    headers = [
-        (name, value)
-        for name, value in request.headers.items()
-        if name not in HOP_BY_HOP
-        and name not in connection_tokens
-        and name not in TRACE_HEADERS
-        and not name.startswith("x-forwarded-")
-    ]
-    client_host = request.client.host if request.client else ""
-    prior = request.headers.get("x-forwarded-for")
-    headers += [
-        ("x-forwarded-for", f"{prior}, {client_host}" if prior else client_host),
-        ("x-forwarded-proto", request.url.scheme),
-        ("x-forwarded-host", request.headers.get("host", "")),
-    ]
-    headers += list(tracing.inject_headers().items())
-    return headers
+class _CallerBody:
+    """The caller's body, streamed upstream; remembers when reading it failed.
 
+    aiohttp writes the body from a task of its own and reports any failure as a connection
+    error, which would otherwise count against the upstream's circuit. A caller who went away
+    or sent too much is not the upstream's fault, and the error to raise is the caller's.
+    """
 
-def _response_headers(response: httpx.Response) -> dict[str, str]:
-    connection_tokens = {
-        token.strip().lower() for token in response.headers.get("connection", "").split(",")
-    }
-    return {
-        name: value
-        for name, value in response.headers.multi_items()
-        if name.lower() not in HOP_BY_HOP
-        and name.lower() not in connection_tokens
-        and name.lower() != "x-request-id"  # ours is the same id, set by our middleware
-    }
+    def __init__(self, request: Request) -> None:
+        self._request = request
+        self.failure: BaseException | None = None
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._request.stream():
+                if chunk:
+                    yield chunk
+        except BaseException as exc:
+            self.failure = exc
+            raise
 
 
 async def _outgoing_body(
     request: Request, *, buffer_limit: int
-) -> tuple[bytes | AsyncIterator[bytes], bool]:
+) -> tuple[bytes | _CallerBody | None, bool]:
     """The body to send upstream, and whether the request may be sent a second time.
 
     A streamed body cannot be replayed, so only an idempotent request whose body is empty
@@ -262,17 +142,46 @@ async def _outgoing_body(
     """
     length = request.headers.get("content-length")
     chunked = "transfer-encoding" in request.headers
+    idempotent = request.method in IDEMPOTENT_METHODS
     if not chunked and (length is None or length.strip() == "0"):
-        return b"", request.method in IDEMPOTENT_METHODS
-    if (
-        request.method in IDEMPOTENT_METHODS
-        and not chunked
-        and length is not None
-        and length.strip().isdigit()
-        and int(length) <= buffer_limit
-    ):
+        return None, idempotent
+    declared = int(length) if length is not None and length.strip().isdigit() else None
+    if idempotent and not chunked and declared is not None and declared <= buffer_limit:
         return await request.body(), True
-    return request.stream(), False
+    return _CallerBody(request), False
+
+
+def _connection_tokens(values: Iterable[str]) -> set[str]:
+    return {token.strip().lower() for value in values for token in value.split(",")}
+
+
+def _forward_headers(request: Request) -> list[tuple[str, str]]:
+    headers = request.headers
+    dropped = _connection_tokens(headers.getlist("connection"))
+    forwarded = [
+        (name, value)
+        for name, value in headers.items()
+        if name not in HOP_BY_HOP
+        and name not in dropped
+        and name not in TRACE_HEADERS
+        and not name.startswith("x-forwarded-")
+    ]
+    client_host = request.client.host if request.client else ""
+    prior = headers.get("x-forwarded-for")
+    forwarded += [
+        ("x-forwarded-for", f"{prior}, {client_host}" if prior else client_host),
+        ("x-forwarded-proto", request.url.scheme),
+        ("x-forwarded-host", headers.get("host", "")),
+        *tracing.inject_headers().items(),
+    ]
+    return forwarded
+
+
+def _target(scope: Scope) -> str:
+    """The raw path and query, as the caller encoded them."""
+    target = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+    query: bytes = scope.get("query_string", b"")
+    return f"{target}?{query.decode('latin-1')}" if query else target
 
 
 def _unavailable(service: str, *, retry_after: float, circuit: BreakerState) -> Problem:
@@ -291,93 +200,115 @@ def _after_failure(upstream: Upstream) -> tuple[float, BreakerState]:
     return RETRY_AFTER_SECONDS, snapshot.state
 
 
-router = APIRouter()
+def _failure(
+    upstream: Upstream, admission: Admission, exc: aiohttp.ClientError | TimeoutError
+) -> Problem:
+    """Count the failure against the upstream and say what the caller is told."""
+    upstream.breaker.failed(admission)
+    timed_out = isinstance(exc, TimeoutError)
+    UPSTREAM_FAILURES.labels(upstream.name, "timeout" if timed_out else "connect").inc()
+    retry_after, circuit = _after_failure(upstream)
+    if timed_out and not isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return GatewayTimeout(
+            f"The {upstream.name} service did not answer in time.",
+            headers={"Retry-After": str(max(1, math.ceil(retry_after)))},
+            upstream=upstream.name,
+            circuit=str(circuit),
+        )
+    return _unavailable(upstream.name, retry_after=retry_after, circuit=circuit)
 
 
-@router.api_route(
-    "/v1/{service}/{path:path}",
-    methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
-    include_in_schema=False,
-)
-async def forward(service: str, path: str, request: Request) -> Response:
-    """Who may call: anyone; each service checks the token itself."""
-    upstreams: Upstreams = request.app.state.upstreams
-    upstream = upstreams.get(service)
-    if upstream is None:
-        raise NotFound(f"There is no service called '{service}'.")
-    raw_path = request.scope.get("raw_path") or request.url.path.encode()
-    target = raw_path.decode("latin-1")
-    if request.url.query:
-        target += "?" + request.url.query
+@dataclass(frozen=True)
+class _Answer:
+    """The upstream's answer, and its body when small enough to have been read whole."""
+
+    response: aiohttp.ClientResponse
+    body: bytes | None
+
+
+async def _forward(request: Request, upstream: Upstream, *, buffer_limit: int) -> _Answer:
+    """Send the request upstream through its breaker; raise the Problem the caller gets."""
     try:
         admission = upstream.breaker.admit()
     except CircuitOpen as exc:
-        UPSTREAM_FAILURES.labels(service, "circuit_open").inc()
-        raise _unavailable(service, retry_after=exc.retry_after, circuit=BreakerState.OPEN) from exc
+        UPSTREAM_FAILURES.labels(upstream.name, "circuit_open").inc()
+        raise _unavailable(
+            upstream.name, retry_after=exc.retry_after, circuit=BreakerState.OPEN
+        ) from exc
+    body: bytes | _CallerBody | None = None
     try:
-        content, replayable = await _outgoing_body(
-            request, buffer_limit=upstreams.retry_buffer_bytes
-        )
-        upstream_response = await upstream.open(
+        body, replayable = await _outgoing_body(request, buffer_limit=buffer_limit)
+        response = await upstream.send(
             request.method,
-            target,
+            _target(request.scope),
             headers=_forward_headers(request),
-            content=content,
+            body=body,
             replayable=replayable,
         )
-        small_body = await _small_body(upstream_response)
-    except httpx.TimeoutException as exc:
-        upstream.breaker.failed(admission)
-        UPSTREAM_FAILURES.labels(service, "timeout").inc()
-        retry_after, circuit = _after_failure(upstream)
-        if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
-            raise GatewayTimeout(
-                f"The {service} service did not answer in time.",
-                headers={"Retry-After": str(max(1, math.ceil(retry_after)))},
-                upstream=service,
-                circuit=str(circuit),
-            ) from exc
-        raise _unavailable(service, retry_after=retry_after, circuit=circuit) from exc
-    except httpx.TransportError as exc:
-        upstream.breaker.failed(admission)
-        UPSTREAM_FAILURES.labels(service, "connect").inc()
-        retry_after, circuit = _after_failure(upstream)
-        raise _unavailable(service, retry_after=retry_after, circuit=circuit) from exc
+        small_body = await _small_body(response, head=request.method == "HEAD")
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        if isinstance(body, _CallerBody) and body.failure is not None:
+            upstream.breaker.abandoned(admission)
+            raise body.failure from exc
+        raise _failure(upstream, admission, exc) from exc
     except BaseException:
         # Not the upstream's doing (the client went away, its body was too large, ...).
         upstream.breaker.abandoned(admission)
         raise
-    if upstream_response.status_code in FAILING_STATUSES:
+    if response.status in FAILING_STATUSES:
         upstream.breaker.failed(admission)
-        UPSTREAM_FAILURES.labels(service, "status").inc()
+        UPSTREAM_FAILURES.labels(upstream.name, "status").inc()
     else:
         upstream.breaker.succeeded(admission)
-    if small_body is not None:
-        return Response(
-            small_body,
-            status_code=upstream_response.status_code,
-            headers=_response_headers(upstream_response),
-        )
-    return StreamingResponse(
-        upstream_response.aiter_raw(),
-        status_code=upstream_response.status_code,
-        headers=_response_headers(upstream_response),
-        background=BackgroundTask(upstream_response.aclose),
-    )
+    return _Answer(response, small_body)
 
 
-async def _small_body(response: httpx.Response) -> bytes | None:
+async def _small_body(response: aiohttp.ClientResponse, *, head: bool) -> bytes | None:
     """The whole body when the upstream announced a small one, else None (to stream).
 
     Most API answers are a few KB: relaying them in one piece skips the per-response task
-    and chunked framing that streaming costs, which the gateway benchmark showed is about a
-    sixth of the gateway's CPU per request. Raw bytes, so content encoding is kept.
+    and chunked framing that streaming costs. Raw bytes, so content encoding is kept.
     """
-    length = response.headers.get("content-length", "")
-    if not (length.isdigit() and int(length) <= SMALL_BODY_BYTES):
+    if head:
+        response.release()
+        return b""
+    length = response.content_length
+    if length is None or length > SMALL_BODY_BYTES:
         return None
     try:
-        chunks = [chunk async for chunk in response.aiter_raw()]
+        return await response.read()
     finally:
-        await response.aclose()
-    return b"".join(chunks)
+        response.release()
+
+
+def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, bytes]]:
+    dropped = _connection_tokens(response.headers.getall("connection", ()))
+    return [
+        (name, value)
+        for name, value in response.raw_headers
+        if (lowered := name.decode("latin-1").lower()) not in HOP_BY_HOP
+        and lowered not in dropped
+        and lowered != "x-request-id"  # ours is the same id, set by the observability middleware
+    ]
+
+
+async def _relay(answer: _Answer, scope: Scope, receive: Receive, send: Send) -> None:
+    """Send the upstream's answer to the caller: in one piece if small, else streamed."""
+    response = answer.response
+    headers = _response_headers(response)
+    if answer.body is None:
+        streamed = StreamingResponse(
+            response.content.iter_any(),
+            status_code=response.status,
+            background=BackgroundTask(response.release),
+        )
+        streamed.raw_headers = headers
+        await streamed(scope, receive, send)
+        return
+    if scope["method"] == "HEAD" and response.content_length is not None:
+        length = response.content_length  # what a GET would have carried
+    else:
+        length = len(answer.body)
+    headers.append((b"content-length", str(length).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body})
