@@ -106,6 +106,20 @@ async def test_a_streamed_body_is_cut_off_when_it_grows_too_large(
     await eventually(upstream_gave_up, until=lambda s: s == ["disconnected"], within=10)
 
 
+async def test_bodies_cut_off_are_not_held_against_the_upstream(
+    gateway: httpx.AsyncClient, seen: list[str]
+) -> None:
+    for _ in range(GatewaySettings().circuit_failure_threshold + 1):
+        refused = await gateway.post("/v1/upload/file", content=chunks(400, 5))
+        assert refused.status_code == 413
+
+    # The caller's oversized bodies were the caller's fault: the circuit is still closed.
+    accepted = await gateway.post("/v1/upload/file", content=b"x" * 10)
+
+    assert accepted.status_code == 200
+    assert accepted.json() == {"length": 10}
+
+
 async def test_bodies_up_to_the_limit_pass(gateway: httpx.AsyncClient, seen: list[str]) -> None:
     declared = await gateway.post("/v1/upload/file", content=b"x" * LIMIT)
     streamed = await gateway.post("/v1/upload/file", content=chunks(LIMIT // 4, 4))

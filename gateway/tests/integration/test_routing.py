@@ -31,10 +31,10 @@ def echo_app() -> FastAPI:
     """An upstream that answers with what reached it."""
     app = FastAPI()
 
-    @app.api_route("/v1/echo/{path:path}", methods=["GET", "POST"])
+    @app.api_route("/v1/echo/{path:path}", methods=["GET", "HEAD", "POST"])
     async def echo(path: str, request: Request) -> JSONResponse:
         body = await request.body()
-        return JSONResponse(
+        response = JSONResponse(
             {
                 "path": request.scope["raw_path"].decode(),
                 "query": request.url.query,
@@ -48,6 +48,9 @@ def echo_app() -> FastAPI:
                 "X-Upstream": "echo",
             },
         )
+        response.headers.append("Set-Cookie", "a=1; Path=/")
+        response.headers.append("Set-Cookie", "b=2; Path=/")
+        return response
 
     return app
 
@@ -150,6 +153,7 @@ async def test_path_query_and_headers_are_forwarded_properly(gateway: httpx.Asyn
     assert upstream_headers["traceparent"].startswith("00-")
     assert response.headers["x-request-id"] == "req-42"
     assert response.headers["x-upstream"] == "echo"
+    assert response.headers.get_list("set-cookie") == ["a=1; Path=/", "b=2; Path=/"]
     assert "x-secret-hop" not in response.headers
 
 
@@ -168,6 +172,17 @@ async def test_large_bodies_stream_through_intact(gateway: httpx.AsyncClient) ->
 
     assert response.json()["body_length"] == len(body)
     assert response.json()["body_sha256"] == hashlib.sha256(body).hexdigest()
+
+
+async def test_head_answers_carry_the_length_a_get_would_have(
+    gateway: httpx.AsyncClient,
+) -> None:
+    got = await gateway.get("/v1/echo/anything", headers={"X-Request-ID": "same"})
+    head = await gateway.head("/v1/echo/anything", headers={"X-Request-ID": "same"})
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == got.headers["content-length"]
 
 
 async def test_unknown_service_is_a_404_problem(gateway: httpx.AsyncClient) -> None:
