@@ -157,6 +157,20 @@ async def test_path_query_and_headers_are_forwarded_properly(gateway: httpx.Asyn
     assert "x-secret-hop" not in response.headers
 
 
+async def test_the_callers_trace_is_continued_upstream(gateway: httpx.AsyncClient) -> None:
+    trace_id, caller_span = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+
+    response = await gateway.get(
+        "/v1/echo/traced", headers={"traceparent": f"00-{trace_id}-{caller_span}-01"}
+    )
+
+    version, upstream_trace, parent_span, flags = response.json()["headers"]["traceparent"].split(
+        "-"
+    )
+    assert (version, upstream_trace, flags) == ("00", trace_id, "01")
+    assert parent_span != caller_span  # the gateway's own span sits between the two
+
+
 async def test_a_request_id_is_created_when_the_client_sends_none(
     gateway: httpx.AsyncClient,
 ) -> None:

