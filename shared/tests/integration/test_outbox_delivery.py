@@ -1,5 +1,7 @@
 """The outbox on real PostgreSQL and Kafka: a commit publishes, a rollback publishes nothing."""
 
+import asyncio
+import linecache
 import uuid
 from datetime import timedelta
 
@@ -158,4 +160,32 @@ async def test_a_commit_during_a_batch_is_published_without_waiting_for_the_poll
             what="both events, the second without a poll",
         )
     finally:
+        await relay.stop()
+
+
+def _relay_waits_for_a_wake_up() -> bool:
+    """The relay's task is suspended on its wake-up event (not publishing, not purging)."""
+    (task,) = [t for t in asyncio.all_tasks() if t.get_name() == "outbox-relay"]
+    (frame,) = task.get_stack(limit=1)
+    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+    return line == "await self._wakeup.wait()"
+
+
+async def test_a_relay_woken_as_it_is_stopped_still_stops(parcels_db, infrastructure):
+    """A commit can wake the relay in the very tick its service stops it. On Python 3.11,
+    asyncio.wait_for swallowed that cancel() and the relay kept running: stop() never returned
+    and the service hung on shutdown."""
+    relay = OutboxRelay(
+        tables=TABLES,
+        sessionmaker=parcels_db,
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        poll_seconds=60,  # parked until woken
+    )
+    relay.start()
+    await eventually(
+        lambda: asyncio.sleep(0, _relay_waits_for_a_wake_up()), what="the relay to be idle"
+    )
+
+    relay.wake()
+    async with asyncio.timeout(15):
         await relay.stop()

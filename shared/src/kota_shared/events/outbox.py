@@ -141,8 +141,11 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
                 continue
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel() that
+            # lands in the tick a commit wakes the relay, and stop() would then wait forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wakeup.wait()
 
     async def _producer_started(self) -> Any:
         if self._producer is None:
