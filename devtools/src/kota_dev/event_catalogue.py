@@ -11,6 +11,8 @@ EVENT_MODULES = (
     "kota_gateway.clients.events",
     "kota_shared.contracts.permits",
     "kota_shared.contracts.payments",
+    "health.bookings.events",
+    "education.registrations.events",
 )
 
 

@@ -4,11 +4,12 @@ Services never call ``commit()``: the request (or the event handler) boundary co
 the work succeeded and rolls back otherwise, so a half-applied change cannot escape.
 """
 
+import enum
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import Enum, MetaData
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -28,6 +29,20 @@ NAMING_CONVENTION = {
 def new_metadata() -> MetaData:
     """A service's own metadata with the shared naming convention (stable constraint names)."""
     return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def value_enum(enum_class: type[enum.Enum], *, length: int = 32) -> Enum:
+    """A column type storing ``enum_class`` by its members' values, as a short string.
+
+    Rows read as the API writes them (``submitted``, not ``SUBMITTED``), and adding a member
+    needs no migration of a PostgreSQL enum type.
+    """
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:

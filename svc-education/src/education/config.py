@@ -1,7 +1,12 @@
 """Settings of the education service (environment prefix ``EDUCATION_``)."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from education.admission.period import AdmissionPeriod, configured_period
 from kota_shared.settings import ServiceSettings
 
 
@@ -9,3 +14,38 @@ class EducationSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="EDUCATION_")
 
     service_name: str = "education"
+
+    # The admission (SPMB) period. Each value left unset has a default that keeps a
+    # development suite open for registration for the coming school year (see
+    # `education.admission.period.configured_period`); a city sets all four for real.
+    admission_year: int | None = Field(default=None, ge=2000, le=2100)
+    """The year the admitted pupils start school (1 July of it begins the school year)."""
+    registration_opens_on: date | None = None
+    """The first day parents may register (local date)."""
+    registration_closes_on: date | None = None
+    """The last day parents may register or withdraw (local date, inclusive)."""
+    age_reference_date: date | None = None
+    """The day children's ages are counted at; by default 1 July of the admission year."""
+    timezone: str = "Asia/Jakarta"
+    """The city's time zone: the registration dates are its local dates."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    def admission_period(self, *, now: datetime) -> AdmissionPeriod:
+        """The period these settings describe, defaults resolved against ``now``'s local date."""
+        timezone = ZoneInfo(self.timezone)
+        return configured_period(
+            today=now.astimezone(timezone).date(),
+            timezone=timezone,
+            year=self.admission_year,
+            opens_on=self.registration_opens_on,
+            closes_on=self.registration_closes_on,
+            age_reference_date=self.age_reference_date,
+        )

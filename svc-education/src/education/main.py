@@ -1,21 +1,62 @@
 """The education service's ASGI app (``uvicorn education.main:create_app --factory``)."""
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
+from education.admission.period import AdmissionPeriod
+from education.admission.router import router as admission_router
 from education.config import EducationSettings
 from education.models import EVENT_TABLES
+from education.registrations.router import router as registrations_router
+from education.registrations.school_router import router as school_registrations_router
 from education.schools.router import router as schools_router
-from kota_shared.app import ServiceDefinition, create_service_app
+from kota_shared.app import Extension, ServiceDefinition, ServiceRuntime, create_service_app
+from kota_shared.clock import Clock, system_clock
+
+_log = logging.getLogger(__name__)
 
 
-def create_app(settings: EducationSettings | None = None) -> FastAPI:
+def _education_resources(period: AdmissionPeriod, clock: Clock) -> Extension:
+    @asynccontextmanager
+    async def resources(app: FastAPI, _runtime: ServiceRuntime) -> AsyncIterator[None]:
+        app.state.clock = clock
+        app.state.admission_period = period
+        # Said once at start, since unset settings take defaults from the day it started.
+        _log.info(
+            "admission %s: registration %s to %s (%s), ages counted on %s",
+            period.year,
+            period.opens_on,
+            period.closes_on,
+            period.timezone,
+            period.age_reference_date,
+        )
+        yield
+
+    return resources
+
+
+def create_app(
+    settings: EducationSettings | None = None, *, clock: Clock = system_clock
+) -> FastAPI:
+    """The app; tests pass their own ``clock`` to move time instead of waiting."""
+    settings = settings or EducationSettings()
+    period = settings.admission_period(now=clock())
     return create_service_app(
         ServiceDefinition(
-            settings=settings or EducationSettings(),
+            settings=settings,
             title="Kota LIVE education",
             description="Schools, admission periods, pathways and quotas, applications, results.",
             migrations="education:migrations",
-            routers=[schools_router],
+            routers=[
+                schools_router,
+                school_registrations_router,
+                admission_router,
+                registrations_router,
+            ],
             event_tables=EVENT_TABLES,
+            extension=_education_resources(period, clock),
         )
     )

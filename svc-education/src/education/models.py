@@ -13,4 +13,5 @@ class Base(DeclarativeBase):
 EVENT_TABLES = event_tables(Base.metadata)
 
 # Imported for their side effect: every table is on Base.metadata for Alembic.
+from education.registrations import models as _registrations  # noqa: E402, F401
 from education.schools import models as _schools  # noqa: E402, F401

@@ -12,9 +12,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from education.config import EducationSettings
-from education.schools.models import School, SchoolLevel
+from education.schools.levels import SchoolLevel
+from education.schools.models import School
 from kota_shared.seeding import run_seed
 
+# Capacities are new pupils per year: classes times the largest class the national standard
+# allows (SD 28, SMP 32, SMA 36 pupils).
 DEMO_SCHOOLS: list[dict[str, Any]] = [
     {
         "npsn": "20603041",
@@ -23,6 +26,7 @@ DEMO_SCHOOLS: list[dict[str, Any]] = [
         "district_code": "367101",
         "latitude": Decimal("-6.176812"),
         "longitude": Decimal("106.634510"),
+        "capacity": 84,  # 3 classes of 28
     },
     {
         "npsn": "20603115",
@@ -31,6 +35,7 @@ DEMO_SCHOOLS: list[dict[str, Any]] = [
         "district_code": "367101",
         "latitude": Decimal("-6.178306"),
         "longitude": Decimal("106.631467"),
+        "capacity": 320,  # 10 classes of 32
     },
     {
         "npsn": "20606856",
@@ -39,6 +44,7 @@ DEMO_SCHOOLS: list[dict[str, Any]] = [
         "district_code": "367101",
         "latitude": Decimal("-6.176455"),
         "longitude": Decimal("106.627883"),
+        "capacity": 360,  # 10 classes of 36
     },
     {
         "npsn": "20606865",
@@ -47,6 +53,7 @@ DEMO_SCHOOLS: list[dict[str, Any]] = [
         "district_code": "367107",
         "latitude": Decimal("-6.182420"),
         "longitude": Decimal("106.603760"),
+        "capacity": 324,  # 9 classes of 36
     },
 ]
 

@@ -1,43 +1,15 @@
-"""The schools API on real PostgreSQL and Kafka: public list, level filter, probes."""
-
-from collections.abc import AsyncIterator
-from typing import Any
+"""The schools API on real PostgreSQL and Kafka: public list with capacities and quotas, level
+filter, probes."""
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from education.config import EducationSettings
-from education.main import create_app
 from education.models import Base
 from education.seed import DEMO_SCHOOLS, seed_demo
-from kota_shared.testing.plugin import Infrastructure, migrated_database, running_app
 from kota_shared.testing.schema import schema_differences
 
 URL = "/v1/education/schools"
-
-
-@pytest.fixture(scope="session")
-async def education_database(infrastructure: Infrastructure) -> str:
-    return await migrated_database(infrastructure, "education:migrations", "education")
-
-
-@pytest.fixture(scope="session")
-def education_app(education_database: str, service_env: dict[str, Any]) -> FastAPI:
-    return create_app(EducationSettings(database_url=education_database, **service_env))
-
-
-@pytest.fixture(scope="session")
-async def education_client(education_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with running_app(education_app) as client:
-        yield client
-
-
-@pytest.fixture(scope="session")
-async def education_seeded(education_app: FastAPI, education_client: httpx.AsyncClient) -> int:
-    """The demo schools, added once through the running app's own sessionmaker."""
-    async with education_app.state.sessionmaker() as session, session.begin():
-        return await seed_demo(session)
 
 
 async def test_anyone_lists_schools_by_name(
@@ -60,6 +32,11 @@ async def test_anyone_lists_schools_by_name(
     # Numbers on the wire, and the six decimal places survive the round trip.
     assert smp["latitude"] == -6.178306
     assert smp["longitude"] == 106.631467
+    # 10 classes of 32: the regulation's shares for SMP, the residual to domisili.
+    assert smp["capacity"] == 320
+    assert smp["quotas"] == {"domisili": 160, "afirmasi": 64, "mutasi": 16, "prestasi": 80}
+    sd = schools[0]
+    assert sd["quotas"] == {"domisili": 67, "afirmasi": 13, "mutasi": 4}  # no prestasi at SD
     assert {"id", "created_at"} <= smp.keys()
 
 

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from education.schools.models import School, SchoolLevel
+from education.schools.levels import SchoolLevel
+from education.schools.models import School
 
 
 async def list_schools(
@@ -16,3 +17,7 @@ async def list_schools(
     if level is not None:
         query = query.where(School.level == level)
     return (await session.scalars(query)).all()
+
+
+async def get_by_npsn(*, session: AsyncSession, npsn: str) -> School | None:
+    return await session.scalar(select(School).where(School.npsn == npsn))

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from education.schools import repository
-from education.schools.models import SchoolLevel
+from education.schools.levels import SchoolLevel
 from education.schools.schemas import SchoolRead
 from kota_shared.db import DbSession
 

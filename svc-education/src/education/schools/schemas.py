@@ -3,9 +3,10 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from education.schools.models import SchoolLevel
+from education.admission.pathways import Pathway, published_quotas
+from education.schools.levels import SchoolLevel
 
 
 class SchoolRead(BaseModel):
@@ -19,4 +20,13 @@ class SchoolRead(BaseModel):
     # JSON numbers for maps; the database keeps them as exact 6-place decimals.
     latitude: float
     longitude: float
+    capacity: int = Field(description="Places for new pupils this admission year.")
     created_at: datetime
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The places per pathway, from the capacity and the regulation's shares "
+        "(null for a school too small to honour every share in whole places)."
+    )
+    @property
+    def quotas(self) -> dict[Pathway, int] | None:
+        return published_quotas(self.level, self.capacity)

@@ -1,0 +1,48 @@
+"""Events the education service publishes about registrations on ``education.events``.
+
+Keyed by registration id, so one registration's story arrives in order. Parents appear by
+account id only: the child's name, NISN and family card (KK) stay in the service.
+"""
+
+import uuid
+from datetime import datetime
+from typing import ClassVar
+
+from education.admission.pathways import Pathway
+from education.schools.levels import SchoolLevel
+from kota_shared.events.envelope import EventData
+
+TOPIC = "education.events"
+
+
+class _EducationEvent(EventData):
+    topic: ClassVar[str] = TOPIC
+
+
+class RegistrationSubmitted(_EducationEvent):
+    """A parent (or an officer at a kiosk for them) registered a child at a school."""
+
+    event_type: ClassVar[str] = "education.registration.submitted.v1"
+
+    registration_id: uuid.UUID
+    admission_year: int
+    school_npsn: str
+    level: SchoolLevel
+    pathway: Pathway
+    parent_id: str
+    assisted: bool
+    """Registered by an officer at a kiosk, for a parent without a phone."""
+    submitted_at: datetime
+
+
+class RegistrationWithdrawn(_EducationEvent):
+    """The parent withdrew the registration while registration was open."""
+
+    event_type: ClassVar[str] = "education.registration.withdrawn.v1"
+
+    registration_id: uuid.UUID
+    admission_year: int
+    school_npsn: str
+    level: SchoolLevel
+    pathway: Pathway
+    withdrawn_at: datetime

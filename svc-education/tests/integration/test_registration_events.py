@@ -1,0 +1,69 @@
+"""What the education service publishes about registrations, read back from Kafka: valid
+CloudEvents whose payloads match the published schemas, and no family card, NISN or name."""
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from education.models import EVENT_TABLES
+from education.registrations.events import RegistrationSubmitted, RegistrationWithdrawn
+from kota_shared.events.schemas import events_in
+from kota_shared.testing.contracts import assert_matches_published_schema
+
+Admissions = Any  # the `admissions` fixture's driver (conftest)
+
+
+async def test_submission_and_withdrawal_are_announced_without_the_childs_identity(
+    admissions: Admissions, education_client: Any
+) -> None:
+    parent = admissions.kiosk("citizen-events", "officer-3")
+    created = await admissions.registered(parent)
+    await admissions.withdraw(parent, created["id"])
+
+    submitted, withdrawn = await admissions.events(
+        created["id"], RegistrationSubmitted.event_type, RegistrationWithdrawn.event_type
+    )
+
+    for event in (submitted, withdrawn):
+        assert event["source"] == "/kota-live/education"
+        assert event["subject"] == created["id"]
+        assert event["dataschema"].endswith(f"/{event['type']}.json")
+        assert_matches_published_schema(event["type"], event.data)
+        # Neither the family card (whole or in part), nor the child's NISN or name.
+        carried = repr(event.get_attributes()) + repr(event.data)
+        for secret in ("3671012309150003", "09150003", created["student_nisn"], "Siti"):
+            assert secret not in carried
+    assert submitted["type"] == "education.registration.submitted.v1"
+    assert submitted.data == {
+        "registration_id": created["id"],
+        "admission_year": 2027,
+        "school_npsn": admissions.smp,
+        "level": "SMP",
+        "pathway": "domisili",
+        "parent_id": "citizen-events",
+        "assisted": True,
+        "submitted_at": "2027-06-10T03:00:00Z",
+    }
+    assert withdrawn["type"] == "education.registration.withdrawn.v1"
+    assert withdrawn.data["registration_id"] == created["id"]
+    metrics = (await education_client.get("/metrics")).text
+    assert 'kota_events_published_total{topic="education.events"}' in metrics
+
+
+def test_every_declared_event_is_exercised_above() -> None:
+    declared = {e.event_type for e in events_in(["education.registrations.events"])}
+    assert declared == {RegistrationSubmitted.event_type, RegistrationWithdrawn.event_type}
+
+
+async def test_a_refused_registration_announces_nothing(
+    admissions: Admissions, education_app: Any
+) -> None:
+    async def outbox_rows() -> int:
+        async with education_app.state.sessionmaker() as session:
+            return int(await session.scalar(select(func.count()).select_from(EVENT_TABLES.outbox)))
+
+    before = await outbox_rows()
+    response = await admissions.register(admissions.parent(), family_card_issued_on="2027-01-01")
+
+    assert response.status_code == 422
+    assert await outbox_rows() == before

@@ -1,0 +1,282 @@
+"""Every registration rule on real PostgreSQL: each refusal with its own code and a message a
+parent can read, and the edge each rule just lets through.
+
+The period: registration 2 to 20 June 2027 (Jakarta), ages on 1 July 2027, today 10 June.
+"""
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from kota_shared.testing.waiting import eventually
+
+Admissions = Any  # the `admissions` fixture's driver (conftest)
+
+
+def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem: dict[str, Any] = response.json()
+    assert problem["code"] == code
+    assert problem["title"]
+    return problem
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2027, 6, 1, 16, 59, tzinfo=UTC),  # 23:59 on 1 June in Jakarta: not yet
+        datetime(2027, 6, 20, 17, 0, tzinfo=UTC),  # 00:00 on 21 June in Jakarta: over
+        datetime(2028, 1, 5, tzinfo=UTC),
+    ],
+)
+async def test_outside_the_period_registration_is_closed(
+    admissions: Admissions, during_registration: Any, now: datetime
+) -> None:
+    during_registration.fixed = now
+
+    response = await admissions.register(admissions.parent())
+
+    problem = assert_problem(response, 409, "registration_period_closed")
+    assert problem["detail"] == (
+        "Registration for the 2027/2028 school year is open from 2 June 2027 to 20 June 2027."
+    )
+    assert (problem["opens_on"], problem["closes_on"]) == ("2027-06-02", "2027-06-20")
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2027, 6, 1, 17, 0, tzinfo=UTC),  # the first minute, in Jakarta
+        datetime(2027, 6, 20, 16, 59, tzinfo=UTC),  # the last minute, in Jakarta
+    ],
+)
+async def test_the_first_and_last_local_minutes_are_open(
+    admissions: Admissions, during_registration: Any, now: datetime
+) -> None:
+    during_registration.fixed = now
+
+    assert (await admissions.register(admissions.parent())).status_code == 201
+
+
+async def test_an_unknown_school_is_refused(admissions: Admissions) -> None:
+    response = await admissions.register(admissions.parent(), school_npsn="99999999")
+
+    problem = assert_problem(response, 422, "unknown_school")
+    assert problem["detail"] == "No school in the city has NPSN 99999999."
+    assert [e["field"] for e in problem["errors"]] == ["body.school_npsn"]
+
+
+async def test_prestasi_is_not_offered_at_sd(admissions: Admissions) -> None:
+    response = await admissions.register(
+        admissions.parent(),
+        school_npsn=admissions.sd,
+        birth_date="2020-09-14",
+        pathway="prestasi",
+        achievement_score=90,
+    )
+
+    problem = assert_problem(response, 422, "pathway_not_offered")
+    assert problem["detail"] == "SD schools admit through: domisili, afirmasi, mutasi."
+    assert problem["offered"] == ["domisili", "afirmasi", "mutasi"]
+
+
+async def test_prestasi_needs_a_score_and_only_prestasi_takes_one(admissions: Admissions) -> None:
+    missing = await admissions.register(admissions.parent(), pathway="prestasi")
+    extra = await admissions.register(admissions.parent(), pathway="afirmasi", achievement_score=80)
+    scored = await admissions.register(
+        admissions.parent(), pathway="prestasi", achievement_score=87.25
+    )
+
+    problem = assert_problem(missing, 422, "achievement_score_required")
+    assert [e["field"] for e in problem["errors"]] == ["body.achievement_score"]
+    problem = assert_problem(extra, 422, "achievement_score_not_applicable")
+    assert [e["field"] for e in problem["errors"]] == ["body.achievement_score"]
+    assert scored.status_code == 201, scored.text
+    assert scored.json()["achievement_score"] == 87.25
+
+
+async def test_a_family_card_issued_less_than_a_year_ago_is_refused(admissions: Admissions) -> None:
+    too_recent = await admissions.register(admissions.parent(), family_card_issued_on="2026-06-11")
+    a_year_to_the_day = await admissions.register(
+        admissions.parent(), family_card_issued_on="2026-06-10"
+    )
+
+    problem = assert_problem(too_recent, 422, "family_card_too_recent")
+    assert problem["detail"] == (
+        "This family card was issued on 11 June 2026; it can be used to register from 11 June 2027."
+    )
+    assert problem["usable_from"] == "2027-06-11"
+    assert [e["field"] for e in problem["errors"]] == ["body.family_card_issued_on"]
+    assert a_year_to_the_day.status_code == 201, a_year_to_the_day.text
+
+
+async def test_the_family_card_year_counts_to_the_local_day(
+    admissions: Admissions, during_registration: Any
+) -> None:
+    # 20:00 UTC on 9 June is already 10 June in Jakarta: a card of 10 June 2026 counts.
+    during_registration.fixed = datetime(2027, 6, 9, 20, 0, tzinfo=UTC)
+
+    response = await admissions.register(admissions.parent(), family_card_issued_on="2026-06-10")
+
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize(
+    ("school", "birth_date", "recommended", "status", "code"),
+    [
+        # SD: 6 on 1 July 2027, or 5½ with a psychologist's recommendation.
+        ("sd", "2021-07-01", False, 201, None),
+        ("sd", "2021-07-02", False, 422, "psychologist_recommendation_required"),
+        ("sd", "2021-07-02", True, 201, None),
+        ("sd", "2022-01-01", True, 201, None),
+        ("sd", "2022-01-02", True, 422, "student_too_young"),
+        ("sd", "2023-03-03", False, 422, "student_too_young"),
+        # SMP: at most 15, SMA: at most 21, on 1 July 2027.
+        ("smp", "2011-07-02", False, 201, None),
+        ("smp", "2011-07-01", False, 422, "student_too_old"),
+        ("sma", "2005-07-02", False, 201, None),
+        ("sma", "2005-07-01", True, 422, "student_too_old"),
+    ],
+)
+async def test_age_at_the_reference_date(
+    admissions: Admissions,
+    school: str,
+    birth_date: str,
+    recommended: bool,
+    status: int,
+    code: str | None,
+) -> None:
+    response = await admissions.register(
+        admissions.parent(),
+        school_npsn=getattr(admissions, school),
+        birth_date=birth_date,
+        psychologist_recommendation=recommended,
+    )
+
+    if code is None:
+        assert response.status_code == status, response.text
+        assert response.json()["psychologist_recommendation"] is recommended
+    else:
+        problem = assert_problem(response, status, code)
+        assert problem["age_reference_date"] == "2027-07-01"
+
+
+async def test_age_messages_say_how_old_the_child_will_be(admissions: Admissions) -> None:
+    young = await admissions.register(
+        admissions.parent(), school_npsn=admissions.sd, birth_date="2022-03-15"
+    )
+    old = await admissions.register(
+        admissions.parent(), school_npsn=admissions.smp, birth_date="2011-02-01"
+    )
+
+    problem = assert_problem(young, 422, "student_too_young")
+    assert problem["detail"] == (
+        "On 1 July 2027 the child will be 5 years 3 months old; primary school (SD) admits "
+        "children from 6 years, or from 5 years 6 months with a psychologist's recommendation."
+    )
+    assert problem["age_at_reference_date"] == {"years": 5, "months": 3}
+    problem = assert_problem(old, 422, "student_too_old")
+    assert problem["detail"] == (
+        "On 1 July 2027 the child will be 16 years 5 months old; SMP admits children up to "
+        "15 years."
+    )
+
+
+async def test_a_birth_date_in_the_future_is_refused(admissions: Admissions) -> None:
+    response = await admissions.register(admissions.parent(), birth_date="2027-06-11")
+
+    problem = assert_problem(response, 422, "validation_failed")
+    assert [e["field"] for e in problem["errors"]] == ["body.birth_date"]
+
+
+async def test_a_child_registered_by_another_parent_is_409_without_saying_whose(
+    admissions: Admissions,
+) -> None:
+    first = await admissions.registered(admissions.parent("citizen-first-parent"))
+
+    response = await admissions.register(
+        admissions.parent(), student_nisn=first["student_nisn"], school_npsn=admissions.sma
+    )
+
+    assert_problem(response, 409, "student_already_registered")
+    for secret in ("citizen-first-parent", first["id"], admissions.smp, "SMP"):
+        assert secret not in response.text
+
+
+async def test_the_same_parent_is_told_which_registration_they_made(
+    admissions: Admissions,
+) -> None:
+    parent = admissions.parent()
+    first = await admissions.registered(parent)
+
+    response = await admissions.register(parent, student_nisn=first["student_nisn"])
+
+    problem = assert_problem(response, 409, "student_already_registered")
+    assert problem["registration_id"] == first["id"]
+
+
+async def test_two_parents_registering_one_child_at_once_one_wins(admissions: Admissions) -> None:
+    nisn = admissions.body()["student_nisn"]
+
+    responses = await asyncio.gather(
+        *(admissions.register(admissions.parent(), student_nisn=nisn) for _ in range(4))
+    )
+
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409]
+    for response in responses:
+        if response.status_code == 409:
+            assert response.json()["code"] == "student_already_registered"
+
+
+async def test_a_rule_is_explained_in_indonesian_when_asked(admissions: Admissions) -> None:
+    response = await admissions.client.post(
+        admissions.url,
+        json=admissions.body(family_card_issued_on="2027-01-01"),
+        headers={**admissions.parent(), "Accept-Language": "id-ID,id;q=0.9,en;q=0.5"},
+    )
+
+    problem = assert_problem(response, 422, "family_card_too_recent")
+    assert problem["title"] == (
+        "Kartu Keluarga (KK) harus diterbitkan paling singkat satu tahun sebelum pendaftaran."
+    )
+
+
+async def test_the_database_refuses_the_second_of_two_that_both_passed_the_check(
+    admissions: Admissions, education_app: FastAPI
+) -> None:
+    """A registration of the same child, inserted but not yet committed, is invisible to the
+    service's own check: the partial unique index makes the second insert wait, then fail."""
+    nisn = admissions.body()["student_nisn"]
+    sessionmaker = education_app.state.sessionmaker
+    async with sessionmaker() as held, held.begin():
+        held.add(
+            admissions.row(
+                student_nisn=nisn,
+                parent_id="citizen-at-another-desk",
+                admission_year=admissions.year,
+            )
+        )
+        await held.flush()
+        racing = asyncio.create_task(admissions.register(admissions.parent(), student_nisn=nisn))
+
+        async def inserts_waiting_on_a_lock() -> int:
+            async with sessionmaker() as probe:
+                waiting = await probe.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO registrations%'"
+                    )
+                )
+            return int(waiting or 0)
+
+        await eventually(inserts_waiting_on_a_lock, what="the racing insert to wait on the index")
+    # The held registration is committed now; the racing one finds it and gives way.
+    response = await racing
+
+    assert_problem(response, 409, "student_already_registered")
+    assert "registration_id" not in response.json()  # not the caller's: nothing said of whose
