@@ -2,20 +2,29 @@
 
 from fastapi import FastAPI
 
+from health.bookings.queue import router as queue_router
+from health.bookings.router import router as bookings_router
 from health.config import HealthSettings
 from health.facilities.router import router as facilities_router
 from health.models import EVENT_TABLES
 from kota_shared.app import ServiceDefinition, create_service_app
+from kota_shared.clock import Clock, system_clock
 
 
-def create_app(settings: HealthSettings | None = None) -> FastAPI:
-    return create_service_app(
+def create_app(settings: HealthSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    """The app; tests pass their own ``clock`` to move time instead of waiting."""
+    app = create_service_app(
         ServiceDefinition(
             settings=settings or HealthSettings(),
             title="Kota LIVE health",
-            description="Health facilities, practitioners, schedules, appointments and queues.",
+            description=(
+                "Health facilities and their polyclinic services, bookings with queue "
+                "numbers (nomor antrian), and the clinics' daily queues."
+            ),
             migrations="health:migrations",
-            routers=[facilities_router],
+            routers=[facilities_router, queue_router, bookings_router],
             event_tables=EVENT_TABLES,
         )
     )
+    app.state.clock = clock  # read by kota_shared.clock.Now
+    return app

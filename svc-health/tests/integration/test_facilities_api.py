@@ -1,43 +1,17 @@
-"""The facilities API on real PostgreSQL and Kafka: public list, district filter, probes."""
+"""The facilities API on real PostgreSQL and Kafka: public list, district filter, each
+facility's services, the seed, probes."""
 
-from collections.abc import AsyncIterator
-from typing import Any
+import uuid
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from health.config import HealthSettings
-from health.main import create_app
 from health.models import Base
-from health.seed import DEMO_FACILITIES, seed_demo
-from kota_shared.testing.plugin import Infrastructure, migrated_database, running_app
+from health.seed import DEMO_FACILITIES, DEMO_SERVICES, seed_demo
 from kota_shared.testing.schema import schema_differences
 
 URL = "/v1/health/facilities"
-
-
-@pytest.fixture(scope="session")
-async def health_database(infrastructure: Infrastructure) -> str:
-    return await migrated_database(infrastructure, "health:migrations", "health")
-
-
-@pytest.fixture(scope="session")
-def health_app(health_database: str, service_env: dict[str, Any]) -> FastAPI:
-    return create_app(HealthSettings(database_url=health_database, **service_env))
-
-
-@pytest.fixture(scope="session")
-async def health_client(health_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with running_app(health_app) as client:
-        yield client
-
-
-@pytest.fixture(scope="session")
-async def health_seeded(health_app: FastAPI, health_client: httpx.AsyncClient) -> int:
-    """The demo facilities, added once through the running app's own sessionmaker."""
-    async with health_app.state.sessionmaker() as session, session.begin():
-        return await seed_demo(session)
 
 
 async def test_anyone_lists_facilities_by_name(
@@ -89,8 +63,40 @@ async def test_rejects_a_malformed_district_code(
     assert [e["field"] for e in problem["errors"]] == ["query.district_code"]
 
 
+async def test_anyone_lists_a_facilitys_services_with_quota_and_days(
+    health_client: httpx.AsyncClient, health_seeded: int
+) -> None:
+    facilities = (await health_client.get(URL, params={"district_code": "367101"})).json()
+    (tanah_tinggi,) = facilities
+
+    response = await health_client.get(f"{URL}/{tanah_tinggi['id']}/services")
+
+    assert response.status_code == 200
+    services = {s["code"]: s for s in response.json()}
+    assert {"umum", "gigi", "kia", "lansia"} <= services.keys()
+    assert services["umum"] == {
+        "facility_id": tanah_tinggi["id"],
+        "code": "umum",
+        "name": "Poli Umum",
+        "daily_quota": 60,
+        "open_weekdays": [1, 2, 3, 4, 5, 6],
+    }
+    assert services["lansia"]["open_weekdays"] == [2, 4]
+
+
+async def test_the_services_of_an_unknown_facility_are_404(
+    health_client: httpx.AsyncClient,
+) -> None:
+    response = await health_client.get(f"{URL}/{uuid.uuid4()}/services")
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "not_found"
+
+
 async def test_seeding_again_adds_nothing(health_app: FastAPI, health_seeded: int) -> None:
-    assert health_seeded == len(DEMO_FACILITIES)
+    demo_services = sum(len(offered) for offered in DEMO_SERVICES.values())
+    assert health_seeded == len(DEMO_FACILITIES) + demo_services
     async with health_app.state.sessionmaker() as session, session.begin():
         assert await seed_demo(session) == 0
 

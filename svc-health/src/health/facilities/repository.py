@@ -1,11 +1,13 @@
-"""Queries on facilities (the only module here that builds a select)."""
+"""Queries on facilities and their services (the only module here that selects them)."""
 
+import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
-from health.facilities.models import Facility
+from health.facilities.models import ClinicService, Facility
 
 
 async def list_facilities(
@@ -16,3 +18,31 @@ async def list_facilities(
     if district_code is not None:
         query = query.where(Facility.district_code == district_code)
     return (await session.scalars(query)).all()
+
+
+async def get_facility(*, session: AsyncSession, facility_id: uuid.UUID) -> Facility | None:
+    return await session.get(Facility, facility_id)
+
+
+async def list_services(
+    *, session: AsyncSession, facility_id: uuid.UUID
+) -> Sequence[ClinicService]:
+    """A facility's services by name."""
+    return (
+        await session.scalars(
+            select(ClinicService)
+            .where(ClinicService.facility_id == facility_id)
+            .order_by(ClinicService.name, ClinicService.code)
+        )
+    ).all()
+
+
+async def get_service(
+    *, session: AsyncSession, facility_id: uuid.UUID, code: str
+) -> ClinicService | None:
+    """One service with its facility loaded."""
+    return await session.scalar(
+        select(ClinicService)
+        .options(joinedload(ClinicService.facility, innerjoin=True))
+        .where(ClinicService.facility_id == facility_id, ClinicService.code == code)
+    )

@@ -1,12 +1,14 @@
-"""Endpoints for health facilities."""
+"""Endpoints for health facilities and the services they offer (public)."""
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from health.facilities import repository
-from health.facilities.schemas import FacilityRead
+from health.facilities.schemas import ClinicServiceRead, FacilityRead
 from kota_shared.db import DbSession
+from kota_shared.problems import NotFound
 
 router = APIRouter(prefix="/v1/health/facilities", tags=["health"])
 
@@ -32,3 +34,19 @@ async def list_facilities(
 ) -> list[FacilityRead]:
     facilities = await repository.list_facilities(session=session, district_code=district_code)
     return [FacilityRead.model_validate(f) for f in facilities]
+
+
+@router.get(
+    "/{facility_id}/services",
+    summary="The polyclinic services a facility offers, and the days each runs",
+    description=(
+        "Who may call: anyone, without signing in. Each service's code is what a booking "
+        "names (`umum`, `gigi`, `kia`); its daily quota and open weekdays are what bookings "
+        "are checked against. Ordered by name. An unknown facility is 404."
+    ),
+)
+async def list_services(facility_id: uuid.UUID, session: DbSession) -> list[ClinicServiceRead]:
+    if await repository.get_facility(session=session, facility_id=facility_id) is None:
+        raise NotFound("There is no health facility with this id.")
+    services = await repository.list_services(session=session, facility_id=facility_id)
+    return [ClinicServiceRead.model_validate(s) for s in services]

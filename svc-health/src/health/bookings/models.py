@@ -1,0 +1,94 @@
+"""The booking record, and the counters that give queue numbers without gaps."""
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from health.models import Base, stored_enum
+
+if TYPE_CHECKING:  # health.models imports every model module; the mapper resolves the name
+    from health.facilities.models import ClinicService
+
+
+class BookingStatus(enum.StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["facility_id", "service_code"],
+            ["clinic_services.facility_id", "clinic_services.code"],
+        ),
+        # A number is given once per queue, whatever the counter says.
+        UniqueConstraint("facility_id", "service_code", "visit_date", "queue_number"),
+        # One active booking per citizen and queue; the service checks first and says why,
+        # this stops whatever slips past the check.
+        Index(
+            "uq_bookings_one_active_per_citizen",
+            "citizen_id",
+            "facility_id",
+            "service_code",
+            "visit_date",
+            unique=True,
+            postgresql_where=text("status = 'booked'"),
+        ),
+        # The citizen's upcoming bookings, by date.
+        Index("ix_bookings_citizen_visits", "citizen_id", "visit_date"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    citizen_id: Mapped[str] = mapped_column(String(64))
+    """The citizen's account id (the token's ``sub``)."""
+    booked_by: Mapped[str] = mapped_column(String(64))
+    """Who booked it: the citizen, or the officer serving them at a kiosk."""
+    facility_id: Mapped[uuid.UUID]
+    service_code: Mapped[str] = mapped_column(String(20))
+    visit_date: Mapped[date] = mapped_column(Date)
+    """The day of the visit, in the city's timezone."""
+    queue_number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[BookingStatus] = mapped_column(stored_enum(BookingStatus))
+    booked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_by: Mapped[str | None] = mapped_column(String(64))
+
+    service: Mapped["ClinicService"] = relationship(lazy="raise")
+    """Load it with the query (`repository`), never by surprise in async code."""
+
+
+class QueueCounter(Base):
+    """The last queue number given for one service of one facility on one day.
+
+    Taken inside the booking's transaction: its row lock makes concurrent bookings of that
+    queue wait for each other (so the quota check sees every earlier booking), and a booking
+    that rolls back rolls its number back, so numbers have no gaps. A cancelled booking keeps
+    its number: numbers are never given twice.
+    """
+
+    __tablename__ = "queue_counters"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["facility_id", "service_code"],
+            ["clinic_services.facility_id", "clinic_services.code"],
+        ),
+    )
+
+    facility_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    visit_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,112 @@
+"""Queries on bookings (the only module here that selects them).
+
+Every booking is loaded with its service and facility, which every answer shows; the
+relationships raise if anything tries to load them later by surprise.
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from health.bookings.models import Booking, BookingStatus
+from health.bookings.numbering import Queue
+from health.facilities.models import ClinicService
+
+
+def _with_place() -> Select[Booking]:
+    return select(Booking).options(
+        joinedload(Booking.service, innerjoin=True).joinedload(
+            ClinicService.facility, innerjoin=True
+        )
+    )
+
+
+def _in(queue: Queue) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Booking.facility_id == queue.facility_id,
+        Booking.service_code == queue.service_code,
+        Booking.visit_date == queue.visit_date,
+    )
+
+
+async def count_active(*, session: AsyncSession, queue: Queue) -> int:
+    """How many places of the queue are taken (cancelled bookings take none)."""
+    count: int | None = await session.scalar(
+        select(func.count())
+        .select_from(Booking)
+        .where(*_in(queue), Booking.status == BookingStatus.BOOKED)
+    )
+    return count or 0
+
+
+async def active_of(*, session: AsyncSession, queue: Queue, citizen_id: str) -> Booking | None:
+    """The citizen's active booking in the queue, if they hold one."""
+    return await session.scalar(
+        _with_place().where(
+            *_in(queue), Booking.citizen_id == citizen_id, Booking.status == BookingStatus.BOOKED
+        )
+    )
+
+
+async def get_visible(
+    *,
+    session: AsyncSession,
+    booking_id: uuid.UUID,
+    viewer: str,
+    sees_all: bool,
+    for_update: bool = False,
+) -> Booking | None:
+    """The booking if ``viewer`` may see it: any for clinic officers (``sees_all``), else
+    only their own, so another citizen's is indistinguishable from none."""
+    query = _with_place().where(Booking.id == booking_id)
+    if not sees_all:
+        query = query.where(Booking.citizen_id == viewer)
+    if for_update:
+        query = query.with_for_update(of=Booking)
+    return await session.scalar(query)
+
+
+async def list_of_citizen(
+    *,
+    session: AsyncSession,
+    citizen_id: str,
+    from_date: date,
+    statuses: Sequence[BookingStatus],
+    limit: int,
+) -> Sequence[Booking]:
+    """The citizen's bookings visiting on or after ``from_date``, by date then queue number."""
+    return (
+        await session.scalars(
+            _with_place()
+            .where(
+                Booking.citizen_id == citizen_id,
+                Booking.visit_date >= from_date,
+                Booking.status.in_(statuses),
+            )
+            .order_by(Booking.visit_date, Booking.queue_number, Booking.id)
+            .limit(limit)
+        )
+    ).all()
+
+
+async def day_at_facility(
+    *,
+    session: AsyncSession,
+    facility_id: uuid.UUID,
+    visit_date: date,
+    service_code: str | None,
+    statuses: Sequence[BookingStatus],
+) -> Sequence[Booking]:
+    """A facility's bookings for one day in queue order (by service, then number)."""
+    query = _with_place().where(
+        Booking.facility_id == facility_id,
+        Booking.visit_date == visit_date,
+        Booking.status.in_(statuses),
+    )
+    if service_code is not None:
+        query = query.where(Booking.service_code == service_code)
+    return (await session.scalars(query.order_by(Booking.service_code, Booking.queue_number))).all()
