@@ -1,9 +1,10 @@
 """A service's notion of "now", injected so time-driven rules (deadlines, invoice expiry)
-can be tested by moving time instead of waiting for it."""
+can be tested by moving time instead of waiting for it; and the city's date at a moment."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
@@ -12,6 +13,14 @@ Clock = Callable[[], datetime]
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def local_date(moment: datetime, timezone: ZoneInfo) -> date:
+    """The city's date at ``moment``: a visit day or a registration day runs from local
+    midnight to midnight, not UTC's (in Tangerang, 7 hours apart)."""
+    if moment.tzinfo is None:
+        raise ValueError(f"{moment} has no timezone")
+    return moment.astimezone(timezone).date()
 
 
 def _now(request: Request) -> datetime:

@@ -1,5 +1,7 @@
 """The settings every service reads from its environment (one subclass per service, own prefix)."""
 
+from zoneinfo import ZoneInfo
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -23,3 +25,8 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     migrate_on_start: bool = True
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    timezone: ZoneInfo = Field(
+        default=ZoneInfo("Asia/Jakarta"),
+        description="The city's time zone (WIB, WITA or WIT): what a local date means, such as "
+        "today for a clinic visit or the last day of a registration period.",
+    )

@@ -1,12 +1,12 @@
 """Settings of the education service (environment prefix ``EDUCATION_``)."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from education.admission.period import AdmissionPeriod, configured_period
+from kota_shared.clock import local_date
 from kota_shared.settings import ServiceSettings
 
 
@@ -26,24 +26,12 @@ class EducationSettings(ServiceSettings):
     """The last day parents may register or withdraw (local date, inclusive)."""
     age_reference_date: date | None = None
     """The day children's ages are counted at; by default 1 July of the admission year."""
-    timezone: str = "Asia/Jakarta"
-    """The city's time zone: the registration dates are its local dates."""
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
     def admission_period(self, *, now: datetime) -> AdmissionPeriod:
         """The period these settings describe, defaults resolved against ``now``'s local date."""
-        timezone = ZoneInfo(self.timezone)
         return configured_period(
-            today=now.astimezone(timezone).date(),
-            timezone=timezone,
+            today=local_date(now, self.timezone),
+            timezone=self.timezone,
             year=self.admission_year,
             opens_on=self.registration_opens_on,
             closes_on=self.registration_closes_on,

@@ -65,11 +65,6 @@ def test_closing_before_opening_is_refused() -> None:
         )
 
 
-def test_an_unknown_time_zone_is_refused() -> None:
-    with pytest.raises(ValueError, match="time zone"):
-        EducationSettings(timezone="Asia/Atlantis")
-
-
 def test_the_last_day_is_open_until_midnight_in_the_city_not_in_utc() -> None:
     period = configured_period(
         today=date(2027, 1, 1),

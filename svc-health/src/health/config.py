@@ -1,7 +1,5 @@
 """Settings of the health service (environment prefix ``HEALTH_``)."""
 
-from zoneinfo import ZoneInfo
-
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -15,5 +13,3 @@ class HealthSettings(ServiceSettings):
     booking_horizon_days: int = Field(default=14, ge=0, le=366)
     """How many days ahead a visit may be booked (0: only today). Puskesmas publish their
     schedules a couple of weeks out; further ahead, bookings are mostly forgotten."""
-    timezone: ZoneInfo = ZoneInfo("Asia/Jakarta")
-    """The city's timezone: what "today" is for visit dates (WIB, WITA or WIT)."""

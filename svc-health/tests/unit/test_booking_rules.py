@@ -1,7 +1,7 @@
-"""The booking rules on their own: bookable days, opening days, the quota, queue labels,
-cancellation, and the city's "today"."""
+"""The booking rules on their own: bookable days, opening days, the quota, queue labels
+and cancellation."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,6 @@ from health.bookings.rules import (
     check_open,
     check_room,
     check_visit_date,
-    local_today,
     queue_label,
 )
 from health.problems import (
@@ -120,18 +119,3 @@ def test_a_booking_is_cancellable_until_the_day_before_the_visit() -> None:
     for visit in (MONDAY, MONDAY - timedelta(days=1)):
         with pytest.raises(CancellationTooLate):
             check_cancellable(visit, today=MONDAY)
-
-
-def test_today_is_the_citys_date_not_utcs() -> None:
-    # 18:30 UTC on Sunday is already Monday in Jakarta (UTC+7) and in Jayapura (UTC+9).
-    evening_utc = datetime(2026, 12, 6, 18, 30, tzinfo=UTC)
-    early_utc = datetime(2026, 12, 6, 16, 30, tzinfo=UTC)
-
-    assert local_today(evening_utc, JAKARTA) == MONDAY
-    assert local_today(early_utc, JAKARTA) == MONDAY - timedelta(days=1)
-    assert local_today(early_utc, JAYAPURA) == MONDAY
-
-
-def test_a_naive_instant_is_refused() -> None:
-    with pytest.raises(ValueError, match="no timezone"):
-        local_today(datetime(2026, 12, 7, 9, 0), JAKARTA)  # naive: the point of the test

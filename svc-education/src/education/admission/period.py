@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from kota_shared.clock import local_date
+
 SCHOOL_YEAR_STARTS = (7, 1)
 """1 July: the school year starts, and ages are counted on this day unless set otherwise."""
 
@@ -25,7 +27,7 @@ class AdmissionPeriod:
     timezone: ZoneInfo
 
     def local_date(self, moment: datetime) -> date:
-        return moment.astimezone(self.timezone).date()
+        return local_date(moment, self.timezone)
 
     def is_open(self, moment: datetime) -> bool:
         return self.opens_on <= self.local_date(moment) <= self.closes_on

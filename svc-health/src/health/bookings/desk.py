@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from health.bookings.rules import local_today
 from kota_shared.app import EventOutbox
-from kota_shared.clock import Now
+from kota_shared.clock import Now, local_date
 from kota_shared.db import DbSession
 from kota_shared.events.outbox import Outbox
 
@@ -32,7 +31,7 @@ def _desk(request: Request, session: DbSession, outbox: EventOutbox, now: Now) -
         session=session,
         outbox=outbox,
         now=now,
-        today=local_today(now, settings.timezone),
+        today=local_date(now, settings.timezone),
         horizon_days=settings.booking_horizon_days,
     )
 

@@ -3,8 +3,7 @@ number looks like, and until when a booking can be cancelled. Each refusal is it
 problem, so a client can tell the citizen exactly why."""
 
 from collections.abc import Collection
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from health.problems import (
     CancellationTooLate,
@@ -15,13 +14,6 @@ from health.problems import (
 )
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def local_today(now: datetime, timezone: ZoneInfo) -> date:
-    """The city's date at ``now``: a visit day runs from local midnight to midnight."""
-    if now.tzinfo is None:
-        raise ValueError(f"{now} has no timezone")
-    return now.astimezone(timezone).date()
 
 
 def check_visit_date(visit_date: date, *, today: date, horizon_days: int) -> None:
