@@ -8,7 +8,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kota_gateway.identity.nik import Sex
 from kota_gateway.models import Base
+from kota_shared.db import value_enum
 
 
 class AccountKind(enum.StrEnum):
@@ -46,12 +46,6 @@ STAFF_ROLES = SERVICE_OFFICER_ROLES | {Role.MONITORING_VIEWER, Role.CITY_ADMIN}
 """What a city admin may grant a staff account."""
 
 
-def _enum(cls: type[enum.StrEnum], length: int) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
-
-
 class Account(Base):
     """Someone who signs in: a citizen (by NIK or phone) or staff (by username)."""
 
@@ -75,7 +69,7 @@ class Account(Base):
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy's own declaration
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    kind: Mapped[AccountKind] = mapped_column(_enum(AccountKind, 16))
+    kind: Mapped[AccountKind] = mapped_column(value_enum(AccountKind, length=16))
     nik: Mapped[str | None] = mapped_column(String(16), unique=True)
     """Personal data: shown whole only to its owner and officers, never logged."""
     phone: Mapped[str | None] = mapped_column(String(16), unique=True)
@@ -84,7 +78,7 @@ class Account(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     full_name: Mapped[str] = mapped_column(String(200))
     birth_date: Mapped[date | None] = mapped_column(Date)
-    sex: Mapped[Sex | None] = mapped_column(_enum(Sex, 8))
+    sex: Mapped[Sex | None] = mapped_column(value_enum(Sex, length=8))
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     """Argon2id; None for a citizen registered by an officer who has not set one."""

@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from health.models import Base, stored_enum
+from health.models import Base
+from kota_shared.db import value_enum
 
 if TYPE_CHECKING:  # health.models imports every model module; the mapper resolves the name
     from health.facilities.models import ClinicService
@@ -62,7 +63,7 @@ class Booking(Base):
     visit_date: Mapped[date] = mapped_column(Date)
     """The day of the visit, in the city's timezone."""
     queue_number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[BookingStatus] = mapped_column(stored_enum(BookingStatus))
+    status: Mapped[BookingStatus] = mapped_column(value_enum(BookingStatus))
     booked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_by: Mapped[str | None] = mapped_column(String(64))

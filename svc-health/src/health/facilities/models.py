@@ -16,7 +16,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from health.models import Base, stored_enum
+from health.models import Base
+from kota_shared.db import value_enum
 
 
 class FacilityKind(enum.StrEnum):
@@ -32,7 +33,7 @@ class Facility(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     """The Ministry of Health's facility code (e.g. puskesmas ``P3671010101``): the natural key."""
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[FacilityKind] = mapped_column(stored_enum(FacilityKind))
+    kind: Mapped[FacilityKind] = mapped_column(value_enum(FacilityKind))
     district_code: Mapped[str] = mapped_column(String(6), index=True)
     """Kecamatan code (6 digits); citizens look for facilities near them by it."""
     address: Mapped[str] = mapped_column(String(500))

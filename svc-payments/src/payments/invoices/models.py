@@ -8,7 +8,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kota_shared.db import value_enum
 from payments.models import Base
 
 INVOICE_SERIAL = Sequence("invoice_serial", metadata=Base.metadata)
@@ -74,12 +74,7 @@ class Invoice(Base):
     paid_rupiah: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     refunded_rupiah: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     status: Mapped[InvoiceStatus] = mapped_column(
-        Enum(
-            InvoiceStatus,
-            native_enum=False,
-            length=32,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        value_enum(InvoiceStatus),
         default=InvoiceStatus.OPEN,
     )
     va_number: Mapped[str] = mapped_column(String(20))

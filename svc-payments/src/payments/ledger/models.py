@@ -7,9 +7,10 @@ that reverses it, so the ledger keeps the whole history that finance and auditor
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, Enum, Identity, String
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kota_shared.db import value_enum
 from payments.ledger.postings import JournalKind
 from payments.models import Base
 
@@ -25,14 +26,7 @@ class LedgerEntry(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     journal_id: Mapped[uuid.UUID] = mapped_column(index=True)
     """Groups the entries posted together; their debits equal their credits."""
-    kind: Mapped[JournalKind] = mapped_column(
-        Enum(
-            JournalKind,
-            native_enum=False,
-            length=32,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[JournalKind] = mapped_column(value_enum(JournalKind))
     account: Mapped[str] = mapped_column(String(64), index=True)
     debit: Mapped[int] = mapped_column(BigInteger)
     """Whole rupiah: money is never a float."""

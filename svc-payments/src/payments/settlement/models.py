@@ -4,16 +4,11 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, String, func
+from sqlalchemy import BigInteger, DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kota_shared.db import value_enum
 from payments.models import Base
-
-
-def _enum(enum_class: type[enum.StrEnum]) -> Enum:
-    return Enum(
-        enum_class, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Channel(enum.StrEnum):
@@ -36,11 +31,11 @@ class Payment(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     provider_transaction_id: Mapped[str] = mapped_column(String(100), unique=True)
     invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoices.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    channel: Mapped[Channel] = mapped_column(value_enum(Channel))
     reference: Mapped[str] = mapped_column(String(40))
     """The virtual account number or QRIS bill number that was paid."""
     amount_rupiah: Mapped[int] = mapped_column(BigInteger)
-    outcome: Mapped[Outcome] = mapped_column(_enum(Outcome))
+    outcome: Mapped[Outcome] = mapped_column(value_enum(Outcome))
     paid_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     """When the provider says the citizen paid."""
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -57,7 +52,7 @@ class PaymentAnomaly(Base):
     __tablename__ = "payment_anomalies"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    kind: Mapped[AnomalyKind] = mapped_column(_enum(AnomalyKind))
+    kind: Mapped[AnomalyKind] = mapped_column(value_enum(AnomalyKind))
     provider_transaction_id: Mapped[str] = mapped_column(String(100), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     reference: Mapped[str] = mapped_column(String(40))

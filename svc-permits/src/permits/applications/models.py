@@ -4,22 +4,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kota_shared.db import value_enum
 from permits.applications.workflow import Action, Actor, Stage, Status
 from permits.models import Base
-
-
-def _enum(enum_class: type[Any]) -> Enum:
-    """Store an enum by value as a short string (no PostgreSQL enum type to migrate)."""
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class Application(Base):
@@ -48,8 +39,8 @@ class Application(Base):
         JSONB, default=dict, server_default=text("'{}'::jsonb")
     )
     """The type's form, as validated by the catalogue's field specs."""
-    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.DRAFT)
-    stage: Mapped[Stage | None] = mapped_column(_enum(Stage))
+    status: Mapped[Status] = mapped_column(value_enum(Status), default=Status.DRAFT)
+    stage: Mapped[Stage | None] = mapped_column(value_enum(Stage))
     """The service-level stage whose clock is running, if any."""
     stage_deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deadline_passed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -75,10 +66,10 @@ class Transition(Base):
     application_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
-    action: Mapped[Action] = mapped_column(_enum(Action))
-    from_status: Mapped[Status] = mapped_column(_enum(Status))
-    to_status: Mapped[Status] = mapped_column(_enum(Status))
-    actor: Mapped[Actor] = mapped_column(_enum(Actor))
+    action: Mapped[Action] = mapped_column(value_enum(Action))
+    from_status: Mapped[Status] = mapped_column(value_enum(Status))
+    to_status: Mapped[Status] = mapped_column(value_enum(Status))
+    actor: Mapped[Actor] = mapped_column(value_enum(Actor))
     actor_id: Mapped[str] = mapped_column(String(64))
     """The account that acted (``system`` for the deadline clock and payment events)."""
     acting_officer_id: Mapped[str | None] = mapped_column(String(64))
