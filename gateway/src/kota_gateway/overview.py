@@ -33,6 +33,10 @@ DEFAULT_SECTIONS = {
     "unpaid_invoices": OverviewSection(
         service="payments", path="/v1/payments/invoices", only={"status": "open"}
     ),
+    # Active bookings from today on, by visit date then queue number.
+    "appointments": OverviewSection(service="health", path="/v1/health/bookings"),
+    # This admission year's school registrations.
+    "admissions": OverviewSection(service="education", path="/v1/education/registrations"),
 }
 
 
