@@ -26,10 +26,11 @@ servers' logs, the generated nginx.conf and the raw profiles can be read):
     middleware, and so no token verification at the gateway at all (the proxy route itself
     never verifies tokens: each service does, for the endpoints that need one).
 
-  Request ids, the trace span, Prometheus metrics and the JSON access log (the shared
-  ``ObservabilityMiddleware``) and the body-size limit cannot be turned off: both gateways
-  have them, as does the service. ``checks`` in the output shows, per scenario, what the
-  answers prove (request id and RateLimit headers, metrics, counting per verified subject).
+  Request ids, the trace context (a span per request, not recorded unless OTEL_* asks),
+  Prometheus metrics and the JSON access log (the shared ``ObservabilityMiddleware``) and the
+  body-size limit cannot be turned off: both gateways have them, as does the service.
+  ``checks`` in the output shows, per scenario, what the answers prove (request id and
+  RateLimit headers, metrics, counting per verified subject).
 
 Kafka is not needed for any of this (the services' outbox relays retry in the background,
 off the request path, and ``/readyz`` is not used); ``--kafka`` starts a broker anyway.

@@ -26,10 +26,11 @@ SCENARIO_MEANING = {
     "gateway": "load generator -> gateway (uvicorn) -> health service; rate limits ON, so the "
     "bearer token is verified at the gateway (first sight of a token, then cached until exp) "
     "and counted per subject in the in-memory sliding-window counter; request id, trace "
-    "span, metrics, JSON access log and body limit on",
+    "context (a span per request, unrecorded as by default), metrics, JSON access log and "
+    "body limit on",
     "gateway_auth_limits_off": "as gateway, with GATEWAY_RATE_LIMITS_ENABLED=false: no "
     "rate-limit middleware and no token verification at the gateway; request id, trace "
-    "span, metrics, JSON access log and body limit still on",
+    "context, metrics, JSON access log and body limit still on",
 }
 
 # Progress goes to stderr under this name (cli.main sets it up); stdout is the JSON report.
