@@ -3,7 +3,6 @@
 import uuid
 from datetime import date, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
@@ -17,7 +16,6 @@ from payments.reconciliation.statement import InvalidStatement, parse_statement
 from payments.settlement import repository as settlement
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
-LOCAL_TIME = ZoneInfo("Asia/Jakarta")
 
 
 class UnbalancedInvoice(BaseModel):
@@ -93,7 +91,9 @@ async def list_anomalies(
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def reconcile_day(
-    day: Annotated[date, Query(description="The statement's local date (Asia/Jakarta).")],
+    day: Annotated[
+        date, Query(description="The statement's local date (the city's, PAYMENTS_TIMEZONE).")
+    ],
     request: Request,
     session: DbSession,
     officer: FinanceOfficer,
@@ -113,6 +113,6 @@ async def reconcile_day(
             channel=p.channel.value,
             reference=p.reference,
         )
-        for p in await settlement.paid_on(session, day, LOCAL_TIME)
+        for p in await settlement.paid_on(session, day, request.app.state.runtime.settings.timezone)
     ]
     return reconcile(statement, recorded)

@@ -85,7 +85,9 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
     settings = settings or PermitsSettings()
     this_year = clock().year
     calendar = WorkingCalendar.for_indonesia(
-        settings.extra_holidays, years=range(this_year - 1, this_year + 2)
+        settings.extra_holidays,
+        years=range(this_year - 1, this_year + 2),
+        timezone=settings.timezone,
     )
 
     def consumers(runtime: ServiceRuntime) -> list[EventConsumer]:
