@@ -10,15 +10,17 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Annotated
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
-from sqlalchemy import text
+from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from kota_shared import db, tracing
+from kota_shared import db, idempotency, tracing
 from kota_shared.auth import JwksKeys, TokenVerifier
+from kota_shared.clock import Clock, system_clock
 from kota_shared.events.consumer import EventConsumer
 from kota_shared.events.outbox import Outbox, OutboxRelay
 from kota_shared.events.tables import EventTables
@@ -27,6 +29,7 @@ from kota_shared.kafka_probe import KafkaProbe
 from kota_shared.logging import setup_logging
 from kota_shared.migrations import upgrade_to_head
 from kota_shared.observability import ObservabilityMiddleware, metrics_endpoint
+from kota_shared.periodic import every
 from kota_shared.problems import install_problem_handlers
 from kota_shared.settings import ServiceSettings
 
@@ -62,7 +65,13 @@ class ServiceDefinition:
     event_tables: EventTables | None = None
     consumers: ConsumerFactory | None = None
     extension: Extension | None = None
+    idempotency_keys: Table | None = None
+    """The service's ``Idempotency-Key`` table (`kota_shared.idempotency.idempotency_table`),
+    if it has one: expired keys are purged every hour, by the app's clock."""
     version: str = "0.1.0"
+
+
+IDEMPOTENCY_PURGE_SECONDS = 3600
 
 
 def event_source(service_name: str) -> str:
@@ -80,6 +89,14 @@ async def _start_consumer_when_kafka_is_up(consumer: EventConsumer) -> None:
             _log.warning("consumer %s cannot start yet: %s", consumer.name, exc)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5)
+
+
+async def _purge_expired_keys(
+    app: FastAPI, sessionmaker: async_sessionmaker[AsyncSession], table: Table
+) -> int:
+    clock: Clock = getattr(app.state, "clock", system_clock)
+    async with sessionmaker() as session, session.begin():
+        return await idempotency.purge_expired(session, table=table, now=clock())
 
 
 async def _cancelled(task: asyncio.Task[None]) -> None:
@@ -146,6 +163,15 @@ def _lifespan(
                 stack.push_async_callback(_cancelled, starter)
             if definition.extension is not None:
                 await stack.enter_async_context(definition.extension(app, runtime))
+            if definition.idempotency_keys is not None:  # after the extension set the clock
+                purge = partial(_purge_expired_keys, app, sessionmaker, definition.idempotency_keys)
+                await stack.enter_async_context(
+                    every(
+                        IDEMPOTENCY_PURGE_SECONDS,
+                        purge,
+                        name=f"{settings.service_name}-idempotency-purge",
+                    )
+                )
             yield
 
     return lifespan

@@ -157,10 +157,14 @@ def _json_bytes(result: ResponseContent) -> bytes:
 
 @dataclass(frozen=True)
 class IdempotentRequest:
-    """One request's key and fingerprint; `run` executes it at most once per caller and key."""
+    """One request's key and fingerprint; `run` executes it at most once per caller and key.
+
+    ``key`` is None when an endpoint makes the header optional and the client sent none: the
+    operation then simply runs (the endpoint's own rules must keep a retry harmless).
+    """
 
     table: Table
-    key: str
+    key: str | None
     fingerprint: str
     lifetime: timedelta
     wait: timedelta
@@ -181,6 +185,12 @@ class IdempotentRequest:
         """
         if not scope:
             raise ValueError("an idempotency key needs a caller to belong to")
+        if self.key is None:
+            return Response(
+                _json_bytes(await operation()),
+                status_code=status_code,
+                media_type="application/json",
+            )
         if not await self._claim(session, scope=scope):
             return await self._replay(session, scope=scope)
         body = _json_bytes(await operation())
@@ -197,6 +207,7 @@ class IdempotentRequest:
         The insert waits for a transaction holding the same key, up to ``wait``: duplicates
         piling up behind a stuck request must not take every pooled connection.
         """
+        assert self.key is not None  # run() claims only keyed requests
         now, table = self.clock(), self.table
         row = insert(table).values(
             scope=scope,
@@ -257,18 +268,22 @@ class RequireIdempotencyKey:
     """A dependency reading ``Idempotency-Key`` and fingerprinting the request.
 
     ``Annotated[IdempotentRequest, Depends(RequireIdempotencyKey(IDEMPOTENCY_KEYS))]``;
-    a missing or malformed key is a 400 before anything runs.
+    a malformed key, or a missing one where ``required``, is a 400 before anything runs.
+    ``required=False`` suits writes whose own rules already turn a blind retry into a
+    harmless 409 (one booking per queue and day): the key then replays the first answer.
     """
 
     def __init__(
         self,
         table: Table,
         *,
+        required: bool = True,
         lifetime: timedelta = KEY_LIFETIME,
         wait: timedelta = DUPLICATE_WAIT,
         clock: Clock = _utc_now,
     ) -> None:
         self._table = table
+        self._required = required
         self._lifetime = lifetime
         self._wait = wait
         self._clock = clock
@@ -281,15 +296,25 @@ class RequireIdempotencyKey:
             Header(
                 alias=KEY_HEADER,
                 description=(
-                    "Required. A value of yours, unique per operation (a UUID): send the same "
-                    "one when you retry, and the first result comes back instead of the "
-                    "operation running again. Kept 24 hours."
+                    "A value of yours, unique per operation (a UUID): send the same one when "
+                    "you retry, and the first result comes back instead of the operation "
+                    "running again (the same key with another body is a 422). Kept 24 hours. "
+                    "Required where the operation says so (400 without it)."
                 ),
             ),
         ] = None,
     ) -> IdempotentRequest:
         if key is None:
-            raise IdempotencyKeyRequired()
+            if self._required:
+                raise IdempotencyKeyRequired()
+            return IdempotentRequest(
+                table=self._table,
+                key=None,
+                fingerprint="",
+                lifetime=self._lifetime,
+                wait=self._wait,
+                clock=self._clock,
+            )
         if not _KEY.fullmatch(key):
             raise IdempotencyKeyInvalid()
         # Starlette caches the body FastAPI already read, so this is not a second read.

@@ -1,7 +1,7 @@
 """The payments service's ASGI app (``uvicorn payments.main:create_app --factory``)."""
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from functools import partial
 
 from fastapi import FastAPI
@@ -11,7 +11,6 @@ from kota_shared.clock import Clock, system_clock
 from kota_shared.contracts.permits import TOPIC as PERMITS_TOPIC
 from kota_shared.contracts.permits import ApplicationApproved
 from kota_shared.events.consumer import EventConsumer
-from kota_shared.idempotency import purge_expired
 from kota_shared.periodic import every
 from payments import expiry
 from payments.channels.for_invoices import channel_maker
@@ -36,21 +35,11 @@ def _resources(settings: PaymentsSettings, clock: Clock, channels: ChannelMaker)
             [secret.get_secret_value() for secret in settings.callback_secrets]
         )
 
-        async def purge_idempotency_keys() -> int:
-            async with runtime.sessionmaker() as session, session.begin():
-                return await purge_expired(session, table=IDEMPOTENCY_KEYS, now=clock())
-
-        async with AsyncExitStack() as jobs:
-            await jobs.enter_async_context(
-                every(
-                    settings.expiry_sweep_seconds,
-                    partial(expiry.sweep, runtime.sessionmaker, runtime.outbox, clock=clock),
-                    name="payments-invoice-expiry",
-                )
-            )
-            await jobs.enter_async_context(
-                every(3600, purge_idempotency_keys, name="payments-idempotency-purge")
-            )
+        async with every(
+            settings.expiry_sweep_seconds,
+            partial(expiry.sweep, runtime.sessionmaker, runtime.outbox, clock=clock),
+            name="payments-invoice-expiry",
+        ):
             yield
 
     return resources
@@ -92,5 +81,6 @@ def create_app(settings: PaymentsSettings | None = None, *, clock: Clock = syste
             event_tables=EVENT_TABLES,
             consumers=consumers,
             extension=_resources(settings, clock, channels),
+            idempotency_keys=IDEMPOTENCY_KEYS,
         )
     )
