@@ -5,7 +5,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from education.admission.period import AdmissionPeriod
+from education.models import IDEMPOTENCY_KEYS
 from kota_shared.auth import Principal, Require
+from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 
 CITIZEN = "citizen"
 SCHOOL_OFFICER = "school_officer"
@@ -27,3 +29,9 @@ def _period(request: Request) -> AdmissionPeriod:
 
 Period = Annotated[AdmissionPeriod, Depends(_period)]
 """The admission period the service runs (from its settings)."""
+
+Idempotent = Annotated[
+    IdempotentRequest, Depends(RequireIdempotencyKey(IDEMPOTENCY_KEYS, required=False))
+]
+"""The request's ``Idempotency-Key``, if sent: a retry with it returns the first response.
+Optional, because a blind retry is already a harmless 409 naming the caller's own record."""

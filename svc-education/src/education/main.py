@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from education.admission.period import AdmissionPeriod
 from education.admission.router import router as admission_router
 from education.config import EducationSettings
-from education.models import EVENT_TABLES
+from education.models import EVENT_TABLES, IDEMPOTENCY_KEYS
 from education.registrations.router import router as registrations_router
 from education.registrations.school_router import router as school_registrations_router
 from education.schools.router import router as schools_router
@@ -57,6 +57,7 @@ def create_app(
                 registrations_router,
             ],
             event_tables=EVENT_TABLES,
+            idempotency_keys=IDEMPOTENCY_KEYS,
             extension=_education_resources(period, clock),
         )
     )

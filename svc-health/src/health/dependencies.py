@@ -4,7 +4,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from health.models import IDEMPOTENCY_KEYS
 from kota_shared.auth import Principal, Require
+from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 
 CITIZEN = "citizen"
 CLINIC_OFFICER = "clinic_officer"
@@ -18,3 +20,10 @@ CitizenOrClinicOfficer = Annotated[Principal, Depends(Require(roles={CITIZEN, CL
 
 def is_clinic_officer(principal: Principal) -> bool:
     return principal.has_role(CLINIC_OFFICER)
+
+
+Idempotent = Annotated[
+    IdempotentRequest, Depends(RequireIdempotencyKey(IDEMPOTENCY_KEYS, required=False))
+]
+"""The request's ``Idempotency-Key``, if sent: a retry with it returns the first response.
+Optional, because a blind retry is already a harmless 409 naming the caller's own record."""

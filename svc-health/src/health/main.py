@@ -6,7 +6,7 @@ from health.bookings.queue import router as queue_router
 from health.bookings.router import router as bookings_router
 from health.config import HealthSettings
 from health.facilities.router import router as facilities_router
-from health.models import EVENT_TABLES
+from health.models import EVENT_TABLES, IDEMPOTENCY_KEYS
 from kota_shared.app import ServiceDefinition, create_service_app
 from kota_shared.clock import Clock, system_clock
 
@@ -24,6 +24,7 @@ def create_app(settings: HealthSettings | None = None, *, clock: Clock = system_
             migrations="health:migrations",
             routers=[facilities_router, queue_router, bookings_router],
             event_tables=EVENT_TABLES,
+            idempotency_keys=IDEMPOTENCY_KEYS,
         )
     )
     app.state.clock = clock  # read by kota_shared.clock.Now

@@ -2,9 +2,14 @@
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
-from education.dependencies import Citizen, CitizenOrSchoolOfficer, is_school_officer
+from education.dependencies import (
+    Citizen,
+    CitizenOrSchoolOfficer,
+    Idempotent,
+    is_school_officer,
+)
 from education.registrations import repository, service
 from education.registrations.context import RegistrationDesk
 from education.registrations.models import Registration
@@ -33,6 +38,7 @@ async def _found(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=RegistrationRead,
     summary="Register a child for a school place (SPMB)",
     description=(
         "Who may call: a signed-in citizen (the parent or guardian), or an officer at a kiosk "
@@ -45,13 +51,17 @@ async def _found(
         "the child's age at the reference date (422 `student_too_young`, "
         "`psychologist_recommendation_required`, `student_too_old`); the child has no other "
         "active registration this year (409 `student_already_registered`, without saying "
-        "whose). Stores the straight-line distance home-school. Strongly consistent."
+        "whose). Stores the straight-line distance home-school. With an `Idempotency-Key`, a "
+        "retry returns the first answer. Strongly consistent."
     ),
 )
 async def register(
-    body: RegistrationCreate, desk: RegistrationDesk, parent: Citizen
-) -> RegistrationRead:
-    return RegistrationRead.model_validate(await service.register(desk, parent, body))
+    body: RegistrationCreate, desk: RegistrationDesk, parent: Citizen, idempotent: Idempotent
+) -> Response:
+    async def register_it() -> RegistrationRead:
+        return RegistrationRead.model_validate(await service.register(desk, parent, body))
+
+    return await idempotent.run(desk.session, scope=parent.subject, operation=register_it)
 
 
 @router.get(

@@ -4,13 +4,13 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from health.bookings import repository, service
 from health.bookings.desk import BookingDesk, Desk
 from health.bookings.models import Booking, BookingStatus
 from health.bookings.schemas import BookingRead, BookingRequest
-from health.dependencies import Citizen, CitizenOrClinicOfficer, is_clinic_officer
+from health.dependencies import Citizen, CitizenOrClinicOfficer, Idempotent, is_clinic_officer
 from kota_shared.auth import Principal
 from kota_shared.problems import NotFound
 
@@ -35,6 +35,7 @@ async def _visible(
 @router.post(
     "",
     status_code=201,
+    response_model=BookingRead,
     summary="Book a place in a polyclinic's queue for a day, and get its queue number",
     description=(
         "Who may call: a signed-in citizen, for themselves (or an officer at a kiosk with a "
@@ -44,11 +45,17 @@ async def _visible(
         "unknown facility or service is 422 (`unknown_facility`, `unknown_clinic_service`). "
         "A day whose quota is taken is 409 `fully_booked`; a second active booking of the "
         "same queue is 409 `already_booked` (naming the one held). Queue numbers are "
-        "consecutive per facility, service and day. Strongly consistent."
+        "consecutive per facility, service and day. With an `Idempotency-Key`, a retry returns "
+        "the first answer. Strongly consistent."
     ),
 )
-async def book(body: BookingRequest, desk: Desk, citizen: Citizen) -> BookingRead:
-    return BookingRead.of(await service.book(desk, citizen, body))
+async def book(
+    body: BookingRequest, desk: Desk, citizen: Citizen, idempotent: Idempotent
+) -> Response:
+    async def book_it() -> BookingRead:
+        return BookingRead.of(await service.book(desk, citizen, body))
+
+    return await idempotent.run(desk.session, scope=citizen.subject, operation=book_it)
 
 
 @router.get(
