@@ -41,7 +41,7 @@ async def test_submission_and_withdrawal_are_announced_without_the_childs_identi
         "level": "SMP",
         "pathway": "domisili",
         "parent_id": "citizen-events",
-        "assisted": True,
+        "assisted_by": "officer-3",
         "submitted_at": "2027-06-10T03:00:00Z",
     }
     assert withdrawn["type"] == "education.registration.withdrawn.v1"

@@ -30,8 +30,9 @@ class RegistrationSubmitted(_EducationEvent):
     level: SchoolLevel
     pathway: Pathway
     parent_id: str
-    assisted: bool
-    """Registered by an officer at a kiosk, for a parent without a phone."""
+    assisted_by: str | None
+    """The officer who registered at a kiosk, for a parent without a phone (as health's
+    bookings name theirs)."""
     submitted_at: datetime
 
 

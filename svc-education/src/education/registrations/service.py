@@ -179,7 +179,7 @@ async def register(desk: Desk, parent: Principal, body: RegistrationCreate) -> R
             level=school.level,
             pathway=registration.pathway,
             parent_id=registration.parent_id,
-            assisted=parent.acting_officer is not None,
+            assisted_by=parent.acting_officer,
             submitted_at=registration.registered_at,
         ),
         subject=str(registration.id),
