@@ -5,7 +5,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kota_shared.auth import Principal, Require
+from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 from permits.calendar import WorkingCalendar
+from permits.models import IDEMPOTENCY_KEYS
 
 PERMITS_OFFICER = "permits_officer"
 CITY_ADMIN = "city_admin"
@@ -15,6 +17,10 @@ Citizen = Annotated[Principal, Depends(Require(roles={"citizen"}))]
 Officer = Annotated[Principal, Depends(Require(roles={PERMITS_OFFICER}))]
 Admin = Annotated[Principal, Depends(Require(roles={CITY_ADMIN}))]
 CitizenOrOfficer = Annotated[Principal, Depends(Require(roles={"citizen", PERMITS_OFFICER}))]
+Idempotent = Annotated[
+    IdempotentRequest, Depends(RequireIdempotencyKey(IDEMPOTENCY_KEYS, required=False))
+]
+"""The request's ``Idempotency-Key``, if sent: a retry with it returns the first response."""
 
 
 def _calendar(request: Request) -> WorkingCalendar:

@@ -27,7 +27,7 @@ from permits.documents.service import Documents
 from permits.documents.storage import storage_from_settings
 from permits.issuance.router import router as issuance_router
 from permits.issuance.verification import VerificationCodes
-from permits.models import EVENT_TABLES
+from permits.models import EVENT_TABLES, IDEMPOTENCY_KEYS
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -122,6 +122,7 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
                 issuance_router,
             ],
             event_tables=EVENT_TABLES,
+            idempotency_keys=IDEMPOTENCY_KEYS,
             consumers=consumers,
             extension=_permits_resources(settings, clock, calendar),
         )

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from kota_shared.auth import Principal
 from kota_shared.problems import NotFound
@@ -18,7 +18,7 @@ from permits.applications.schemas import (
     StepRequest,
     TransitionRead,
 )
-from permits.dependencies import Citizen, CitizenOrOfficer, Officer, is_officer
+from permits.dependencies import Citizen, CitizenOrOfficer, Idempotent, Officer, is_officer
 
 router = APIRouter(prefix="/v1/permits/applications", tags=["permits"])
 
@@ -69,14 +69,21 @@ async def _any(flow: Flow, application_id: uuid.UUID) -> Application:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=ApplicationRead,
     summary="Start a permit application (draft)",
     description=(
         "Who may call: a signed-in citizen, for themselves (or an officer at a kiosk with "
-        "a token for the citizen; the record names both). Strongly consistent."
+        "a token for the citizen; the record names both). With an `Idempotency-Key`, a "
+        "retry returns the first draft instead of starting another. Strongly consistent."
     ),
 )
-async def create_draft(body: ApplicationDraft, flow: Flow, citizen: Citizen) -> ApplicationRead:
-    return present(await service.draft(flow, citizen, body), citizen)
+async def create_draft(
+    body: ApplicationDraft, flow: Flow, citizen: Citizen, idempotent: Idempotent
+) -> Response:
+    async def draft_it() -> ApplicationRead:
+        return present(await service.draft(flow, citizen, body), citizen)
+
+    return await idempotent.run(flow.session, scope=citizen.subject, operation=draft_it)
 
 
 @router.get(
