@@ -36,6 +36,11 @@ class Principal:
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    @property
+    def acted_by(self) -> str:
+        """Who did it: the kiosk officer acting for the citizen, else the caller themselves."""
+        return self.acting_officer or self.subject
+
 
 class JwksKeys:
     """The gateway's public keys, cached; refetched when a token names an unknown ``kid``.

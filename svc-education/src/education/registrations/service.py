@@ -198,7 +198,7 @@ def _new_registration(
         admission_year=desk.period.year,
         status=Status.SUBMITTED,
         parent_id=parent.subject,
-        registered_by=parent.acting_officer or parent.subject,
+        registered_by=parent.acted_by,
         school_npsn=school.npsn,
         school=school,
         pathway=body.pathway,
@@ -223,7 +223,7 @@ async def withdraw(desk: Desk, parent: Principal, registration: Registration) ->
     _ensure_open(desk, admission_year=registration.admission_year)
     registration.status = Status.WITHDRAWN
     registration.withdrawn_at = desk.now
-    registration.withdrawn_by = parent.acting_officer or parent.subject
+    registration.withdrawn_by = parent.acted_by
     await desk.outbox.add(
         desk.session,
         RegistrationWithdrawn(

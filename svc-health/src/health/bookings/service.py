@@ -60,7 +60,7 @@ async def book(desk: BookingDesk, citizen: Principal, request: BookingRequest) -
     )
     booking = Booking(
         citizen_id=citizen.subject,
-        booked_by=citizen.acting_officer or citizen.subject,
+        booked_by=citizen.acted_by,
         service=service,
         facility_id=service.facility_id,
         service_code=service.code,
@@ -99,7 +99,7 @@ async def cancel(desk: BookingDesk, citizen: Principal, booking: Booking) -> Non
     rules.check_cancellable(booking.visit_date, today=desk.today)
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = desk.now
-    booking.cancelled_by = citizen.acting_officer or citizen.subject
+    booking.cancelled_by = citizen.acted_by
     await desk.outbox.add(
         desk.session,
         AppointmentCancelled(

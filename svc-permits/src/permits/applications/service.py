@@ -46,7 +46,7 @@ async def draft(flow: Workflow, applicant: Principal, body: ApplicationDraft) ->
     definition = await offered_type(flow, body.permit_type)
     application = Application(
         applicant_id=applicant.subject,
-        created_by=applicant.acting_officer or applicant.subject,
+        created_by=applicant.acted_by,
         permit_type=definition.code,
         district_code=body.district_code,
         holder_name=body.holder_name,

@@ -109,7 +109,7 @@ async def attach(
                 content_type=staged.content_type,
                 size=staged.size,
                 sha256=staged.sha256,
-                uploaded_by=citizen.acting_officer or citizen.subject,
+                uploaded_by=citizen.acted_by,
                 uploaded_at=now,
             )
             document.storage_key = f"applications/{application.id}/{document.id}"
