@@ -120,14 +120,14 @@ class _CallerBody:
 
     def __init__(self, request: Request) -> None:
         self._request = request
-        self.failure: BaseException | None = None
+        self.failure: Exception | None = None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
             async for chunk in self._request.stream():
                 if chunk:
                     yield chunk
-        except BaseException as exc:
+        except Exception as exc:  # not GeneratorExit: aiohttp closing the body is no failure
             self.failure = exc
             raise
 
