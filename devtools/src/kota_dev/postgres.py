@@ -19,6 +19,7 @@ SERVER_USER = "postgres"  # the unprivileged account initdb/pg_ctl run as when w
 SUPERUSER = "postgres"
 _PORT_FILE = "kota-port"
 _LOG_FILE = "server.log"
+_PG_CTL_NO_ACCESS = 4  # pg_ctl status: "no accessible data directory"
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,33 @@ def stop_cluster(cluster: PostgresCluster) -> None:
     )
 
 
+def restart_cluster(cluster: PostgresCluster, *, mode: str = "fast") -> None:
+    """Restart the server as an operator would (``pg_ctl restart -m fast|immediate|smart``).
+
+    ``immediate`` is a crash as far as the data is concerned: the server recovers from its
+    WAL on the way up. The fault tests use both to prove nothing above depends on a
+    database that never goes away.
+    """
+    _let_server_user_reach(cluster.data_dir)
+    _run(
+        _as_server_user(
+            str(server_bin_dir() / "pg_ctl"),
+            "restart",
+            "--wait",
+            "--timeout=60",
+            "-m",
+            mode,
+            "-D",
+            str(cluster.data_dir),
+            # Without a log file the server would inherit our captured stdout, and the
+            # call would wait for that pipe to close, that is, for the server to stop.
+            "-l",
+            str(cluster.data_dir / _LOG_FILE),
+        ),
+        what=f"restart PostgreSQL (-m {mode})",
+    )
+
+
 def ensure_database(cluster: PostgresCluster, *, name: str, owner: str, password: str) -> str:
     """Create (or keep) a login role and a database it owns; return the role's asyncpg URL.
 
@@ -236,12 +264,24 @@ def _let_server_user_reach(data_dir: Path) -> None:
 def _is_running(bin_dir: Path, data_dir: Path) -> bool:
     if not (data_dir / "postmaster.pid").is_file():
         return False
-    status = subprocess.run(
+    status = _pg_ctl_status(bin_dir, data_dir)
+    if status.returncode == _PG_CTL_NO_ACCESS:
+        # Not "not running": the server user cannot reach data_dir (pytest resets
+        # /tmp/pytest-of-root to 0700 whenever a session starts). Grant it and ask again.
+        _let_server_user_reach(data_dir)
+        status = _pg_ctl_status(bin_dir, data_dir)
+    if status.returncode == _PG_CTL_NO_ACCESS:
+        raise RuntimeError(f"pg_ctl cannot read {data_dir}: {status.stderr.strip()}")
+    return status.returncode == 0
+
+
+def _pg_ctl_status(bin_dir: Path, data_dir: Path) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run(
         _as_server_user(str(bin_dir / "pg_ctl"), "status", "-D", str(data_dir)),
         capture_output=True,
+        text=True,
         check=False,
     )
-    return status.returncode == 0
 
 
 def _as_server_user(*command: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 Every error a client can cause is a `Problem` with a stable machine ``code``; the handlers
 render it, FastAPI's validation errors and unknown routes alike, so bad input never
-becomes a 500 and never leaks a stack trace.
+becomes a 500 and never leaks a stack trace. The database going away, or transactions
+colliding, is neither the client's fault nor a bug: a 503 with ``Retry-After``.
 """
 
 import logging
@@ -14,7 +15,11 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kota_shared.outages import Transience, describe, transience
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _log = logging.getLogger(__name__)
@@ -85,6 +90,40 @@ class ServiceUnavailable(Problem):
     title_en = "This service is temporarily unavailable. Please try again shortly."
     title_id = "Layanan ini sedang tidak tersedia. Silakan coba beberapa saat lagi."
 
+
+class _RetryLater(Problem):
+    """A 503 that passes by itself: ``Retry-After`` says when the same request should work."""
+
+    status = 503
+    retry_after_seconds: ClassVar[int]
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        retry_after = {"Retry-After": str(self.retry_after_seconds)}
+        super().__init__(detail, headers=retry_after, **extensions)
+
+
+class DatabaseUnavailable(_RetryLater):
+    """PostgreSQL is restarting or unreachable; a fast restart takes a second or two."""
+
+    code = "database_unavailable"
+    retry_after_seconds = 5
+    title_en = "We cannot reach our records right now. Please try again in a few seconds."
+    title_id = "Kami sedang tidak dapat mengakses data. Silakan coba lagi dalam beberapa detik."
+
+
+class BusyTryAgain(_RetryLater):
+    """Concurrent transactions collided (serialization failure, deadlock): retry at once."""
+
+    code = "busy_try_again"
+    retry_after_seconds = 1
+    title_en = "We are busy with other changes to the same records. Please try again."
+    title_id = "Kami sedang memproses perubahan lain pada data yang sama. Silakan coba lagi."
+
+
+_RETRY_LATER: dict[Transience, type[_RetryLater]] = {
+    Transience.OUTAGE: DatabaseUnavailable,
+    Transience.CONTENTION: BusyTryAgain,
+}
 
 _STATUS_PROBLEMS: dict[int, type[Problem]] = {
     p.status: p for p in (NotFound, Unauthorized, Forbidden, Conflict, ServiceUnavailable)
@@ -197,6 +236,33 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# What a request meets when PostgreSQL is away or busy: driver errors wrapped by SQLAlchemy,
+# the pool's timeout, and the raw OSError (refused, reset) of a new connection.
+_DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeoutError, OSError)
+
+
+async def _handle_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """An outage or contention is a 503 to retry, logged in one line; anything else a bug.
+
+    Registered for specific classes, so it runs in ExceptionMiddleware and the 503 is an
+    ordinary response: the `Exception` handler runs in ServerErrorMiddleware, which
+    re-raises after answering, and the server would log every failed request's traceback.
+    """
+    kind = transience(exc)
+    if kind is None:
+        raise exc  # a real fault: on to `_handle_unexpected`, traceback and all
+    problem = _RETRY_LATER[kind]()
+    _log.warning(
+        "%s %s answered %s (%s): %s",
+        request.method,
+        request.url.path,
+        problem.status,
+        problem.code,
+        describe(exc),
+    )
+    return render_problem(request, problem)
+
+
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     """A bug, not bad input: log it whole and answer without internals."""
     _log.exception("unhandled error", exc_info=exc)
@@ -217,4 +283,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _handle_problem)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
+    for error_class in _DATABASE_ERRORS:
+        app.add_exception_handler(error_class, _handle_database_error)
     app.add_exception_handler(Exception, _handle_unexpected)

@@ -1,15 +1,30 @@
 """problem+json rendering: every error a client can meet, in its language, never a stack trace."""
 
+import logging
+
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 
 from kota_shared.problems import Conflict, install_problem_handlers
 
 
 class Body(BaseModel):
     amount_rupiah: int
+
+
+class DriverError(Exception):
+    """What asyncpg raises, as far as SQLAlchemy and `outages` look at it: a SQLSTATE."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(f"the server said {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+def database_error(sqlstate: str) -> DBAPIError:
+    return DBAPIError("SELECT 1", None, DriverError(sqlstate))
 
 
 @pytest.fixture
@@ -32,6 +47,18 @@ async def client():
     @app.get("/bug")
     async def bug() -> None:
         raise RuntimeError("secret internal detail")
+
+    @app.get("/sqlstate/{sqlstate}")
+    async def failed_statement(sqlstate: str) -> None:
+        raise database_error(sqlstate)
+
+    @app.get("/refused")
+    async def refused() -> None:
+        raise ConnectionRefusedError(111, "Connect call failed")
+
+    @app.get("/missing-file")
+    async def missing_file() -> None:
+        raise FileNotFoundError(2, "No such file or directory")
 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -92,3 +119,47 @@ async def test_unknown_routes_and_methods(client) -> None:
 
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
     assert (wrong_method.status_code, wrong_method.json()["code"]) == (405, "method_not_allowed")
+
+
+async def test_contention_is_a_503_to_retry_at_once(client) -> None:
+    response = await client.get("/sqlstate/40001", headers={"Accept-Language": "id"})
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["code"] == "busy_try_again"
+    assert response.json()["title"].startswith("Kami sedang memproses perubahan lain")
+
+
+@pytest.mark.parametrize("path", ["/sqlstate/57P03", "/refused"], ids=["starting-up", "refused"])
+async def test_a_database_outage_is_a_503_to_retry_in_a_few_seconds(client, path) -> None:
+    response = await client.get(path)
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert int(response.headers["retry-after"]) > 1
+    assert response.json()["code"] == "database_unavailable"
+    assert response.json()["title"].startswith("We cannot reach our records")
+
+
+@pytest.mark.parametrize(
+    "path", ["/bug", "/sqlstate/23505", "/missing-file"], ids=["bug", "unique", "local-file"]
+)
+async def test_an_error_that_is_no_outage_stays_a_500(client, path) -> None:
+    response = await client.get(path)
+
+    assert response.status_code == 500
+    assert "retry-after" not in response.headers
+    assert response.json()["code"] == "internal_error"
+
+
+async def test_an_outage_is_logged_in_one_line_and_a_bug_with_its_traceback(client, caplog) -> None:
+    with caplog.at_level(logging.WARNING, logger="kota_shared.problems"):
+        await client.get("/refused")
+        await client.get("/bug")
+
+    outage, bug = [r for r in caplog.records if r.name == "kota_shared.problems"]
+    assert (outage.levelname, outage.exc_info) == ("WARNING", None)
+    assert "\n" not in outage.getMessage()
+    assert bug.levelname == "ERROR"
+    assert bug.exc_info is not None
