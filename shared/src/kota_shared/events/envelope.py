@@ -6,15 +6,16 @@ Defining the class registers it, so a consumer can turn any received type back i
 model and the catalogue of events can be published from the registry.
 """
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.v1.event import CloudEvent
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, ValidationError
+
+from kota_shared.events.published_schemas import PublishedSchemas, SchemaViolation
 
 _REGISTRY: dict[str, type["EventData"]] = {}
 TRACE_HEADERS = ("traceparent", "tracestate")
@@ -124,41 +125,115 @@ class MalformedEvent(ValueError):
     """A message that is not a valid CloudEvent or whose data fails its schema."""
 
 
+MAX_EVENT_BYTES = 256 * 1024
+"""Far above any event we publish: a larger value is a fault or an attack, not an event."""
+
+_Text = Annotated[str, StringConstraints(min_length=1)]
+_Column = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
+"""What fits the inbox's ``String(200)`` columns (``event_id``, ``event_type``): no control
+characters either, which PostgreSQL would refuse (NUL) only after five retries."""
+
+
+class _Envelope(BaseModel):
+    """Our contract for a received event, checked before the CloudEvents SDK sees it.
+
+    The SDK gives an event without ``id`` or ``time`` a random id and the current time
+    (a new id on each redelivery defeats the inbox), and fails on some bad input with
+    errors of its own kinds; pydantic-core parses strictly, and within a recursion limit.
+    Extension attributes are left to the SDK's checks.
+    """
+
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+
+    specversion: Literal["1.0"]
+    id: _Column
+    source: _Text
+    type: _Column
+    subject: _Text | None = None
+    time: AwareDatetime
+    data: dict[str, Any]
+
+
+def _reasons(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in e['loc']) or 'value'}: {e['msg']}"
+        for e in error.errors(include_url=False)
+    )
+
+
+def _read_envelope(value: bytes) -> _Envelope:
+    if len(value) > MAX_EVENT_BYTES:
+        raise MalformedEvent(f"{len(value)} bytes, more than the {MAX_EVENT_BYTES} allowed")
+    try:
+        return _Envelope.model_validate_json(value)
+    except ValidationError as exc:
+        raise MalformedEvent(f"not a CloudEvent of our contract: {_reasons(exc)}") from exc
+
+
+def _check_spec(*, key: bytes | None, value: bytes, headers: dict[str, str]) -> None:
+    """The SDK's own reading of the spec (extension names, attribute types) on top of ours."""
+    try:
+        ce_kafka.from_structured_event(
+            ce_kafka.KafkaMessage(
+                headers={k: v.encode() for k, v in headers.items()}, key=key, value=value
+            )
+        )
+    except Exception as exc:  # its errors are of many kinds; any of them means a bad message
+        raise MalformedEvent(f"not a valid CloudEvent: {exc}") from exc
+
+
+def _typed_data(
+    event_type: str, raw: dict[str, Any], schemas: PublishedSchemas | None
+) -> EventData | None:
+    """The payload as its model when this process has one; else, with ``schemas``, held to
+    its type's published schema (and left untyped)."""
+    try:
+        model = event_class(event_type)
+    except UnknownEventType:
+        if schemas is not None:
+            try:
+                schemas.validate(event_type, raw)
+            except SchemaViolation as exc:
+                raise MalformedEvent(str(exc)) from exc
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise MalformedEvent(
+            f"{event_type} data does not match its schema: {_reasons(exc)}"
+        ) from exc
+
+
 def parse_message(
     *,
     topic: str,
     partition: int,
     offset: int,
     key: bytes | None,
-    value: bytes,
+    value: bytes | None,
     headers: dict[str, str],
+    schemas: PublishedSchemas | None = None,
 ) -> ReceivedEvent:
-    """Decode a structured CloudEvent; the payload is typed when its type is registered."""
-    try:
-        message = ce_kafka.KafkaMessage(
-            headers={k: v.encode() for k, v in headers.items()}, key=key, value=value
-        )
-        event = ce_kafka.from_structured_event(message)
-    except (ValueError, TypeError, KeyError, json.JSONDecodeError) as exc:
-        raise MalformedEvent(f"not a structured CloudEvent: {exc}") from exc
-    raw = event.get_data()
-    if not isinstance(raw, dict):
-        raise MalformedEvent("event data must be a JSON object")
-    data: EventData | None
-    try:
-        data = event_class(event.get_type()).model_validate(raw)
-    except UnknownEventType:
-        data = None
-    except ValueError as exc:
-        raise MalformedEvent(f"{event.get_type()} data does not match its schema: {exc}") from exc
+    """Decode a structured CloudEvent; the payload is typed when its type is registered.
+
+    Whatever the bytes (``None``: a tombstone), a bad message raises ``MalformedEvent`` and
+    nothing else, so the consumer dead-letters it and moves on. With ``schemas``, an event
+    of a type without a model here must have a published schema and satisfy it.
+    """
+    if value is None:
+        raise MalformedEvent("no value (a tombstone): not an event")
+    envelope = _read_envelope(value)
+    _check_spec(key=key, value=value, headers=headers)
     return ReceivedEvent(
-        id=event.get_id(),
-        type=event.get_type(),
-        source=event.get_source(),
-        subject=event.get_subject(),
-        time=event.get_time(),
-        data=data,
-        raw_data=raw,
+        id=envelope.id,
+        type=envelope.type,
+        source=envelope.source,
+        subject=envelope.subject,
+        time=envelope.time,
+        data=_typed_data(envelope.type, envelope.data, schemas),
+        raw_data=envelope.data,
         topic=topic,
         partition=partition,
         offset=offset,

@@ -1,18 +1,23 @@
 """Check a received event's payload against its published JSON Schema (an independent
 validator, not the model that produced it)."""
 
-import json
-from pathlib import Path
+import functools
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from kota_shared.events.published_schemas import (
+    REPOSITORY_CATALOGUE,
+    PublishedSchemas,
+    SchemaViolation,
+)
 
-CATALOGUE = Path(__file__).resolve().parents[4] / "schemas" / "events"
-"""The committed schemas: ``schemas/events`` at the repository's root."""
+
+@functools.cache
+def _catalogue() -> PublishedSchemas:
+    return PublishedSchemas.from_directory(REPOSITORY_CATALOGUE)
 
 
 def assert_matches_published_schema(event_type: str, data: Any) -> None:
-    path = CATALOGUE / f"{event_type}.json"
-    assert path.is_file(), f"no published schema for {event_type} at {path}"
-    schema = json.loads(path.read_text())
-    Draft202012Validator(schema, format_checker=FormatChecker()).validate(data)
+    try:
+        _catalogue().validate(event_type, data)
+    except SchemaViolation as exc:
+        raise AssertionError(str(exc)) from None
