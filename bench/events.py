@@ -74,6 +74,7 @@ from kota_shared.events.envelope import EventData, OutgoingMessage, ReceivedEven
 from kota_shared.events.outbox import Outbox, OutboxRelay
 from kota_shared.events.tables import event_tables
 from kota_shared.events.topics import DEFAULT_PARTITIONS, ensure_topics
+from kota_shared.supervision import Supervisor
 
 SCRIPT = Path(__file__).resolve()
 REPO = SCRIPT.parents[1]
@@ -376,10 +377,11 @@ async def _child_kota(config: dict[str, Any], received: Received) -> Callable[[]
         handlers={ReadingRecorded: apply_reading},
         after_apply=after_apply,
     )
-    await consumer.start()
+    supervisor = Supervisor()
+    supervisor.start("consumer", consumer.run)
 
     async def stop() -> None:
-        await consumer.stop()
+        await supervisor.stop()
         await engine.dispose()
 
     deadline = time.monotonic() + READY_TIMEOUT
@@ -663,7 +665,8 @@ async def kota_latency(
     )
     try:
         cpu = CpuMeter(infra)
-        relay.start()
+        supervisor = Supervisor()
+        supervisor.start("outbox-relay", relay.run)
         try:
             paced = await run_paced(
                 rate=args.rate,
@@ -675,7 +678,7 @@ async def kota_latency(
             )
             received = await consumer.results(len(paced.origin))
         finally:
-            await relay.stop()
+            await supervisor.stop()
     finally:
         await consumer.close()
     try:
@@ -862,7 +865,8 @@ async def relay_throughput(
         )
         log("relay throughput: draining %d events", total)
         began = time.perf_counter()
-        relay.start()
+        supervisor = Supervisor()
+        supervisor.start("outbox-relay", relay.run)
         try:
             deadline = began + args.relay_timeout
             async with engine.connect() as connection:
@@ -878,7 +882,7 @@ async def relay_throughput(
                     await asyncio.sleep(0.01)
             relay_seconds = time.perf_counter() - began
         finally:
-            await relay.stop()
+            await supervisor.stop()
         async with engine.connect() as connection:
             unpublished = await connection.scalar(
                 select(func.count()).where(TABLES.outbox.c.published_at.is_(None))

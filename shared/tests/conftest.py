@@ -1,5 +1,7 @@
 """Fixtures for the event machinery tests: a database, relays and consumers on demand."""
 
+import asyncio
+import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -8,11 +10,13 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from kota_dev.faults.parcels import TABLES, ParcelScanned, metadata, record_scan
 from kota_shared.db import create_sessionmaker
 from kota_shared.events.consumer import EventConsumer
 from kota_shared.events.outbox import Outbox, OutboxRelay
+from kota_shared.supervision import Supervisor
 from kota_shared.testing.plugin import Infrastructure, create_database
-from parcels import TABLES, ParcelScanned, metadata, record_scan
+from kota_shared.testing.waiting import eventually
 
 
 @pytest.fixture
@@ -36,11 +40,19 @@ def outbox() -> Outbox:
 
 
 @pytest.fixture
-async def relay_for(
-    infrastructure: Infrastructure,
-) -> AsyncIterator[Callable[..., OutboxRelay]]:
-    """Start relays (stopped at teardown) for a database and, by default, the session broker."""
-    started: list[OutboxRelay] = []
+async def supervisor() -> AsyncIterator[Supervisor]:
+    """Runs a test's relays and consumers as a service runs them; stopped at teardown."""
+    supervisor = Supervisor()
+    yield supervisor
+    await supervisor.stop()
+
+
+_task_numbers = itertools.count()
+
+
+@pytest.fixture
+def relay_for(infrastructure: Infrastructure, supervisor: Supervisor) -> Callable[..., OutboxRelay]:
+    """Start relays for a database and, by default, the session broker."""
 
     def start(
         sessionmaker: async_sessionmaker[AsyncSession], bootstrap_servers: str | None = None
@@ -51,21 +63,15 @@ async def relay_for(
             bootstrap_servers=bootstrap_servers or infrastructure.kafka_bootstrap_servers,
             poll_seconds=0.5,
         )
-        relay.start()
-        started.append(relay)
+        supervisor.start(f"outbox-relay-{next(_task_numbers)}", relay.run)
         return relay
 
-    yield start
-    for relay in started:
-        await relay.stop()
+    return start
 
 
 @pytest.fixture
-async def consumer_for(
-    infrastructure: Infrastructure,
-) -> AsyncIterator[Callable[..., Any]]:
-    """Start consumers (stopped at teardown); each test gets its own consumer group."""
-    started: list[EventConsumer] = []
+def consumer_for(infrastructure: Infrastructure, supervisor: Supervisor) -> Callable[..., Any]:
+    """Start consumers, each owning partitions when returned; a test's own consumer group."""
     group = f"test-{uuid.uuid4().hex[:8]}"
 
     async def start(
@@ -82,13 +88,15 @@ async def consumer_for(
         }
         options.update(overrides)
         consumer = EventConsumer(**options)
-        await consumer.start()
-        started.append(consumer)
+        supervisor.start(f"consumer-{next(_task_numbers)}", consumer.run)
+        await eventually(
+            lambda: asyncio.sleep(0, consumer.assigned_partitions),
+            within=60,
+            what=f"consumer {consumer.name} to own partitions",
+        )
         return consumer
 
-    yield start
-    for consumer in started:
-        await consumer.stop()
+    return start
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The gateway's ASGI app (``uvicorn kota_gateway.main:create_app --factory``)."""
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -40,12 +39,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             )
             await documents.refresh()
             app.openapi = lambda: openapi.merge(own_openapi(app), documents.documents)  # type: ignore[method-assign]
-            refresher = asyncio.create_task(documents.keep_fresh())
-            try:
-                yield
-            finally:
-                refresher.cancel()
-                await asyncio.gather(refresher, return_exceptions=True)
+            runtime.supervisor.start("openapi-refresh", documents.keep_fresh)
+            yield
 
     app = create_service_app(
         ServiceDefinition(

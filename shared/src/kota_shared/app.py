@@ -6,7 +6,6 @@ lifespan, never at import, and torn down in reverse order.
 """
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -32,8 +31,7 @@ from kota_shared.observability import ObservabilityMiddleware, metrics_endpoint
 from kota_shared.periodic import every
 from kota_shared.problems import install_problem_handlers
 from kota_shared.settings import ServiceSettings
-
-_log = logging.getLogger(__name__)
+from kota_shared.supervision import RestartPolicy, Supervisor
 
 
 @dataclass
@@ -45,6 +43,8 @@ class ServiceRuntime:
     sessionmaker: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
     outbox: Outbox | None
+    supervisor: Supervisor
+    """Runs every background task; an extension starts its sweeps here."""
     relay: OutboxRelay | None = None
     consumers: list[EventConsumer] = field(default_factory=list)
 
@@ -79,29 +79,12 @@ def event_source(service_name: str) -> str:
     return f"/kota-live/{service_name}"
 
 
-async def _start_consumer_when_kafka_is_up(consumer: EventConsumer) -> None:
-    delay = 0.5
-    while True:
-        try:
-            await consumer.start()
-            return
-        except Exception as exc:  # Kafka not up yet: keep the service alive and retry
-            _log.warning("consumer %s cannot start yet: %s", consumer.name, exc)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5)
-
-
 async def _purge_expired_keys(
     app: FastAPI, sessionmaker: async_sessionmaker[AsyncSession], table: Table
 ) -> int:
     clock: Clock = getattr(app.state, "clock", system_clock)
     async with sessionmaker() as session, session.begin():
         return await idempotency.purge_expired(session, table=table, now=clock())
-
-
-async def _cancelled(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
 
 
 def _lifespan(
@@ -125,6 +108,11 @@ def _lifespan(
             stack.push_async_callback(kafka.close)
             sessionmaker = db.create_sessionmaker(engine)
             tables = definition.event_tables
+            supervisor = Supervisor(
+                RestartPolicy(unhealthy_after_seconds=settings.task_unhealthy_after_seconds)
+            )
+            stack.push_async_callback(supervisor.stop)  # if a later step of the start fails
+            app.state.supervisor = supervisor
             runtime = ServiceRuntime(
                 settings=settings,
                 engine=engine,
@@ -133,6 +121,7 @@ def _lifespan(
                 outbox=Outbox(tables=tables, source=event_source(settings.service_name))
                 if tables
                 else None,
+                supervisor=supervisor,
             )
             app.state.runtime = runtime
             app.state.sessionmaker = sessionmaker
@@ -154,24 +143,17 @@ def _lifespan(
                     bootstrap_servers=settings.kafka_bootstrap_servers,
                     poll_seconds=settings.outbox_poll_seconds,
                 )
-                runtime.relay.start()
-                stack.push_async_callback(runtime.relay.stop)
+                supervisor.start("outbox-relay", runtime.relay.run)
             runtime.consumers = definition.consumers(runtime) if definition.consumers else []
             for consumer in runtime.consumers:
-                stack.push_async_callback(consumer.stop)
-                starter = asyncio.create_task(_start_consumer_when_kafka_is_up(consumer))
-                stack.push_async_callback(_cancelled, starter)
+                supervisor.start(f"consumer:{consumer.name}", consumer.run)
             if definition.extension is not None:
                 await stack.enter_async_context(definition.extension(app, runtime))
             if definition.idempotency_keys is not None:  # after the extension set the clock
                 purge = partial(_purge_expired_keys, app, sessionmaker, definition.idempotency_keys)
-                await stack.enter_async_context(
-                    every(
-                        IDEMPOTENCY_PURGE_SECONDS,
-                        purge,
-                        name=f"{settings.service_name}-idempotency-purge",
-                    )
-                )
+                supervisor.start("idempotency-purge", every(IDEMPOTENCY_PURGE_SECONDS, purge))
+            # Stopped first on the way out: no task outlives what the extension tears down.
+            stack.push_async_callback(supervisor.stop)
             yield
 
     return lifespan

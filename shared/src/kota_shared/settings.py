@@ -25,6 +25,13 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     migrate_on_start: bool = True
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    task_unhealthy_after_seconds: float = Field(
+        default=180.0,
+        gt=0,
+        description="How long a background task (relay, consumer, sweep) may keep failing "
+        "and being restarted before /livez fails, so the orchestrator restarts the process. "
+        "Outages of PostgreSQL or Kafka are waited out and never count.",
+    )
     timezone: ZoneInfo = Field(
         default=ZoneInfo("Asia/Jakarta"),
         description="The city's time zone (WIB, WITA or WIT): what a local date means, such as "

@@ -1,24 +1,20 @@
 """The idempotent consumer on real Kafka and PostgreSQL: duplicates, crashes, poison messages."""
 
 import asyncio
-import os
 import signal
-import sys
 import uuid
-from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 from sqlalchemy import func, select
 
+from kota_dev.faults.load import spawn_consumer
+from kota_dev.faults.parcels import TABLES, ParcelScanned, count_scans, record_scan, scans_of
 from kota_shared.events.consumer import dead_letter_topic
 from kota_shared.events.envelope import build_message
 from kota_shared.events.topics import ensure_topics
 from kota_shared.testing.kafka import read_records
 from kota_shared.testing.waiting import eventually
-from parcels import TABLES, ParcelScanned, count_scans, record_scan, scans_of
-
-KILLER = Path(__file__).with_name("consumer_killed_after_apply.py")
 
 
 def scan(parcel: str, step: int = 1):
@@ -71,14 +67,12 @@ async def test_consumer_killed_before_offset_commit_does_not_repeat_the_effect(
     group = f"test-killed-{uuid.uuid4().hex[:8]}"
     database_url = parcels_db.kw["bind"].url.render_as_string(hide_password=False)
 
-    killed = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(KILLER),
+    killed = await spawn_consumer(
         database_url,
         infrastructure.kafka_bootstrap_servers,
         group,
         private_topic,
-        env={**os.environ, "PYTHONPATH": str(KILLER.parents[1])},
+        "--die-after-first-apply",
     )
     assert await asyncio.wait_for(killed.wait(), 60) == -signal.SIGKILL
     assert await count_scans(parcels_db, [parcel]) == 1  # the effect was committed...

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kota_dev import kafka as kafka_dev
+from kota_dev.faults.parcels import ParcelScanned, scans_of
 from kota_shared.testing.plugin import kafka_cache_dir
 from kota_shared.testing.waiting import eventually
-from parcels import ParcelScanned, scans_of
 
 EVENTS = 500
 PARCELS = 10

@@ -4,18 +4,19 @@ import asyncio
 import linecache
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from cloudevents.v1.kafka import KafkaMessage as SdkKafkaMessage
 from cloudevents.v1.kafka import from_structured as sdk_from_structured
 from sqlalchemy import func, select, update
 
+from kota_dev.faults.parcels import TABLES, ParcelScanned, count_scans, scans_of
 from kota_shared import tracing
 from kota_shared.events.outbox import OutboxRelay
 from kota_shared.testing.kafka import read_records
 from kota_shared.testing.plugin import Infrastructure
 from kota_shared.testing.waiting import eventually
-from parcels import TABLES, ParcelScanned, count_scans, scans_of
 
 
 async def test_committed_event_reaches_its_consumer(parcels_db, outbox, relay_for, consumer_for):
@@ -127,7 +128,7 @@ async def test_published_rows_are_purged_after_the_retention(parcels_db, outbox)
 
 
 async def test_a_commit_during_a_batch_is_published_without_waiting_for_the_poll(
-    parcels_db, outbox, consumer_for, infrastructure: Infrastructure
+    parcels_db, outbox, consumer_for, supervisor, infrastructure: Infrastructure
 ) -> None:
     first, second = uuid.uuid4().hex, uuid.uuid4().hex
 
@@ -151,27 +152,29 @@ async def test_a_commit_during_a_batch_is_published_without_waiting_for_the_poll
     await consumer_for(parcels_db)
     async with parcels_db() as session, session.begin():
         await outbox.add(session, ParcelScanned(parcel=first, step=1), subject=first)
-    relay.start()
-    try:
-        await eventually(
-            lambda: count_scans(parcels_db, [first, second]),
-            until=lambda n: n == 2,
-            within=20,
-            what="both events, the second without a poll",
-        )
-    finally:
-        await relay.stop()
+    supervisor.start("outbox-relay", relay.run)
+    await eventually(
+        lambda: count_scans(parcels_db, [first, second]),
+        until=lambda n: n == 2,
+        within=20,
+        what="both events, the second without a poll",
+    )
 
 
 def _relay_waits_for_a_wake_up() -> bool:
     """The relay's task is suspended on its wake-up event (not publishing, not purging)."""
     (task,) = [t for t in asyncio.all_tasks() if t.get_name() == "outbox-relay"]
-    (frame,) = task.get_stack(limit=1)
+    awaiting: Any = task.get_coro()  # the supervisor's loop, awaiting the relay's run()
+    while awaiting is not None and awaiting.cr_code is not OutboxRelay.run.__code__:
+        awaiting = getattr(awaiting, "cr_await", None)
+    if awaiting is None or awaiting.cr_frame is None:
+        return False
+    frame = awaiting.cr_frame
     line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
     return line == "await self._wakeup.wait()"
 
 
-async def test_a_relay_woken_as_it_is_stopped_still_stops(parcels_db, infrastructure):
+async def test_a_relay_woken_as_it_is_stopped_still_stops(parcels_db, infrastructure, supervisor):
     """A commit can wake the relay in the very tick its service stops it. On Python 3.11,
     asyncio.wait_for swallowed that cancel() and the relay kept running: stop() never returned
     and the service hung on shutdown."""
@@ -181,11 +184,11 @@ async def test_a_relay_woken_as_it_is_stopped_still_stops(parcels_db, infrastruc
         bootstrap_servers=infrastructure.kafka_bootstrap_servers,
         poll_seconds=60,  # parked until woken
     )
-    relay.start()
+    supervisor.start("outbox-relay", relay.run)
     await eventually(
         lambda: asyncio.sleep(0, _relay_waits_for_a_wake_up()), what="the relay to be idle"
     )
 
     relay.wake()
     async with asyncio.timeout(15):
-        await relay.stop()
+        await supervisor.stop()

@@ -35,12 +35,14 @@ def _resources(settings: PaymentsSettings, clock: Clock, channels: ChannelMaker)
             [secret.get_secret_value() for secret in settings.callback_secrets]
         )
 
-        async with every(
-            settings.expiry_sweep_seconds,
-            partial(expiry.sweep, runtime.sessionmaker, runtime.outbox, clock=clock),
-            name="payments-invoice-expiry",
-        ):
-            yield
+        runtime.supervisor.start(
+            "invoice-expiry",
+            every(
+                settings.expiry_sweep_seconds,
+                partial(expiry.sweep, runtime.sessionmaker, runtime.outbox, clock=clock),
+            ),
+        )
+        yield
 
     return resources
 

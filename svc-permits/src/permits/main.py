@@ -59,8 +59,9 @@ def _permits_resources(
             max_bytes=settings.document_max_bytes,
         )
         assert runtime.outbox is not None  # permits publishes events
-        try:
-            async with every(
+        runtime.supervisor.start(
+            "deadline-sweep",
+            every(
                 settings.deadline_sweep_seconds,
                 partial(
                     deadlines.sweep,
@@ -70,9 +71,10 @@ def _permits_resources(
                     city_code=settings.city_code,
                     clock=clock,
                 ),
-                name="permits-deadline-sweep",
-            ):
-                yield
+            ),
+        )
+        try:
+            yield
         finally:
             await storage.close()
             shutil.rmtree(staging, ignore_errors=True)

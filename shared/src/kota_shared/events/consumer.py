@@ -13,18 +13,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
-from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka.errors import CommitFailedError
 from aiokafka.structs import OffsetAndMetadata
 from opentelemetry.trace import SpanKind
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared import tracing
 from kota_shared.events.envelope import EventData, MalformedEvent, ReceivedEvent, parse_message
-from kota_shared.events.metrics import EVENTS_CONSUMED
+from kota_shared.events.metrics import CONSUMER_PAUSES, EVENTS_CONSUMED
+from kota_shared.events.published_schemas import PublishedSchemas
 from kota_shared.events.tables import EventTables
 from kota_shared.events.topics import ensure_topics
+from kota_shared.outages import Transience, describe, is_transient, transience
 
 _log = logging.getLogger(__name__)
 
@@ -32,15 +33,11 @@ Handler = Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]
 """Applies one event inside the consumer's transaction; raising rolls it back for a retry."""
 
 
-def _is_outage(exc: BaseException) -> bool:
-    """Kafka or PostgreSQL being away is no fault of the message: retry, never dead-letter."""
-    if isinstance(exc, KafkaError | OSError | OperationalError | InterfaceError):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
-
-
-class _Outage(Exception):
-    """Raised out of a batch so its offsets stay uncommitted and it is fetched again."""
+OUTAGE_PAUSE_SECONDS = 1.0
+CONTENTION_PAUSE_SECONDS = 0.1
+CONNECT_MAX_DELAY_SECONDS = 5.0
+DEAD_LETTER_MAX_VALUE_BYTES = 512 * 1024
+DEAD_LETTER_MAX_HEADER_BYTES = 64 * 1024
 
 
 async def _stop_kafka_consumer(consumer: Any) -> None:
@@ -59,7 +56,7 @@ async def _stop_kafka_consumer(consumer: Any) -> None:
         await consumer._client.close()
 
 
-def _parse(record: Any) -> ReceivedEvent:
+def _parse(record: Any, schemas: PublishedSchemas | None) -> ReceivedEvent:
     return parse_message(
         topic=record.topic,
         partition=record.partition,
@@ -67,7 +64,24 @@ def _parse(record: Any) -> ReceivedEvent:
         key=record.key,
         value=record.value,
         headers={k: v.decode(errors="replace") for k, v in (record.headers or ())},
+        schemas=schemas,
     )
+
+
+def _within_dead_letter_limits(record: Any) -> tuple[bytes | None, list[tuple[str, bytes]]]:
+    """The record's value and headers, cut down so the dead letter fits in a Kafka message.
+
+    A record already close to the broker's size limit would not fit with the dead-letter
+    headers added, and an unsendable dead letter would hold the partition forever.
+    """
+    value: bytes | None = record.value
+    headers: list[tuple[str, bytes]] = list(record.headers or ())
+    if value is not None and len(value) > DEAD_LETTER_MAX_VALUE_BYTES:
+        headers.append(("dlq.value_truncated_from", str(len(value)).encode()))
+        value = value[:DEAD_LETTER_MAX_VALUE_BYTES]
+    if sum(len(k) + len(v) for k, v in headers) > DEAD_LETTER_MAX_HEADER_BYTES:
+        headers = [("dlq.headers_dropped", str(len(headers)).encode())]
+    return value, headers
 
 
 def dead_letter_topic(consumer_name: str) -> str:
@@ -93,6 +107,10 @@ class EventConsumer:
 
     ``handlers`` maps an event model to its handler; ``fallback`` (optional) receives every
     other type, e.g. monitoring's counters. Types with neither are acknowledged and skipped.
+    ``schemas`` (the published catalogue) lets a consumer check the data of types it has no
+    model for: one with a fallback should pass it, so it acts only on what it can check.
+
+    `run` is the whole life of the consumer; start it under a `Supervisor`.
     """
 
     def __init__(
@@ -105,6 +123,7 @@ class EventConsumer:
         tables: EventTables,
         handlers: Mapping[type[EventData], Handler],
         fallback: Handler | None = None,
+        schemas: PublishedSchemas | None = None,
         max_attempts: int = 5,
         retry_backoff_seconds: float = 0.2,
         after_apply: Callable[[ReceivedEvent], None] | None = None,
@@ -116,6 +135,7 @@ class EventConsumer:
         self._inbox = tables.inbox
         self._handlers = {model.event_type: handler for model, handler in handlers.items()}
         self._fallback = fallback
+        self._schemas = schemas
         self._max_attempts = max_attempts
         self._retry_backoff = retry_backoff_seconds
         # A test seam: runs after the effect is committed and before the offset is.
@@ -123,12 +143,33 @@ class EventConsumer:
         self._lock = asyncio.Lock()
         self._consumer: Any = None
         self._dlq_producer: Any = None
-        self._task: asyncio.Task[None] | None = None
         self.applied = 0
         self.duplicates = 0
         self.dead_lettered = 0
+        self.outages = 0
 
-    async def start(self) -> None:
+    async def run(self) -> None:
+        """Connect (waiting for Kafka), consume until cancelled, and always disconnect."""
+        try:
+            await self._connect_when_kafka_is_up()
+            await self._consume()
+        finally:
+            await self._close_clients()
+
+    async def _connect_when_kafka_is_up(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self._connect()
+                return
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                _log.warning("consumer %s cannot connect yet: %s", self.name, describe(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, CONNECT_MAX_DELAY_SECONDS)
+
+    async def _connect(self) -> None:
         try:
             await ensure_topics(
                 self._bootstrap_servers, [*self._topics, dead_letter_topic(self.name)]
@@ -149,14 +190,6 @@ class EventConsumer:
         except BaseException:
             await self._close_clients()
             raise
-        self._task = asyncio.create_task(self._run(), name=f"consumer-{self.name}")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
-        await self._close_clients()
 
     async def _close_clients(self) -> None:
         """Close both clients, the producer even if closing the consumer fails."""
@@ -170,32 +203,41 @@ class EventConsumer:
                 await producer.stop()
 
     @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    @property
     def assigned_partitions(self) -> set[tuple[str, int]]:
         if self._consumer is None:
             return set()
         return {(tp.topic, tp.partition) for tp in self._consumer.assignment()}
 
-    async def _run(self) -> None:
+    async def _consume(self) -> None:
         while True:
+            batch: dict[Any, list[Any]] = {}
             try:
                 batch = await self._consumer.getmany(timeout_ms=500, max_records=500)
-            except KafkaError as exc:
-                _log.warning("consumer %s cannot fetch: %s", self.name, exc)
-                await asyncio.sleep(1)
-                continue
-            if not batch:
-                continue
-            try:
-                async with self._lock:
-                    await self._process_batch(batch)
-            except _Outage as outage:
-                _log.warning("consumer %s paused by an outage: %s", self.name, outage.__cause__)
-                await asyncio.sleep(1)
-                await self._consumer.seek_to_committed()
+                if batch:
+                    async with self._lock:
+                        await self._process_batch(batch)
+            except Exception as exc:
+                kind = transience(exc)
+                if kind is None:
+                    raise
+                await self._wait_out(exc, kind, batch)
+
+    async def _wait_out(
+        self, exc: BaseException, kind: Transience, batch: dict[Any, list[Any]]
+    ) -> None:
+        """Pause, then read the failed batch again: nothing in it was committed, so nothing
+        in it is lost, and the inbox absorbs whatever of it was already applied."""
+        self.outages += 1
+        CONSUMER_PAUSES.labels(self.name, kind.value).inc()
+        _log.warning("consumer %s paused by %s: %s", self.name, kind.value, describe(exc))
+        await asyncio.sleep(
+            OUTAGE_PAUSE_SECONDS if kind is Transience.OUTAGE else CONTENTION_PAUSE_SECONDS
+        )
+        assignment = self._consumer.assignment()
+        for partition, records in batch.items():
+            if partition in assignment:
+                # A local seek, no broker call: it works while Kafka is away too.
+                self._consumer.seek(partition, records[0].offset)
 
     async def _process_batch(self, batch: dict[Any, list[Any]]) -> None:
         offsets: dict[Any, OffsetAndMetadata] = {}
@@ -222,7 +264,7 @@ class EventConsumer:
         pending: list[tuple[Any, ReceivedEvent, Handler]] = []
         for record in records:
             try:
-                received = _parse(record)
+                received = _parse(record, self._schemas)
             except MalformedEvent as exc:
                 await self._dead_letter(record, exc)
                 continue
@@ -234,8 +276,8 @@ class EventConsumer:
         try:
             await self._apply_together(pending)
         except Exception as exc:
-            if _is_outage(exc):
-                raise _Outage() from exc
+            if is_transient(exc):
+                raise
             _log.info("consumer %s: batch failed (%s), applying one by one", self.name, exc)
             for record, received, handler in pending:
                 await self._apply_with_retries(record, received, handler)
@@ -280,8 +322,8 @@ class EventConsumer:
                 await self._apply(received, handler)
                 break
             except Exception as exc:
-                if _is_outage(exc):
-                    raise _Outage() from exc
+                if is_transient(exc):
+                    raise
                 if attempt == self._max_attempts:
                     await self._dead_letter(record, exc)
                     return
@@ -318,7 +360,7 @@ class EventConsumer:
         EVENTS_CONSUMED.labels(self.name, "duplicate").inc(duplicates)
 
     async def _dead_letter(self, record: Any, error: BaseException) -> None:
-        headers = list(record.headers or ())
+        value, headers = _within_dead_letter_limits(record)
         headers += [
             ("dlq.origin.topic", record.topic.encode()),
             ("dlq.origin.partition", str(record.partition).encode()),
@@ -329,12 +371,10 @@ class EventConsumer:
             ("dlq.error.trace", "".join(traceback.format_exception(error))[-4000:].encode()),
             ("dlq.failed_at", datetime.now(UTC).isoformat().encode()),
         ]
-        try:
-            await self._dlq_producer.send_and_wait(
-                dead_letter_topic(self.name), value=record.value, key=record.key, headers=headers
-            )
-        except KafkaError as exc:
-            raise _Outage() from exc
+        # A Kafka error here is an outage like any other: the record is read again later.
+        await self._dlq_producer.send_and_wait(
+            dead_letter_topic(self.name), value=value, key=record.key, headers=headers
+        )
         self.dead_lettered += 1
         EVENTS_CONSUMED.labels(self.name, "dead_lettered").inc()
         _log.error(

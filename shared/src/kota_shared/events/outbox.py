@@ -23,6 +23,7 @@ from kota_shared import tracing
 from kota_shared.events.envelope import EventData, build_message
 from kota_shared.events.metrics import EVENTS_PUBLISHED, OUTBOX_RELAY_UP
 from kota_shared.events.tables import EventTables
+from kota_shared.outages import describe, is_transient
 
 _log = logging.getLogger(__name__)
 _PENDING = "kota.outbox.pending"
@@ -71,7 +72,7 @@ event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollbac
 
 
 class OutboxRelay:
-    """Publishes outbox rows to Kafka in commit order, at least once, surviving Kafka outages.
+    """Publishes outbox rows to Kafka in commit order, at least once, surviving outages.
 
     One relay per database publishes at a time (a transaction-scoped advisory lock), which is
     what keeps events of one aggregate in order when a service runs several replicas.
@@ -100,7 +101,6 @@ class OutboxRelay:
         self._next_purge = time.monotonic()
         self._wakeup = asyncio.Event()
         self._producer: Any = None
-        self._task: asyncio.Task[None] | None = None
         self.healthy = False
         sessionmaker.kw.setdefault("info", {})[_WAKE] = self.wake
 
@@ -111,41 +111,48 @@ class OutboxRelay:
     def wake(self) -> None:
         self._wakeup.set()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+    async def run(self) -> None:
+        """Publish until cancelled (run it under a `Supervisor`), waiting out any outage.
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        await self._close_producer()
-
-    async def _run(self) -> None:
+        Kafka or PostgreSQL being away is waited out here, with back-off; anything else is a
+        fault and is raised, so the supervisor logs it and starts the relay again.
+        """
         backoff = 0.1
-        while True:
-            # Cleared before publishing, not after: a commit landing while a batch is in
-            # flight sets it again, and is published at once instead of at the next poll.
-            self._wakeup.clear()
-            try:
-                while await self.publish_batch():
-                    pass
-                self._set_healthy(True)
-                backoff = 0.1
-                if time.monotonic() >= self._next_purge:
-                    await self.purge_published()
-                    self._next_purge = time.monotonic() + self._purge_every
-            except (KafkaError, OSError, TimeoutError) as exc:
-                self._set_healthy(False)
-                _log.warning("outbox relay cannot publish, retrying in %.1fs: %s", backoff, exc)
-                await self._close_producer()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self._max_backoff)
-                continue
-            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel() that
-            # lands in the tick a commit wakes the relay, and stop() would then wait forever.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._poll_seconds):
-                    await self._wakeup.wait()
+        try:
+            while True:
+                # Cleared before publishing, not after: a commit landing while a batch is in
+                # flight sets it again, and is published at once instead of at the next poll.
+                self._wakeup.clear()
+                try:
+                    while await self.publish_batch():
+                        pass
+                    self._set_healthy(True)
+                    backoff = 0.1
+                    if time.monotonic() >= self._next_purge:
+                        await self.purge_published()
+                        self._next_purge = time.monotonic() + self._purge_every
+                except Exception as exc:
+                    if not is_transient(exc):
+                        raise
+                    self._set_healthy(False)
+                    _log.warning(
+                        "outbox relay cannot publish, retrying in %.1fs: %s",
+                        backoff,
+                        describe(exc),
+                    )
+                    await self._close_producer()
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, self._max_backoff)
+                    continue
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel()
+                # that lands in the tick a commit wakes the relay, and the caller would then
+                # wait forever.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._poll_seconds):
+                        await self._wakeup.wait()
+        finally:
+            self._set_healthy(False)
+            await self._close_producer()
 
     async def _producer_started(self) -> Any:
         if self._producer is None:

@@ -2,7 +2,7 @@
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, Integer, String, Table, func, select
+from sqlalchemy import Column, DateTime, Integer, String, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared.db import new_metadata
@@ -18,6 +18,9 @@ scans = Table(
     Column("parcel", String(64), nullable=False),
     Column("step", Integer, nullable=False),
     Column("event_id", String(64), nullable=False),
+    # now() of the consumer's transaction: with the outbox row's created_at (the writer's),
+    # the delay from commit to effect on one clock, the database's.
+    Column("applied_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
 )
 
 
