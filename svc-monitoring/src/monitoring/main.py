@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.events.consumer import EventConsumer
+from kota_shared.events.published_schemas import PublishedSchemas
 from monitoring.config import MonitoringSettings
 from monitoring.counters.handlers import count_event
 from monitoring.counters.router import router as counters_router
@@ -12,6 +13,8 @@ from monitoring.models import EVENT_TABLES
 
 def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
     settings = settings or MonitoringSettings()
+    # Loaded here, not on the first event: a missing catalogue stops the start.
+    schemas = PublishedSchemas.from_directory(settings.event_schemas_dir)
 
     def consumers(runtime: ServiceRuntime) -> list[EventConsumer]:
         return [
@@ -23,6 +26,7 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
                 tables=EVENT_TABLES,
                 handlers={},
                 fallback=count_event,
+                schemas=schemas,
             )
         ]
 

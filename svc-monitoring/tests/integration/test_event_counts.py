@@ -1,24 +1,33 @@
 """Monitoring counts every event it consumes from real Kafka, once, and shows officials."""
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from kota_shared.events.envelope import EventData, build_message
+from kota_shared.events.consumer import dead_letter_topic
+from kota_shared.events.envelope import EventData, build_message, schema_uri
+from kota_shared.testing.kafka import read_records
 from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.waiting import eventually
 from monitoring.config import MonitoringSettings
 from monitoring.main import create_app
-from monitoring.models import Base
+from monitoring.models import EVENT_TABLES, Base
 
 URL = "/v1/monitoring/event-counts"
+CONSUMER = "monitoring.event-counts"
+BOOKED = "health.appointment.booked.v1"
+"""A published type whose model monitoring does not import: only its schema can check it."""
 
 
 class PermitInspected(EventData):
@@ -44,12 +53,14 @@ async def monitoring_client(
         yield client
 
 
-async def publish(infrastructure: Infrastructure, *values: bytes, key: str) -> None:
+async def publish(
+    infrastructure: Infrastructure, *values: bytes, key: str, topic: str = PermitInspected.topic
+) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
     await producer.start()
     try:
         for value in values:
-            await producer.send_and_wait(PermitInspected.topic, value=value, key=key.encode())
+            await producer.send_and_wait(topic, value=value, key=key.encode())
     finally:
         await producer.stop()
 
@@ -82,6 +93,87 @@ async def test_events_are_counted_once_per_event_id(
     metrics = (await monitoring_client.get("/metrics")).text
     duplicate = 'kota_events_consumed_total{consumer="monitoring.event-counts",outcome="duplicate"}'
     assert duplicate in metrics
+
+
+def appointment_booked(subject: str, **changes: Any) -> tuple[str, bytes]:
+    """An event id and the event, as svc-health would send it but for ``changes`` to its
+    data; written out by hand, since its model is not monitoring's to import."""
+    event_id = str(uuid.uuid4())
+    data = {
+        "booking_id": subject,
+        "citizen_id": "citizen-1",
+        "facility_id": str(uuid.uuid4()),
+        "facility_code": "PKM-01",
+        "service_code": "general",
+        "visit_date": "2026-11-30",
+        "queue_number": 7,
+        "queue_label": "A-007",
+        "assisted_by": None,
+        "booked_at": "2026-11-29T08:00:00Z",
+    } | changes
+    event = {
+        "specversion": "1.0",
+        "id": event_id,
+        "source": "/kota-live/health",
+        "type": BOOKED,
+        "subject": subject,
+        "time": "2026-11-29T08:00:00Z",
+        "datacontenttype": "application/json",
+        "dataschema": schema_uri(BOOKED),
+        "data": data,
+    }
+    return event_id, json.dumps(event).encode()
+
+
+async def applied(connection: AsyncConnection, *event_ids: str) -> set[str]:
+    """Which of ``event_ids`` monitoring has applied. Its inbox row is written in the same
+    transaction as the count, so an event is counted exactly when it is here, whatever
+    other tests' events of the same type are being counted meanwhile."""
+    inbox = EVENT_TABLES.inbox
+    rows = await connection.scalars(
+        select(inbox.c.event_id).where(
+            inbox.c.consumer == CONSUMER, inbox.c.event_id.in_(event_ids)
+        )
+    )
+    return set(rows)
+
+
+async def test_an_event_whose_data_breaks_its_published_schema_is_dead_lettered_not_counted(
+    monitoring_client: httpx.AsyncClient, monitoring_database: str, infrastructure: Infrastructure
+) -> None:
+    subject = str(uuid.uuid4())
+    broken_id, broken = appointment_booked(subject, queue_number="seven")
+    valid_id, valid = appointment_booked(subject)
+    # The same key, so one partition, in this order: once the valid one is applied, the
+    # broken one has been dealt with.
+    await publish(infrastructure, broken, valid, key=subject, topic="health.events")
+
+    engine = create_async_engine(monitoring_database)
+    try:
+        async with engine.connect() as connection:
+            done = await eventually(
+                lambda: applied(connection, broken_id, valid_id),
+                until=lambda ids: valid_id in ids,
+                what="the valid event counted",
+            )
+    finally:
+        await engine.dispose()
+
+    assert done == {valid_id}
+    dead = await read_records(
+        infrastructure.kafka_bootstrap_servers,
+        dead_letter_topic(CONSUMER),
+        until=lambda records: any(r.value == broken for r in records),
+    )
+    (record,) = [r for r in dead if r.value == broken]
+    headers = dict(record.headers)
+    assert headers["dlq.error.type"] == b"MalformedEvent"
+    assert b"does not match its schema" in headers["dlq.error.message"]
+
+
+def test_monitoring_refuses_to_start_without_published_schemas(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no published event schemas"):
+        create_app(MonitoringSettings(event_schemas_dir=tmp_path))
 
 
 @pytest.mark.parametrize(
