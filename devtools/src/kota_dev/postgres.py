@@ -85,11 +85,17 @@ def _find_bin_dir() -> Path | None:
     return None
 
 
-def start_cluster(data_dir: Path, *, port: int | None = None) -> PostgresCluster:
+def start_cluster(
+    data_dir: Path, *, port: int | None = None, durable: bool = False
+) -> PostgresCluster:
     """Create (first time) and start a cluster in data_dir; return it once it accepts queries.
 
     Calling it again for a running cluster returns that cluster. Without `port`, a restart
     reuses the port remembered in data_dir, so URLs handed out earlier keep working.
+
+    A throwaway cluster skips syncing to disk, which makes tests fast and a crash lose the
+    last commits. ``durable`` keeps PostgreSQL's crash safety, for fault runs that crash it
+    (``restart_cluster(mode="immediate")``) and count on every acknowledged commit surviving.
     """
     data_dir = data_dir.resolve()
     bin_dir = server_bin_dir()
@@ -112,20 +118,18 @@ def start_cluster(data_dir: Path, *, port: int | None = None) -> PostgresCluster
     port = port or remembered or free_port()
     port_file.write_text(f"{port}\n")
 
-    server_options = " ".join(
-        [
-            f"-p {port}",
-            "-c listen_addresses=127.0.0.1",
-            # No Unix socket: every client uses TCP on loopback, and a socket path under a deep
-            # pytest tmp_path could exceed the 107-byte limit and stop the server from starting.
-            "-c unix_socket_directories=''",
-            # Crash safety is worthless for a throwaway dev/test cluster, and syncing to disk
-            # is what makes migrations and test setup slow.
-            "-c fsync=off",
-            "-c synchronous_commit=off",
-            "-c full_page_writes=off",
-        ]
-    )
+    options = [
+        f"-p {port}",
+        "-c listen_addresses=127.0.0.1",
+        # No Unix socket: every client uses TCP on loopback, and a socket path under a deep
+        # pytest tmp_path could exceed the 107-byte limit and stop the server from starting.
+        "-c unix_socket_directories=''",
+    ]
+    if not durable:
+        # Crash safety is worthless for a throwaway dev/test cluster, and syncing to disk
+        # is what makes migrations and test setup slow.
+        options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+    server_options = " ".join(options)
     _run(
         _as_server_user(
             str(bin_dir / "pg_ctl"),

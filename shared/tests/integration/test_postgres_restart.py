@@ -106,7 +106,9 @@ async def test_a_restarted_database_loses_doubles_and_reorders_nothing(
     result = await outcome(
         restarted_db, expected=await committed_event_ids(restarted_db), parcels=writer.parcels
     )
-    assert (result.lost, result.duplicated, result.out_of_order) == (0, 0, 0), result
+    assert (result.lost, result.duplicated, result.out_of_order, result.phantom) == (0, 0, 0, 0), (
+        result
+    )
     assert writer.failures > 0  # the restarts really did cut the writer off
     assert consumer.dead_lettered == 0
     tasks = supervisor.report()
