@@ -2,7 +2,7 @@
 # Both install what is missing first (scripts/bootstrap.sh).
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: up down test lint bench
+.PHONY: up down test lint bench bench-faults
 
 up:  ## start PostgreSQL, Kafka, the five services and the gateway; Ctrl-C stops all
 	@scripts/bootstrap.sh
@@ -22,3 +22,7 @@ bench:  ## event-delivery and gateway benchmarks (see README and bench/gateway.p
 	@scripts/bootstrap.sh
 	@uv run python bench/events.py
 	@uv run python bench/gateway.py
+
+bench-faults:  ## minutes of load while PostgreSQL and Kafka restart and consumers die
+	@scripts/bootstrap.sh
+	@uv run python bench/faults.py
