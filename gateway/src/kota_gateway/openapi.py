@@ -60,6 +60,17 @@ def merge(gateway: dict[str, Any], services: Mapping[str, dict[str, Any]]) -> di
     return merged
 
 
+def _document(result: httpx.Response | BaseException) -> dict[str, Any] | None:
+    """The upstream's OpenAPI document, or None: one bad answer must not stop the refresh."""
+    if not isinstance(result, httpx.Response) or result.status_code != 200:
+        return None
+    try:
+        document = result.json()
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
 class UpstreamDocuments:
     """Each upstream's ``/openapi.json``, refreshed in the background."""
 
@@ -75,8 +86,9 @@ class UpstreamDocuments:
             return_exceptions=True,
         )
         for name, result in zip(names, results, strict=True):
-            if isinstance(result, httpx.Response) and result.status_code == 200:
-                self.documents[name] = result.json()
+            document = _document(result)
+            if document is not None:
+                self.documents[name] = document
             else:
                 _log.info("openapi of %s not refreshed: %s", name, result)
 
