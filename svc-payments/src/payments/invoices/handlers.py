@@ -26,9 +26,9 @@ def permit_fee_handler(outbox: Outbox, channels: ChannelMaker, *, due_days: int)
         description = f"Retribusi {approved.permit_type_name}"
         await open_invoice(
             session,
-            outbox,
-            channels,
-            InvoiceRequest(
+            outbox=outbox,
+            channels=channels,
+            request=InvoiceRequest(
                 payer_id=approved.applicant_id,
                 source=FEE_INVOICE_SOURCE,
                 source_reference=fee_invoice_reference(approved.application_id),

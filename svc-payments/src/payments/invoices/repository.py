@@ -1,4 +1,4 @@
-"""Queries on invoices (the only module here that selects them).
+"""Queries on invoices (the only module here with SQL for them: selects and inserts).
 
 Row locks are FOR NO KEY UPDATE: they serialise changes to an invoice without blocking
 rows that merely reference it (a flagged settlement report is written while the
@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from payments.invoices.models import Invoice, InvoiceStatus
+from payments.invoices.models import INVOICE_SERIAL, Invoice, InvoiceStatus
 
 
 async def list_owned(*, session: AsyncSession, payer_id: str) -> Sequence[Invoice]:
@@ -29,6 +30,65 @@ async def get(
 ) -> Invoice | None:
     query = select(Invoice).where(Invoice.id == invoice_id)
     return await session.scalar(query.with_for_update(key_share=True) if for_update else query)
+
+
+async def by_source_reference(session: AsyncSession, *, source_reference: str) -> Invoice | None:
+    return await session.scalar(select(Invoice).where(Invoice.source_reference == source_reference))
+
+
+async def next_serial(session: AsyncSession) -> int:
+    """The next invoice serial (a sequence: never handed out twice, even to a rolled-back
+    transaction)."""
+    return int(await session.scalar(INVOICE_SERIAL.next_value()) or 0)
+
+
+async def insert_unless_referenced(
+    session: AsyncSession,
+    *,
+    serial: int,
+    number: str,
+    payer_id: str,
+    source: str,
+    source_reference: str,
+    description: str,
+    amount_rupiah: int,
+    va_number: str,
+    qris_payload: str,
+    due_at: datetime,
+    created_by: str,
+) -> uuid.UUID | None:
+    """Insert an open invoice unless one for ``source_reference`` exists: its id, or None.
+
+    The insert skips on the unique source reference, so a concurrent twin waits for the
+    winner's transaction instead of failing.
+    """
+    return await session.scalar(
+        insert(Invoice)
+        .values(
+            id=uuid.uuid4(),
+            serial=serial,
+            number=number,
+            payer_id=payer_id,
+            source=source,
+            source_reference=source_reference,
+            description=description,
+            amount_rupiah=amount_rupiah,
+            status=InvoiceStatus.OPEN,
+            va_number=va_number,
+            qris_payload=qris_payload,
+            due_at=due_at,
+            created_by=created_by,
+        )
+        .on_conflict_do_nothing(index_elements=[Invoice.source_reference])
+        .returning(Invoice.id)
+    )
+
+
+async def with_lines(session: AsyncSession, invoice_id: uuid.UUID) -> Invoice:
+    """The invoice, with its lines read afresh (after lines were added in this session)."""
+    invoice = await session.get_one(Invoice, invoice_id)
+    await session.refresh(invoice, ["lines"])
+    return invoice
 
 
 async def for_settlement(session: AsyncSession, *, channel: str, reference: str) -> Invoice | None:

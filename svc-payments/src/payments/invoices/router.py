@@ -112,9 +112,9 @@ async def create_invoice(
     async def open_it() -> InvoiceRead:
         invoice, _ = await service.open_invoice(
             session,
-            outbox,
-            request.app.state.channels,
-            InvoiceRequest(
+            outbox=outbox,
+            channels=request.app.state.channels,
+            request=InvoiceRequest(
                 payer_id=body.payer_id,
                 source=f"agency:{agency.subject}",
                 source_reference=f"agency:{agency.subject}:{body.reference}",

@@ -5,18 +5,16 @@ the insert skips on the unique source reference, and a loser of a concurrent rac
 winner's invoice.
 """
 
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kota_shared.contracts.payments import InvoiceCancelled, InvoiceCreated, InvoiceExpired
 from kota_shared.events.outbox import Outbox
-from payments.invoices.models import INVOICE_SERIAL, Invoice, InvoiceLine, InvoiceStatus
+from payments.invoices import repository
+from payments.invoices.models import Invoice, InvoiceLine, InvoiceStatus
 from payments.problems import InvoiceNotOpen, SourceReferenceConflict
 
 
@@ -65,16 +63,12 @@ def invoice_number(serial: int, year: int) -> str:
     return f"KL{year}-{serial:08d}"
 
 
-async def by_source_reference(session: AsyncSession, source_reference: str) -> Invoice | None:
-    return await session.scalar(select(Invoice).where(Invoice.source_reference == source_reference))
-
-
 async def open_invoice(
     session: AsyncSession,
+    *,
     outbox: Outbox,
     channels: ChannelMaker,
     request: InvoiceRequest,
-    *,
     created_by: str,
     now: datetime,
 ) -> tuple[Invoice, bool]:
@@ -82,31 +76,27 @@ async def open_invoice(
 
     A repeat with different details is a 409: a source reference means one bill.
     """
-    serial = int(await session.scalar(INVOICE_SERIAL.next_value()) or 0)
+    serial = await repository.next_serial(session)
     number = invoice_number(serial, now.year)
     made = channels(serial, number, request.amount_rupiah)
-    inserted = await session.scalar(
-        insert(Invoice)
-        .values(
-            id=uuid.uuid4(),
-            serial=serial,
-            number=number,
-            payer_id=request.payer_id,
-            source=request.source,
-            source_reference=request.source_reference,
-            description=request.description,
-            amount_rupiah=request.amount_rupiah,
-            status=InvoiceStatus.OPEN,
-            va_number=made.va_number,
-            qris_payload=made.qris_payload,
-            due_at=request.due_at,
-            created_by=created_by,
-        )
-        .on_conflict_do_nothing(index_elements=[Invoice.source_reference])
-        .returning(Invoice.id)
+    inserted = await repository.insert_unless_referenced(
+        session,
+        serial=serial,
+        number=number,
+        payer_id=request.payer_id,
+        source=request.source,
+        source_reference=request.source_reference,
+        description=request.description,
+        amount_rupiah=request.amount_rupiah,
+        va_number=made.va_number,
+        qris_payload=made.qris_payload,
+        due_at=request.due_at,
+        created_by=created_by,
     )
     if inserted is None:
-        existing = await by_source_reference(session, request.source_reference)
+        existing = await repository.by_source_reference(
+            session, source_reference=request.source_reference
+        )
         assert existing is not None  # the conflict was on this very reference
         if not request.same_as(existing):
             raise SourceReferenceConflict(invoice_id=str(existing.id))
@@ -120,8 +110,7 @@ async def open_invoice(
         )
         for i, line in enumerate(request.lines, start=1)
     )
-    invoice = await session.get_one(Invoice, inserted)
-    await session.refresh(invoice, ["lines"])
+    invoice = await repository.with_lines(session, inserted)
     await outbox.add(
         session,
         InvoiceCreated(

@@ -1,13 +1,57 @@
-"""Queries on recorded payments and refused reports."""
+"""Queries on recorded payments and refused reports (the only module here with SQL for them)."""
 
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from payments.settlement.models import Payment, PaymentAnomaly
+from payments.settlement.models import Channel, Outcome, Payment, PaymentAnomaly
+
+
+async def recorded(session: AsyncSession, *, provider_transaction_id: str) -> Payment | None:
+    """The payment recorded for the provider's transaction, if any."""
+    return await session.scalar(
+        select(Payment).where(Payment.provider_transaction_id == provider_transaction_id)
+    )
+
+
+async def insert_once(
+    session: AsyncSession,
+    *,
+    provider_transaction_id: str,
+    invoice_id: uuid.UUID,
+    channel: Channel,
+    reference: str,
+    amount_rupiah: int,
+    outcome: Outcome,
+    paid_at: datetime,
+    received_at: datetime,
+) -> uuid.UUID | None:
+    """Record a payment unless its provider transaction is recorded: its id, or None.
+
+    The insert skips on the unique transaction id, so the same notification arriving
+    several times at once waits on that key and only one of them records it.
+    """
+    return await session.scalar(
+        insert(Payment)
+        .values(
+            id=uuid.uuid4(),
+            provider_transaction_id=provider_transaction_id,
+            invoice_id=invoice_id,
+            channel=channel,
+            reference=reference,
+            amount_rupiah=amount_rupiah,
+            outcome=outcome,
+            paid_at=paid_at,
+            received_at=received_at,
+        )
+        .on_conflict_do_nothing(index_elements=[Payment.provider_transaction_id])
+        .returning(Payment.id)
+    )
 
 
 async def paid_on(session: AsyncSession, day: date, timezone: ZoneInfo) -> Sequence[Payment]:

@@ -1,4 +1,5 @@
-"""Apply a verified settlement: once per provider transaction, to the invoice it pays.
+"""Settlements the provider reports: applied once per provider transaction to the invoice
+they pay, or refused and kept for finance officers.
 
 The payment row is inserted first, keyed by the provider's transaction id: a repeated
 notification (also several at once) waits on that key and finds the payment recorded.
@@ -9,19 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared.contracts.payments import InvoicePaid
 from kota_shared.events.outbox import Outbox
+from payments.channels.virtual_accounts import is_valid_va
+from payments.config import PaymentsSettings
 from payments.invoices import repository as invoices
 from payments.invoices.models import Invoice, InvoiceStatus
 from payments.ledger import postings
 from payments.ledger import repository as ledger
 from payments.problems import AmountMismatch, UnknownPaymentReference
 from payments.refunds.service import refund_late_payment
-from payments.settlement.models import Channel, Outcome, Payment
+from payments.settlement import repository
+from payments.settlement.models import AnomalyKind, Channel, Outcome, PaymentAnomaly
 from payments.settlement.schemas import SettlementNotice
 
 
@@ -31,16 +33,40 @@ class Applied:
     invoice_id: uuid.UUID
 
 
+async def receive(
+    session: AsyncSession,
+    *,
+    outbox: Outbox,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: PaymentsSettings,
+    notice: SettlementNotice,
+    now: datetime,
+) -> Applied:
+    """Apply ``notice`` (its signature already verified), with the provider's fee for its
+    channel; a refused one (a mistyped account, an unknown reference, a wrong amount) is
+    flagged through ``sessionmaker`` and raised."""
+    fee = settings.va_fee_rupiah if notice.channel == "va" else 0
+    try:
+        if notice.channel == "va" and not is_valid_va(notice.reference, settings.va_bank_prefix):
+            raise UnknownPaymentReference(reference=notice.reference)  # a mistyped account
+        return await apply(session, outbox=outbox, notice=notice, fee_rupiah=fee, now=now)
+    except (AmountMismatch, UnknownPaymentReference) as refused:
+        await _flag(sessionmaker, notice, refused)
+        raise
+
+
 async def apply(
     session: AsyncSession,
+    *,
     outbox: Outbox,
     notice: SettlementNotice,
-    *,
     fee_rupiah: int,
     now: datetime,
 ) -> Applied:
     """Record ``notice`` once; ``fee_rupiah`` is what the provider keeps of it."""
-    existing = await _recorded(session, notice.provider_transaction_id)
+    existing = await repository.recorded(
+        session, provider_transaction_id=notice.provider_transaction_id
+    )
     if existing is not None:
         return Applied("duplicate", existing.invoice_id)
     invoice = await invoices.for_settlement(
@@ -55,21 +81,16 @@ async def apply(
             expected=invoice.amount_rupiah,
         )
     outcome = Outcome.APPLIED if invoice.status is InvoiceStatus.OPEN else Outcome.REFUNDED
-    payment_id = await session.scalar(
-        insert(Payment)
-        .values(
-            id=uuid.uuid4(),
-            provider_transaction_id=notice.provider_transaction_id,
-            invoice_id=invoice.id,
-            channel=Channel(notice.channel),
-            reference=notice.reference,
-            amount_rupiah=notice.amount,
-            outcome=outcome,
-            paid_at=notice.paid_at,
-            received_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=[Payment.provider_transaction_id])
-        .returning(Payment.id)
+    payment_id = await repository.insert_once(
+        session,
+        provider_transaction_id=notice.provider_transaction_id,
+        invoice_id=invoice.id,
+        channel=Channel(notice.channel),
+        reference=notice.reference,
+        amount_rupiah=notice.amount,
+        outcome=outcome,
+        paid_at=notice.paid_at,
+        received_at=now,
     )
     if payment_id is None:  # the same notification, recorded a moment ago by another request
         return Applied("duplicate", invoice.id)
@@ -90,10 +111,31 @@ async def apply(
     return Applied("refunded", invoice.id)
 
 
-async def _recorded(session: AsyncSession, provider_transaction_id: str) -> Payment | None:
-    return await session.scalar(
-        select(Payment).where(Payment.provider_transaction_id == provider_transaction_id)
-    )
+async def _flag(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    notice: SettlementNotice,
+    refused: AmountMismatch | UnknownPaymentReference,
+) -> None:
+    """Keep a refused report for finance officers, outside the request's rolled-back work.
+
+    Its own transaction, committed here: the request's is rolled back by the refusal, and
+    the report must outlive it (the invoice's lock does not block it, see the invoices
+    repository).
+    """
+    mismatch = isinstance(refused, AmountMismatch)
+    invoice_id = refused.extensions.get("invoice_id")
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            PaymentAnomaly(
+                kind=AnomalyKind.AMOUNT_MISMATCH if mismatch else AnomalyKind.UNKNOWN_REFERENCE,
+                provider_transaction_id=notice.provider_transaction_id,
+                channel=notice.channel,
+                reference=notice.reference,
+                amount_rupiah=notice.amount,
+                expected_rupiah=refused.extensions.get("expected"),
+                invoice_id=uuid.UUID(invoice_id) if invoice_id else None,
+            )
+        )
 
 
 async def _pay(
