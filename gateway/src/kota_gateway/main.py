@@ -15,6 +15,7 @@ from kota_gateway.identity.router import router as identity_router
 from kota_gateway.keys import SigningKeys
 from kota_gateway.models import EVENT_TABLES
 from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
+from kota_shared.clock import Clock, system_clock
 
 
 def own_openapi(app: FastAPI) -> dict[str, Any]:
@@ -24,11 +25,13 @@ def own_openapi(app: FastAPI) -> dict[str, Any]:
     )
 
 
-def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    """The app; tests pass their own ``clock`` to move time instead of waiting."""
     settings = settings or GatewaySettings()
 
     @asynccontextmanager
     async def gateway_resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        app.state.clock = clock  # identity's "now" (sign-in lockout, token lifetimes)
         app.state.signing_keys = SigningKeys.load_or_create(settings.signing_key_dir)
         await identity_bootstrap.start_identity(app, runtime, settings)
         async with edge.routing_resources(app, settings) as upstreams:

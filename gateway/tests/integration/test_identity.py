@@ -11,7 +11,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,9 @@ from kota_gateway.keys import SigningKeys
 from kota_gateway.models import EVENT_TABLES, Base
 from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.auth import CurrentPrincipal, JwksKeys, TokenVerifier
+from kota_shared.clock import Clock, system_clock
 from kota_shared.migrations import alembic_config
+from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events, read_records
 from kota_shared.testing.plugin import (
     Infrastructure,
@@ -53,11 +55,12 @@ PASSWORD = "kata sandi rahasia 7"
 TOKEN_URL = "/v1/auth/token"
 
 
-def identity_gateway(settings: GatewaySettings) -> FastAPI:
+def identity_gateway(settings: GatewaySettings, *, clock: Clock = system_clock) -> FastAPI:
     """The gateway's identity part, wired the way ``kota_gateway.main`` wires it."""
 
     @asynccontextmanager
     async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        app.state.clock = clock
         app.state.signing_keys = SigningKeys.load_or_create(settings.signing_key_dir)
         await start_identity(app, runtime, settings)
         yield
@@ -95,8 +98,20 @@ def gateway_settings(
 
 
 @pytest.fixture(scope="module")
-def gateway_app(gateway_settings: GatewaySettings) -> FastAPI:
-    return identity_gateway(gateway_settings)
+def identity_clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def clock(identity_clock: MovableClock) -> Iterator[MovableClock]:
+    """The app's clock for one test, back to real time after it."""
+    yield identity_clock
+    identity_clock.fixed = None
+
+
+@pytest.fixture(scope="module")
+def gateway_app(gateway_settings: GatewaySettings, identity_clock: MovableClock) -> FastAPI:
+    return identity_gateway(gateway_settings, clock=identity_clock)
 
 
 @pytest.fixture(scope="module")
@@ -445,18 +460,15 @@ async def _account(app: FastAPI, account_id: str) -> Account:
     return account
 
 
-async def _let_the_lock_run_out(app: FastAPI, account_id: str) -> None:
-    """What waiting out the lock would do, without the wait."""
-    async with app.state.sessionmaker.begin() as session:
-        await session.execute(
-            update(Account)
-            .where(Account.id == uuid.UUID(account_id))
-            .values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
-        )
+async def _let_the_lock_run_out(app: FastAPI, clock: MovableClock, account_id: str) -> None:
+    """Move the app's clock to the moment the account's lock ends, instead of waiting."""
+    locked_until = (await _account(app, account_id)).locked_until
+    assert locked_until is not None
+    clock.fixed = locked_until
 
 
 async def test_repeated_failures_lock_the_account_even_for_the_right_password(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI
+    gateway: httpx.AsyncClient, gateway_app: FastAPI, clock: MovableClock
 ) -> None:
     citizen = await register(gateway)
     account_id = citizen["account"]["id"]
@@ -470,13 +482,13 @@ async def test_repeated_failures_lock_the_account_even_for_the_right_password(
     assert (await sign_in(gateway, citizen["phone"])).status_code == 429  # any sign-in name
 
     # After the lock, one more failure locks again for twice as long.
-    await _let_the_lock_run_out(gateway_app, account_id)
+    await _let_the_lock_run_out(gateway_app, clock, account_id)
     doubled = await sign_in(gateway, citizen["nik"], "wrong password!")
     assert doubled.status_code == 429
     assert 55 <= int(doubled.headers["retry-after"]) <= 60
 
     # Success after the lock resets the count.
-    await _let_the_lock_run_out(gateway_app, account_id)
+    await _let_the_lock_run_out(gateway_app, clock, account_id)
     assert (await sign_in(gateway, citizen["nik"])).status_code == 200
     account = await _account(gateway_app, account_id)
     assert (account.failed_logins, account.locked_until) == (0, None)

@@ -31,6 +31,7 @@ from kota_gateway.identity.schemas import (
 from kota_gateway.identity.service import IdentityConfig
 from kota_gateway.keys import SigningKeys
 from kota_shared.auth import CurrentPrincipal, Principal, Require
+from kota_shared.clock import Now
 from kota_shared.db import DbSession
 from kota_shared.events.outbox import Outbox
 from kota_shared.problems import Problem
@@ -141,7 +142,12 @@ async def register_citizen(
     responses={401: _PROBLEM, 429: _PROBLEM},
 )
 async def token(
-    request: Request, response: Response, sessions: Sessions, config: Config, keys: Keys
+    request: Request,
+    response: Response,
+    sessions: Sessions,
+    config: Config,
+    keys: Keys,
+    now: Now,
 ) -> TokenResponse:
     response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1: tokens are not cached
     grant = await _json_or_form(request, _TOKEN_REQUEST)
@@ -156,6 +162,7 @@ async def token(
                 keys=keys,
                 username=grant.username,
                 password=grant.password.get_secret_value(),
+                now=now,
             )
         else:
             outcome = await service.refresh(
@@ -163,6 +170,7 @@ async def token(
                 config=config,
                 keys=keys,
                 refresh_token=grant.refresh_token.get_secret_value(),
+                now=now,
             )
     if isinstance(outcome, Problem):
         raise outcome
@@ -182,9 +190,11 @@ _LOGOUT_REQUEST: TypeAdapter[LogoutRequest] = TypeAdapter(LogoutRequest)
     ),
     openapi_extra=_request_body(LogoutRequest),
 )
-async def logout(request: Request, session: DbSession) -> Response:
+async def logout(request: Request, session: DbSession, now: Now) -> Response:
     body = await _json_or_form(request, _LOGOUT_REQUEST)
-    await service.sign_out(session=session, refresh_token=body.refresh_token.get_secret_value())
+    await service.sign_out(
+        session=session, refresh_token=body.refresh_token.get_secret_value(), now=now
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -215,7 +225,11 @@ async def read_me(principal: CurrentPrincipal, session: DbSession) -> AccountRea
     responses={403: _PROBLEM, 429: _PROBLEM},
 )
 async def change_password(
-    body: PasswordChange, principal: CurrentPrincipal, sessions: Sessions, config: Config
+    body: PasswordChange,
+    principal: CurrentPrincipal,
+    sessions: Sessions,
+    config: Config,
+    now: Now,
 ) -> Response:
     if principal.acting_officer is not None:
         raise NotAPersonalAccount()
@@ -226,6 +240,7 @@ async def change_password(
             subject=principal.subject,
             current_password=body.current_password.get_secret_value(),
             new_password=body.new_password.get_secret_value(),
+            now=now,
         )
     if refusal is not None:
         raise refusal
@@ -271,6 +286,7 @@ async def assist(
     config: Config,
     keys: Keys,
     response: Response,
+    now: Now,
 ) -> AssistResponse:
     response.headers["Cache-Control"] = "no-store"
     return await service.assist(
@@ -280,6 +296,7 @@ async def assist(
         keys=keys,
         officer_subject=officer.subject,
         citizen_nik=body.citizen_nik,
+        now=now,
     )
 
 
@@ -310,6 +327,7 @@ async def register_assisted_citizen(
     config: Config,
     keys: Keys,
     response: Response,
+    now: Now,
 ) -> AssistResponse:
     response.headers["Cache-Control"] = "no-store"
     return await service.register_assisted_citizen(
@@ -319,4 +337,5 @@ async def register_assisted_citizen(
         keys=keys,
         officer_subject=officer.subject,
         body=body,
+        now=now,
     )

@@ -1,14 +1,16 @@
 """Identity operations: register, sign in, refresh, sign out, change password, staff, assist
 (acting for a citizen, and registering one at a kiosk).
 
-No commit and no HTTP here. A refusal that must be remembered (a failed sign-in counted, a
-refresh-token family revoked after reuse) is *returned* as a `Problem`, not raised, so the
-caller commits what it recorded before answering with it.
+No commit, no HTTP and no wall clock here: ``now`` comes from the app's injected clock,
+read once per request, so tests move time instead of waiting. A refusal that must be
+remembered (a failed sign-in counted, a refresh-token family revoked after reuse) is
+*returned* as a `Problem`, not raised, so the caller commits what it recorded before
+answering with it.
 """
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -83,10 +85,6 @@ class IdentityConfig:
             ),
             passwords=passwords or Passwords(),
         )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def _add_citizen(
@@ -216,9 +214,9 @@ async def sign_in(
     keys: SigningKeys,
     username: str,
     password: str,
+    now: datetime,
 ) -> TokenResponse | Problem:
     """Password grant: a new refresh-token family and an access token, or the refusal."""
-    now = _now()
     name_kind, name = sign_in_name(username)
     account = await repository.lock_account_for_sign_in(
         session=session, name_kind=name_kind, name=name
@@ -246,11 +244,15 @@ async def sign_in(
 
 
 async def refresh(
-    *, session: AsyncSession, config: IdentityConfig, keys: SigningKeys, refresh_token: str
+    *,
+    session: AsyncSession,
+    config: IdentityConfig,
+    keys: SigningKeys,
+    refresh_token: str,
+    now: datetime,
 ) -> TokenResponse | Problem:
     """Refresh grant: rotate within the family. A token presented a second time means a
     copy is in someone else's hands, so the whole family (the newer token too) is revoked."""
-    now = _now()
     found = await repository.lock_refresh_token(
         session=session, digest=tokens.refresh_token_digest(refresh_token)
     )
@@ -275,14 +277,14 @@ async def refresh(
     )
 
 
-async def sign_out(*, session: AsyncSession, refresh_token: str) -> None:
+async def sign_out(*, session: AsyncSession, refresh_token: str, now: datetime) -> None:
     """Revoke the family of ``refresh_token``; unknown or already ended tokens change nothing."""
     found = await repository.lock_refresh_token(
         session=session, digest=tokens.refresh_token_digest(refresh_token)
     )
     if found is not None:
         await repository.revoke_families(
-            session=session, family_id=found[1].id, reason="logout", now=_now()
+            session=session, family_id=found[1].id, reason="logout", now=now
         )
 
 
@@ -307,13 +309,13 @@ async def change_password(
     subject: str,
     current_password: str,
     new_password: str,
+    now: datetime,
 ) -> Problem | None:
     """Replace the password and end every session of the account (all refresh families).
 
     A wrong current password counts as a failed sign-in: a stolen access token must not
     become a way to guess the password without the lockout.
     """
-    now = _now()
     account = await repository.lock_account(session=session, account_id=_account_id(subject))
     if account is None:
         return NotAPersonalAccount()
@@ -390,9 +392,9 @@ async def _act_for(
     officer: Account,
     citizen: Account,
     citizen_nik: str,
+    now: datetime,
 ) -> AssistResponse:
     """An assisted session: a citizen's access token naming the officer (``act``), announced."""
-    now = _now()
     access = tokens.issue_access_token(
         keys=keys,
         issuer=config.issuer,
@@ -432,6 +434,7 @@ async def assist(
     keys: SigningKeys,
     officer_subject: str,
     citizen_nik: str,
+    now: datetime,
 ) -> AssistResponse:
     """An access token for a citizen that names the officer acting for them (``act``).
 
@@ -449,6 +452,7 @@ async def assist(
         officer=officer,
         citizen=citizen,
         citizen_nik=citizen_nik,
+        now=now,
     )
 
 
@@ -460,6 +464,7 @@ async def register_assisted_citizen(
     keys: SigningKeys,
     officer_subject: str,
     body: AssistedCitizenRegistration,
+    now: datetime,
 ) -> AssistResponse:
     """An officer registers a citizen at a kiosk, then acts for them at once.
 
@@ -489,4 +494,5 @@ async def register_assisted_citizen(
         officer=officer,
         citizen=citizen,
         citizen_nik=body.nik,
+        now=now,
     )
