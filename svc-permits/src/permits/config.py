@@ -7,12 +7,15 @@ from pydantic_settings import SettingsConfigDict
 
 from kota_shared.settings import ServiceSettings
 
+KOTA_TANGERANG = "3671"
+"""The BPS code of Kota Tangerang, the city a deployment serves unless configured otherwise."""
+
 
 class PermitsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PERMITS_")
 
     service_name: str = "permits"
-    city_code: str = Field(default="3671", pattern=r"^\d{4}$")
+    city_code: str = Field(default=KOTA_TANGERANG, pattern=r"^\d{4}$")
     """The city's BPS code (3671: Kota Tangerang); it is part of every permit number."""
     public_base_url: str = "http://127.0.0.1:8000"
     """Where citizens reach the API (the gateway); printed in verification links and QR codes."""

@@ -15,7 +15,7 @@ from kota_shared.clock import Clock, system_clock
 from kota_shared.contracts.payments import TOPIC as PAYMENTS_TOPIC
 from kota_shared.events.consumer import EventConsumer
 from kota_shared.periodic import every
-from permits import deadlines
+from permits.applications import deadlines
 from permits.applications.payment_outcomes import payment_handlers
 from permits.applications.queue import router as queue_router
 from permits.applications.router import router as applications_router

@@ -13,8 +13,8 @@ from sqlalchemy import delete
 
 from kota_shared.contracts.permits import ApplicationApproved, DeadlinePassed, PermitIssued
 from kota_shared.testing.plugin import running_app
+from permits.applications.deadlines import sweep
 from permits.catalogue.models import PermitType
-from permits.deadlines import sweep
 
 WIB = ZoneInfo("Asia/Jakarta")
 URL = "/v1/permits/applications"

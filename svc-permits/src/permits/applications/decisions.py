@@ -6,7 +6,8 @@ from permits.applications.context import Workflow
 from permits.applications.models import Application
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action
-from permits.catalogue.rules import PermitTypeDefinition, assess_fee
+from permits.catalogue.definition import PermitTypeDefinition
+from permits.catalogue.fees import assess_fee
 from permits.issuance import service as issuance
 
 
@@ -55,12 +56,4 @@ async def issue_permit(
     flow: Workflow, application: Application, definition: PermitTypeDefinition
 ) -> None:
     """Number and record the permit of an application that has just reached ``issued``."""
-    await issuance.issue(
-        flow.session,
-        flow.outbox,
-        application=application,
-        definition=definition,
-        city_code=flow.city_code,
-        at=flow.now,
-        timezone=flow.calendar.timezone,
-    )
+    await issuance.issue(flow, application=application, definition=definition)

@@ -16,7 +16,8 @@ from permits.applications.schemas import ApplicationDraft, ApplicationUpdate
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action, Actor, Status
 from permits.catalogue import repository as catalogue
-from permits.catalogue.rules import FieldErrors, PermitTypeDefinition, validate_fields
+from permits.catalogue.definition import PermitTypeDefinition
+from permits.catalogue.fields import FieldErrors, validate_fields
 from permits.documents import repository as documents
 from permits.problems import IncompleteApplication, InvalidFields, NotEditable, UnknownPermitType
 

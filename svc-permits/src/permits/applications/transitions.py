@@ -14,7 +14,8 @@ from permits.applications.models import Application, Transition
 from permits.applications.workflow import Action, Actor, Stage
 from permits.calendar import WorkingCalendar
 from permits.catalogue import repository as catalogue
-from permits.catalogue.rules import PermitTypeDefinition, StageTargets
+from permits.catalogue.definition import PermitTypeDefinition
+from permits.catalogue.service_levels import StageTargets
 from permits.problems import IllegalTransition
 
 SYSTEM = "system"

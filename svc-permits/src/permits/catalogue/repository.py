@@ -6,8 +6,8 @@ from sqlalchemy import literal_column, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from permits.catalogue.definition import PermitTypeDefinition
 from permits.catalogue.models import PermitType
-from permits.catalogue.rules import PermitTypeDefinition
 
 
 def _definition(row: PermitType) -> PermitTypeDefinition:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Response, status
 from kota_shared.db import DbSession
 from kota_shared.problems import NotFound, ValidationFailed
 from permits.catalogue import repository
-from permits.catalogue.rules import PermitTypeDefinition
+from permits.catalogue.definition import PermitTypeDefinition
 from permits.dependencies import Admin
 
 router = APIRouter(prefix="/v1/permits/types", tags=["permits"])

@@ -1,26 +1,23 @@
 """Issued permits: public verification and QR, the holder's copy, agency lookup, revocation."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from kota_shared.auth import Principal, Require
+from kota_shared.clock import local_date
 from kota_shared.problems import NotFound, ValidationFailed
 from kota_shared.qr import qr_png, qr_svg
 from permits.applications import repository as applications
-from permits.applications import transitions
 from permits.applications.flow import Flow
-from permits.applications.transitions import Step
-from permits.applications.workflow import Action, Actor
 from permits.catalogue import repository as catalogue
-from permits.catalogue.rules import PermitTypeDefinition
+from permits.catalogue.definition import PermitTypeDefinition
 from permits.dependencies import PERMITS_OFFICER, CitizenOrOfficer, Officer, is_officer
 from permits.issuance import repository, service
 from permits.issuance.certificate import mask_name, parse_permit_number
 from permits.issuance.models import Permit
-from permits.issuance.schemas import PermitRead, PublicVerification, RevocationRequest, Validity
+from permits.issuance.schemas import PermitRead, PublicVerification, RevocationRequest
 from permits.issuance.verification import InvalidCode, VerificationCodes
 from permits.problems import InvalidVerificationCode
 
@@ -46,15 +43,7 @@ def _verification_url(request: Request, code: str) -> str:
     return f"{base.rstrip('/')}/v1/permits/verify/{code}"
 
 
-def validity(permit: Permit, today: date) -> Validity:
-    if permit.revoked_at is not None:
-        return Validity.REVOKED
-    if permit.valid_until is not None and permit.valid_until < today:
-        return Validity.EXPIRED
-    return Validity.VALID
-
-
-def _present(request: Request, permit: Permit, codes: VerificationCodes, today: date) -> PermitRead:
+def _present(request: Request, flow: Flow, permit: Permit, codes: VerificationCodes) -> PermitRead:
     code = codes.issue(permit.id)
     return PermitRead(
         id=permit.id,
@@ -64,7 +53,7 @@ def _present(request: Request, permit: Permit, codes: VerificationCodes, today: 
         holder_name=permit.holder_name,
         issued_at=permit.issued_at,
         valid_until=permit.valid_until,
-        validity=validity(permit, today),
+        validity=service.validity(flow, permit),
         revoked_at=permit.revoked_at,
         revocation_reason=permit.revocation_reason,
         verification_code=code,
@@ -97,15 +86,15 @@ async def verify(code: Code, flow: Flow, codes: Codes) -> PublicVerification:
     definition = await _type_of_permit(flow, permit)
     local = flow.calendar.timezone
     return PublicVerification(
-        validity=validity(permit, flow.now.astimezone(local).date()),
+        validity=service.validity(flow, permit),
         number=permit.number,
         permit_type=permit.permit_type,
         permit_type_name_id=definition.name_id,
         permit_type_name_en=definition.name_en,
         holder_name=mask_name(permit.holder_name),
-        issued_on=permit.issued_at.astimezone(local).date(),
+        issued_on=local_date(permit.issued_at, local),
         valid_until=permit.valid_until,
-        revoked_on=permit.revoked_at.astimezone(local).date() if permit.revoked_at else None,
+        revoked_on=local_date(permit.revoked_at, local) if permit.revoked_at else None,
     )
 
 
@@ -156,7 +145,7 @@ async def read_permit(
     permit = await repository.by_application(flow.session, application_id)
     if permit is None or (not is_officer(caller) and permit.applicant_id != caller.subject):
         raise NotFound("No permit has been issued for an application of yours with this id.")
-    return _present(request, permit, codes, flow.now.astimezone(flow.calendar.timezone).date())
+    return _present(request, flow, permit, codes)
 
 
 @router.get(
@@ -183,7 +172,7 @@ async def lookup(
     permit = await repository.by_number(flow.session, number)
     if permit is None:
         raise NotFound("There is no permit with this number.")
-    return _present(request, permit, codes, flow.now.astimezone(flow.calendar.timezone).date())
+    return _present(request, flow, permit, codes)
 
 
 @router.post(
@@ -199,22 +188,5 @@ async def revoke(
     codes: Codes,
     officer: Officer,
 ) -> PermitRead:
-    permit = await repository.get(flow.session, permit_id, for_update=True)
-    if permit is None:
-        raise NotFound("There is no permit with this id.")
-    application = await applications.get_any(
-        session=flow.session, application_id=permit.application_id, for_update=True
-    )
-    assert application is not None  # a permit always has its application
-    await transitions.take(
-        flow, application, Step.by(officer, Action.REVOKE, Actor.OFFICER, flow.now, body.reason)
-    )
-    await service.revoke(
-        flow.session,
-        flow.outbox,
-        permit=permit,
-        by=officer.subject,
-        reason=body.reason,
-        at=flow.now,
-    )
-    return _present(request, permit, codes, flow.now.astimezone(flow.calendar.timezone).date())
+    permit = await service.revoke(flow, permit_id=permit_id, officer=officer, reason=body.reason)
+    return _present(request, flow, permit, codes)

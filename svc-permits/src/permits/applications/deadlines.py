@@ -20,7 +20,7 @@ from permits.applications.transitions import Step
 from permits.applications.workflow import Action
 from permits.calendar import WorkingCalendar
 from permits.catalogue import repository as catalogue
-from permits.catalogue.rules import DeadlinePolicy
+from permits.catalogue.service_levels import DeadlinePolicy
 
 _log = logging.getLogger(__name__)
 BATCH = 100
