@@ -80,8 +80,11 @@ The modules, one job each (the entry point ``bench/gateway.py`` only calls ``cli
 - ``profiler``: the profiled gateway (a child process): cProfile and a CPU-time sampler;
 - ``profile_summary``: profiles summed per function, module and middleware layer;
 - ``processes``: child processes, their registry of leftovers, their line protocol;
-- ``procfs``: what /proc says: CPU per process tree and of the machine, start times, pressure;
 - ``tokens``, ``micro``: citizen tokens; micro-benchmarks of verifying and limiting;
 - ``report``: the JSON document: machine, params, ratios, goals, notes;
 - ``config``: paths, the endpoint, the token issuer, the scenarios and what they mean.
+
+What /proc says (CPU per process tree and of the machine, start times, CPU pressure) and the
+report's ``machine`` come from ``benchkit`` (``procfs``, ``machine``), shared with the event
+benchmark.
 """

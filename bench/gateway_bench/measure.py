@@ -13,11 +13,26 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from benchkit.procfs import CpuMeter, CpuTimes
+
 from .config import PATH, READY_TIMEOUT, SCRIPT, STATE_DIR, log
 from .processes import Children, read_event
-from .procfs import CpuMeter
 from .profile_summary import summarize_cprofile, summarize_samples
 from .servers import Target, clean_environment, gateway_counters
+
+
+def cpu_per_request(used: CpuTimes, requests: int) -> dict[str, Any]:
+    """Microseconds of CPU per answered request: each measured process tree's, and the rest
+    of the machine's (busy time that was neither theirs nor this benchmark process's)."""
+    other = used.machine_busy - sum(used.trees.values()) - used.this_process
+    per = 1e6 / max(requests, 1)
+    return {
+        "us_per_request": {
+            **{name: round(seconds * per, 1) for name, seconds in used.trees.items()},
+            "other_processes": round(max(0.0, other) * per, 1),
+        },
+        "machine_busy_pct": used.machine_busy_pct,
+    }
 
 
 class Bench:
@@ -86,7 +101,7 @@ class Bench:
             raise RuntimeError(
                 f"{target.name}: no successful answer in the measured window: {result}"
             )
-        result["cpu"] = CpuMeter.report(before, after, result["ok"])
+        result["cpu"] = cpu_per_request(CpuMeter.used(before, after), result["ok"])
         if target.name.startswith("gateway"):
             after_run = gateway_counters(target.port)
             result["gateway_counters"] = {

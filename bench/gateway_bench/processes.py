@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from benchkit.procfs import start_time
+
 from .config import log
-from .procfs import start_time
 
 REGISTRY = "children.jsonl"  # pid and command line of every process started, for leftovers
 

@@ -5,14 +5,11 @@ throughput; added p50 <= 1 ms at half the maximum rate; and no failed request.
 """
 
 import argparse
-import contextlib
-import importlib.metadata
-import os
-import platform
 from typing import Any
 
+from benchkit.machine import MachineLoad, machine_report
+
 from .config import PATH, SCENARIO_MEANING
-from .procfs import cpu_pressure
 
 # How to read the figures; part of every report.
 NOTES = (
@@ -49,27 +46,22 @@ NOTES = (
 )
 
 
-def library_versions() -> dict[str, str]:
-    """The versions of what is on a request's path (and of the load generator's parser)."""
-    found = {}
-    for package in (
-        "uvicorn",
-        "uvloop",
-        "httptools",
-        "fastapi",
-        "starlette",
-        "aiohttp",
-        "limits",
-        "pyjwt",
-        "cryptography",
-        "sqlalchemy",
-        "asyncpg",
-        "opentelemetry-sdk",
-        "prometheus-client",
-    ):
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            found[package] = importlib.metadata.version(package)
-    return found
+# What is on a request's path (and the load generator's parser): their versions are reported.
+LIBRARIES = (
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "fastapi",
+    "starlette",
+    "aiohttp",
+    "limits",
+    "pyjwt",
+    "cryptography",
+    "sqlalchemy",
+    "asyncpg",
+    "opentelemetry-sdk",
+    "prometheus-client",
+)
 
 
 def _brief(result: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -94,7 +86,7 @@ def report(
     micro: dict[str, Any],
     profile: dict[str, Any] | None,
     versions: dict[str, Any],
-    machine_before: tuple[tuple[float, float, float], float | None],
+    machine_before: MachineLoad,
 ) -> dict[str, Any]:
     """The JSON document: what ran, the results per scenario, ratios and goals, the notes."""
 
@@ -117,21 +109,13 @@ def report(
         met = None if value is None else (value >= target if at_least else value <= target)
         return {"value": value, "target": target, "met": met}
 
-    load_before, pressure_before = machine_before
     return {
         "bench": "gateway",
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "nginx": versions.get("nginx"),
-            "postgres": versions.get("postgres"),
-            "libraries": library_versions(),
-            "load_average_before": [round(x, 2) for x in load_before],
-            "load_average_after": [round(x, 2) for x in os.getloadavg()],
-            "cpu_pressure_avg60_pct_before": pressure_before,
-            "cpu_pressure_avg60_pct_after": cpu_pressure(),
-        },
+        "machine": machine_report(
+            before=machine_before,
+            servers={"nginx": versions.get("nginx"), "postgres": versions.get("postgres")},
+            libraries=LIBRARIES,
+        ),
         "params": {
             "duration_s": args.duration,
             "warmup_s": args.warmup,

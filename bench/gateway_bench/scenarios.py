@@ -12,12 +12,13 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from benchkit.machine import MachineLoad
+
 from .checks import probe
 from .config import REPO, STATE_DIR, log
 from .measure import Bench
 from .micro import micro_benchmarks
 from .processes import Children
-from .procfs import cpu_pressure
 from .report import report
 from .servers import gateway_env, postgres_version, start_gateway, start_nginx, start_service
 from .tokens import sign_tokens
@@ -37,8 +38,7 @@ def run(args: argparse.Namespace, children: Children) -> dict[str, Any]:
     shutil.rmtree(STATE_DIR, ignore_errors=True)
     (STATE_DIR / "logs").mkdir(parents=True)
 
-    load_before = os.getloadavg()
-    pressure_before = cpu_pressure()
+    machine_before = MachineLoad.now()
     bench = Bench(args, children)
     scenarios = list(args.scenarios)  # in the order given; direct first
 
@@ -151,5 +151,5 @@ def run(args: argparse.Namespace, children: Children) -> dict[str, Any]:
         micro=micro,
         profile=profile,
         versions=versions,
-        machine_before=(load_before, pressure_before),
+        machine_before=machine_before,
     )
