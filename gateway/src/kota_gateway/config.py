@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from kota_gateway.overview import DEFAULT_SECTIONS, OverviewSection
+from kota_shared.contracts.access import Scope
 from kota_shared.settings import ServiceSettings
 
 OWN_PREFIXES = frozenset({"auth", "me"})
@@ -143,12 +144,6 @@ class GatewaySettings(ServiceSettings):
 
     # Agency clients (OAuth2 client credentials, see clients/).
     agency_client_scopes: list[str] = Field(
-        default=[
-            "permits:verify",
-            "payments:invoices:write",
-            "health:fhir:read",
-            "education:results:read",
-            "monitoring:read",
-        ],
+        default=[scope.value for scope in Scope],
         description="The scopes a city admin may grant to an agency client.",
     )

@@ -4,6 +4,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from kota_shared.contracts.access import Scope
+
 router = APIRouter(tags=["identity"])
 
 
@@ -36,9 +38,9 @@ async def openid_configuration(request: Request, response: Response) -> dict[str
         "subject_types_supported": ["public"],
         "response_types_supported": ["token"],
         "scopes_supported": [
-            "permits:verify",
-            "payments:invoices:write",
-            "health:fhir:read",
-            "monitoring:read",
+            Scope.PERMITS_VERIFY,
+            Scope.PAYMENTS_INVOICES_WRITE,
+            Scope.HEALTH_FHIR_READ,
+            Scope.MONITORING_READ,
         ],
     }

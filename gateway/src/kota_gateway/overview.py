@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # settings import this module; the proxy must not be imported
     from kota_gateway.upstreams import Upstreams
 from kota_gateway.breaker import FAILING_STATUSES, CircuitOpen
 from kota_shared.auth import Principal, Require
+from kota_shared.contracts.access import Role
 
 
 class OverviewSection(BaseModel):
@@ -51,7 +52,7 @@ class Overview(BaseModel):
 
 
 router = APIRouter(tags=["me"])
-Citizen = Annotated[Principal, Depends(Require(roles={"citizen"}))]
+Citizen = Annotated[Principal, Depends(Require(roles={Role.CITIZEN}))]
 
 
 async def _fetch(

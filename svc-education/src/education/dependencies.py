@@ -7,19 +7,19 @@ from fastapi import Depends, Request
 from education.admission.period import AdmissionPeriod
 from education.models import IDEMPOTENCY_KEYS
 from kota_shared.auth import Principal, Require
+from kota_shared.contracts.access import Role
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 
-CITIZEN = "citizen"
-SCHOOL_OFFICER = "school_officer"
-
-Citizen = Annotated[Principal, Depends(Require(roles={CITIZEN}))]
+Citizen = Annotated[Principal, Depends(Require(roles={Role.CITIZEN}))]
 """A signed-in citizen (a parent), or an officer at a kiosk holding a token for one."""
-SchoolOfficer = Annotated[Principal, Depends(Require(roles={SCHOOL_OFFICER}))]
-CitizenOrSchoolOfficer = Annotated[Principal, Depends(Require(roles={CITIZEN, SCHOOL_OFFICER}))]
+SchoolOfficer = Annotated[Principal, Depends(Require(roles={Role.SCHOOL_OFFICER}))]
+CitizenOrSchoolOfficer = Annotated[
+    Principal, Depends(Require(roles={Role.CITIZEN, Role.SCHOOL_OFFICER}))
+]
 
 
 def is_school_officer(principal: Principal) -> bool:
-    return principal.has_role(SCHOOL_OFFICER)
+    return principal.has_role(Role.SCHOOL_OFFICER)
 
 
 def _period(request: Request) -> AdmissionPeriod:

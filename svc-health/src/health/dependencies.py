@@ -6,20 +6,20 @@ from fastapi import Depends
 
 from health.models import IDEMPOTENCY_KEYS
 from kota_shared.auth import Principal, Require
+from kota_shared.contracts.access import Role
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 
-CITIZEN = "citizen"
-CLINIC_OFFICER = "clinic_officer"
-
-Citizen = Annotated[Principal, Depends(Require(roles={CITIZEN}))]
+Citizen = Annotated[Principal, Depends(Require(roles={Role.CITIZEN}))]
 """A signed-in citizen, or an officer at a kiosk holding a token for one (``acting_officer``)."""
-ClinicOfficer = Annotated[Principal, Depends(Require(roles={CLINIC_OFFICER}))]
+ClinicOfficer = Annotated[Principal, Depends(Require(roles={Role.CLINIC_OFFICER}))]
 """Staff running a facility's registration desk and queue."""
-CitizenOrClinicOfficer = Annotated[Principal, Depends(Require(roles={CITIZEN, CLINIC_OFFICER}))]
+CitizenOrClinicOfficer = Annotated[
+    Principal, Depends(Require(roles={Role.CITIZEN, Role.CLINIC_OFFICER}))
+]
 
 
 def is_clinic_officer(principal: Principal) -> bool:
-    return principal.has_role(CLINIC_OFFICER)
+    return principal.has_role(Role.CLINIC_OFFICER)
 
 
 Idempotent = Annotated[

@@ -5,16 +5,16 @@ from typing import Annotated
 from fastapi import Depends
 
 from kota_shared.auth import Principal, Require
+from kota_shared.contracts.access import Role, Scope
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 from payments.models import IDEMPOTENCY_KEYS
 
-FINANCE_OFFICER = "finance_officer"
-INVOICES_WRITE = "payments:invoices:write"
-
-Citizen = Annotated[Principal, Depends(Require(roles={"citizen"}))]
-FinanceOfficer = Annotated[Principal, Depends(Require(roles={FINANCE_OFFICER}))]
-CitizenOrFinance = Annotated[Principal, Depends(Require(roles={"citizen", FINANCE_OFFICER}))]
-InvoiceWriter = Annotated[Principal, Depends(Require(scopes={INVOICES_WRITE}))]
+Citizen = Annotated[Principal, Depends(Require(roles={Role.CITIZEN}))]
+FinanceOfficer = Annotated[Principal, Depends(Require(roles={Role.FINANCE_OFFICER}))]
+CitizenOrFinance = Annotated[
+    Principal, Depends(Require(roles={Role.CITIZEN, Role.FINANCE_OFFICER}))
+]
+InvoiceWriter = Annotated[Principal, Depends(Require(scopes={Scope.PAYMENTS_INVOICES_WRITE}))]
 """An agency client (e.g. the local-tax office) allowed to bill citizens."""
 
 Idempotent = Annotated[IdempotentRequest, Depends(RequireIdempotencyKey(IDEMPOTENCY_KEYS))]

@@ -5,18 +5,18 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kota_shared.auth import Principal, Require
+from kota_shared.contracts.access import Role
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 from permits.calendar import WorkingCalendar
 from permits.models import IDEMPOTENCY_KEYS
 
-PERMITS_OFFICER = "permits_officer"
-CITY_ADMIN = "city_admin"
-
-Citizen = Annotated[Principal, Depends(Require(roles={"citizen"}))]
+Citizen = Annotated[Principal, Depends(Require(roles={Role.CITIZEN}))]
 """A signed-in citizen, or an officer at a kiosk holding a token for one."""
-Officer = Annotated[Principal, Depends(Require(roles={PERMITS_OFFICER}))]
-Admin = Annotated[Principal, Depends(Require(roles={CITY_ADMIN}))]
-CitizenOrOfficer = Annotated[Principal, Depends(Require(roles={"citizen", PERMITS_OFFICER}))]
+Officer = Annotated[Principal, Depends(Require(roles={Role.PERMITS_OFFICER}))]
+Admin = Annotated[Principal, Depends(Require(roles={Role.CITY_ADMIN}))]
+CitizenOrOfficer = Annotated[
+    Principal, Depends(Require(roles={Role.CITIZEN, Role.PERMITS_OFFICER}))
+]
 Idempotent = Annotated[
     IdempotentRequest, Depends(RequireIdempotencyKey(IDEMPOTENCY_KEYS, required=False))
 ]
@@ -32,4 +32,4 @@ Calendar = Annotated[WorkingCalendar, Depends(_calendar)]
 
 
 def is_officer(principal: Principal) -> bool:
-    return principal.has_role(PERMITS_OFFICER)
+    return principal.has_role(Role.PERMITS_OFFICER)

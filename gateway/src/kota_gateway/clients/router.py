@@ -25,13 +25,14 @@ from kota_gateway.identity.passwords import Passwords
 from kota_gateway.identity.tokens import issue_access_token
 from kota_gateway.keys import SigningKeys
 from kota_shared.auth import Principal, Require
+from kota_shared.contracts.access import Role
 from kota_shared.db import DbSession
 from kota_shared.events.outbox import Outbox
 from kota_shared.problems import NotFound
 
 router = APIRouter(prefix="/v1/auth/clients", tags=["agency clients"])
 
-CityAdmin = Annotated[Principal, Depends(Require(roles={"city_admin"}))]
+CityAdmin = Annotated[Principal, Depends(Require(roles={Role.CITY_ADMIN}))]
 
 
 def _settings(request: Request) -> GatewaySettings:

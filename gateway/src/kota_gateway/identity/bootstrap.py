@@ -9,12 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_gateway.config import GatewaySettings
 from kota_gateway.identity import passwords, repository
-from kota_gateway.identity.models import Account, AccountKind, Role
+from kota_gateway.identity.models import Account, AccountKind
 from kota_gateway.identity.schemas import normalise_username
 from kota_gateway.identity.service import IdentityConfig
 from kota_gateway.identity.tokens import LocalFirstKeys
 from kota_shared.app import ServiceRuntime
 from kota_shared.auth import TokenVerifier
+from kota_shared.contracts.access import Role
 
 _log = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kota_gateway.identity.nik import Sex
 from kota_gateway.models import Base
+from kota_shared.contracts.access import Role
 from kota_shared.db import value_enum
 
 
@@ -26,16 +27,6 @@ class AccountKind(enum.StrEnum):
     CITIZEN = "citizen"
     STAFF = "staff"
     """Officers and administrators of the city: signed in by username."""
-
-
-class Role(enum.StrEnum):
-    CITIZEN = "citizen"
-    PERMITS_OFFICER = "permits_officer"
-    CLINIC_OFFICER = "clinic_officer"
-    SCHOOL_OFFICER = "school_officer"
-    FINANCE_OFFICER = "finance_officer"
-    MONITORING_VIEWER = "monitoring_viewer"
-    CITY_ADMIN = "city_admin"
 
 
 SERVICE_OFFICER_ROLES = frozenset(

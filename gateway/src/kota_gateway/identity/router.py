@@ -11,7 +11,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_gateway.identity import service
-from kota_gateway.identity.models import SERVICE_OFFICER_ROLES, Role
+from kota_gateway.identity.models import SERVICE_OFFICER_ROLES
 from kota_gateway.identity.problems import NotAPersonalAccount
 from kota_gateway.identity.schemas import (
     AccountRead,
@@ -32,6 +32,7 @@ from kota_gateway.identity.service import IdentityConfig
 from kota_gateway.keys import SigningKeys
 from kota_shared.auth import CurrentPrincipal, Principal, Require
 from kota_shared.clock import Now
+from kota_shared.contracts.access import Role
 from kota_shared.db import DbSession
 from kota_shared.events.outbox import Outbox
 from kota_shared.problems import Problem

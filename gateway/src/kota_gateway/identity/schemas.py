@@ -19,8 +19,9 @@ from pydantic_core import PydanticCustomError
 
 from kota_gateway.identity import nik as nik_rules
 from kota_gateway.identity import passwords, phones
-from kota_gateway.identity.models import STAFF_ROLES, AccountKind, Role
+from kota_gateway.identity.models import STAFF_ROLES, AccountKind
 from kota_gateway.identity.nik import Sex
+from kota_shared.contracts.access import Role
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,63}$")

@@ -31,7 +31,6 @@ from kota_gateway.identity.models import (
     AccountKind,
     RefreshToken,
     RefreshTokenFamily,
-    Role,
 )
 from kota_gateway.identity.passwords import Passwords
 from kota_gateway.identity.problems import (
@@ -54,6 +53,7 @@ from kota_gateway.identity.schemas import (
     TokenResponse,
 )
 from kota_gateway.keys import SigningKeys
+from kota_shared.contracts.access import Role
 from kota_shared.events.outbox import Outbox
 from kota_shared.problems import Forbidden, Problem
 

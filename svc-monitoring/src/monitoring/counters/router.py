@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from kota_shared.auth import Principal, Require
+from kota_shared.contracts.access import Role, Scope
 from kota_shared.db import DbSession
 from monitoring.counters import repository
 from monitoring.counters.schemas import EventCountRead
@@ -13,7 +14,9 @@ router = APIRouter(prefix="/v1/monitoring", tags=["monitoring"])
 
 Viewer = Annotated[
     Principal,
-    Depends(Require(roles={"city_admin", "monitoring_viewer"}, scopes={"monitoring:read"})),
+    Depends(
+        Require(roles={Role.CITY_ADMIN, Role.MONITORING_VIEWER}, scopes={Scope.MONITORING_READ})
+    ),
 ]
 
 

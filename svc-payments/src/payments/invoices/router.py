@@ -7,11 +7,11 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from kota_shared.app import EventOutbox
 from kota_shared.clock import Now
+from kota_shared.contracts.access import Role
 from kota_shared.db import DbSession
 from kota_shared.problems import NotFound, ValidationFailed
 from kota_shared.qr import qr_png, qr_svg
 from payments.dependencies import (
-    FINANCE_OFFICER,
     Citizen,
     CitizenOrFinance,
     FinanceOfficer,
@@ -31,7 +31,7 @@ async def _visible(session: DbSession, caller: CitizenOrFinance, invoice_id: uui
     """The invoice if the caller may see it: its payer, or a finance officer."""
     invoice = await repository.get(session, invoice_id)
     if invoice is None or not (
-        caller.has_role(FINANCE_OFFICER) or invoice.payer_id == caller.subject
+        caller.has_role(Role.FINANCE_OFFICER) or invoice.payer_id == caller.subject
     ):
         raise NotFound(_NOT_YOURS)
     return invoice

@@ -7,13 +7,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from kota_shared.auth import Principal, Require
 from kota_shared.clock import local_date
+from kota_shared.contracts.access import Role, Scope
 from kota_shared.problems import NotFound, ValidationFailed
 from kota_shared.qr import qr_png, qr_svg
 from permits.applications import repository as applications
 from permits.applications.flow import Flow
 from permits.catalogue import repository as catalogue
 from permits.catalogue.definition import PermitTypeDefinition
-from permits.dependencies import PERMITS_OFFICER, CitizenOrOfficer, Officer, is_officer
+from permits.dependencies import CitizenOrOfficer, Officer, is_officer
 from permits.issuance import repository, service
 from permits.issuance.certificate import mask_name, parse_permit_number
 from permits.issuance.models import Permit
@@ -24,7 +25,7 @@ from permits.problems import InvalidVerificationCode
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
 
 OfficerOrVerifier = Annotated[
-    Principal, Depends(Require(roles={PERMITS_OFFICER}, scopes={"permits:verify"}))
+    Principal, Depends(Require(roles={Role.PERMITS_OFFICER}, scopes={Scope.PERMITS_VERIFY}))
 ]
 Code = Annotated[str, Path(max_length=200, description="The code printed on the permit.")]
 _CACHE_PUBLIC = {"Cache-Control": "public, max-age=300"}
