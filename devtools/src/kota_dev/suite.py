@@ -19,6 +19,9 @@ class Service:
     package: str = ""
     """Its Python package, when that is not simply its name."""
     has_database: bool = True
+    starts_after: tuple[str, ...] = ()
+    """Services that must answer ``/readyz`` before this one starts (its lifespan) and serves;
+    ``kota up`` starts its process with the others' and holds it once its code is imported."""
 
     @property
     def env_prefix(self) -> str:
@@ -33,8 +36,6 @@ class Service:
         return f"{self.python_package}.main:create_app"
 
 
-# Not `gateway`: that name is the repository folder, which pytest would import instead.
-GATEWAY = Service("gateway", 0, package="kota_gateway")
 SERVICES = (
     Service("permits", 1, seeds_demo_data=True),  # the city's starting permit catalogue
     Service("health", 2, seeds_demo_data=True),
@@ -42,10 +43,21 @@ SERVICES = (
     Service("payments", 4),
     Service("monitoring", 5),
 )
+# Not `gateway`: that name is the repository folder, which pytest would import instead.
+GATEWAY = Service(
+    "gateway",
+    0,
+    package="kota_gateway",
+    # It reads each upstream's OpenAPI document once at start, then only every
+    # GATEWAY_OPENAPI_REFRESH_SECONDS (60 s): serving sooner, /docs would miss operations.
+    starts_after=tuple(service.name for service in SERVICES),
+)
 PAYSIM = Service("paysim", 6, package="kota_paysim", has_database=False)
-"""The payment provider simulator: plays the bank, calling payments back through the gateway."""
+"""The payment provider simulator: plays the bank, calling payments back through the gateway.
+It needs nothing at start: a callback that finds the gateway not ready is retried."""
 STARTED = (*SERVICES, GATEWAY, PAYSIM)
-"""Start order: the gateway after what it routes to, the simulator after the gateway."""
+"""Every process of the suite, stopped in the reverse of this order: the simulator, then the
+gateway, then what it routes to. They start at once, apart from ``starts_after``."""
 
 
 @dataclass(frozen=True)
