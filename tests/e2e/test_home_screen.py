@@ -1,7 +1,9 @@
 """The app's home screen (``GET /v1/me/overview``) gathers what the citizen did in each service.
 
 Through the gateway only, with every service running: a clinic booking and a school
-registration made by the citizen show up in their overview, and nobody else's does.
+registration made by the citizen show up in their overview, and nobody else's does. Each
+section may take the suite's ``OVERVIEW_TIMEOUT_SECONDS`` (conftest: a loaded CI machine's
+allowance, not production's 2 s); one that takes longer is ``available: false``, and fails here.
 """
 
 import random

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -22,13 +23,18 @@ from kota_shared.testing.waiting import eventually
 
 
 def upstream_app() -> FastAPI:
-    """An upstream that answers, fails with 503, or hangs until ``app.state.release`` is set."""
+    """An upstream that answers, fails with 503, or hangs until ``app.state.release`` is set;
+    ``app.state.received`` lists the method and body length of each request ``ok`` answered."""
     app = FastAPI()
     release = app.state.release = asyncio.Event()
+    received: list[tuple[str, int]] = []
+    app.state.received = received
 
     @app.api_route("/v1/{service}/ok", methods=["GET", "POST", "PUT"])
     async def ok(service: str, request: Request) -> JSONResponse:
-        return JSONResponse({"service": service, "body_length": len(await request.body())})
+        body_length = len(await request.body())
+        received.append((request.method, body_length))
+        return JSONResponse({"service": service, "body_length": body_length})
 
     @app.get("/v1/{service}/sick")
     async def sick(service: str) -> Response:
@@ -293,30 +299,61 @@ async def test_only_requests_that_are_safe_to_send_again_are_retried(
     assert after == retried
 
 
+@asynccontextmanager
+async def serving_on(app: FastAPI, listener: socket.socket) -> AsyncIterator[None]:
+    """Serve ``app`` on a socket that already listens: connections the kernel has queued
+    meanwhile are answered once the server runs."""
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on"))
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await serving
+
+
 async def test_a_retry_reaches_an_upstream_that_was_briefly_away(
     make_gateway: Callable[..., Any],
 ) -> None:
-    port = free_port()
-    async with make_gateway(
-        upstreams={"restarting": f"http://127.0.0.1:{port}"},
-        upstream_retries=2,
-        upstream_retry_backoff_seconds=0.5,
-    ) as gateway:
+    # Bound but not listening, the port refuses connections, as a restarting service's does;
+    # listen() brings it back at once, with no start-up between deciding and accepting.
+    door = socket.socket()
+    door.bind(("127.0.0.1", 0))
+    upstream = upstream_app()
+    try:
+        async with make_gateway(
+            upstreams={"restarting": f"http://127.0.0.1:{door.getsockname()[1]}"},
+            upstream_retries=2,
+            upstream_retry_backoff_seconds=0.5,
+        ) as gateway:
 
-        async def come_back() -> None:
-            await asyncio.sleep(0.1)
-            async with serve_app(upstream_app(), port=port):
-                await asyncio.sleep(3)
+            async def retries() -> float:
+                text = await metrics(gateway)
+                return metric(text, "kota_gateway_upstream_retries_total", upstream="restarting")
 
-        returning = asyncio.create_task(come_back())
-        try:
-            response = await gateway.put("/v1/restarting/ok", content=b"kept for a retry")
-        finally:
-            returning.cancel()
-            await asyncio.gather(returning, return_exceptions=True)
+            before = await retries()
+            sending = asyncio.create_task(
+                gateway.put("/v1/restarting/ok", content=b"kept for a retry")
+            )
+            try:
+                # Counted once the first attempt is refused, before the pause it retries after.
+                await eventually(
+                    retries, until=lambda n: n > before, what="the first attempt to be refused"
+                )
+                door.listen()
+                async with serving_on(upstream, door):
+                    response = await sending
+            finally:
+                sending.cancel()
+                await asyncio.gather(sending, return_exceptions=True)
+            retried = await retries() - before
+    finally:
+        door.close()
 
     assert response.status_code == 200
     assert response.json() == {"service": "restarting", "body_length": 16}
+    assert upstream.state.received == [("PUT", 16)]  # the refused attempt never arrived
+    assert retried in (1, 2)  # the first retry, or the second if the first came too early
 
 
 async def test_post_bodies_and_large_uploads_still_stream(
