@@ -11,11 +11,11 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from kota_dev.faults.parcels import TABLES, ParcelScanned, metadata, record_scan
+from kota_dev.pytest_plugin import Infrastructure, create_database
 from kota_shared.db import create_sessionmaker
 from kota_shared.events.consumer import EventConsumer
 from kota_shared.events.outbox import Outbox, OutboxRelay
 from kota_shared.supervision import Supervisor
-from kota_shared.testing.plugin import Infrastructure, create_database
 from kota_shared.testing.waiting import eventually
 
 

@@ -9,9 +9,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_gateway.config import GatewaySettings
 from kota_gateway.main import create_app as create_gateway
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.servers import serve_app
 from kota_shared.testing.waiting import eventually
 

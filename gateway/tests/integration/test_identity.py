@@ -25,6 +25,12 @@ from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from kota_dev.pytest_plugin import (
+    Infrastructure,
+    bearer,
+    migrated_database,
+    running_app,
+)
 from kota_gateway import discovery
 from kota_gateway.clients.service import SUBJECT_PREFIX
 from kota_gateway.config import GatewaySettings
@@ -42,12 +48,6 @@ from kota_shared.clock import Clock, system_clock
 from kota_shared.migrations import alembic_config
 from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events, read_records
-from kota_shared.testing.plugin import (
-    Infrastructure,
-    bearer,
-    migrated_database,
-    running_app,
-)
 from kota_shared.testing.schema import schema_differences
 
 ADMIN = ("city.admin", "first admin password 1")

@@ -18,10 +18,10 @@ from fastapi.responses import JSONResponse
 
 from kota_dev.ports import free_port
 from kota_dev.processes import start_service, stop_service, wait_until_ready
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database
 from kota_dev.suite import Service
 from kota_gateway.config import GatewaySettings
 from kota_gateway.main import create_app as create_gateway
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database
 from kota_shared.testing.servers import serve_app
 from kota_shared.testing.tokens import TestSigner
 from kota_shared.testing.waiting import eventually

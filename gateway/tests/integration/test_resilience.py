@@ -15,9 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from kota_dev.ports import free_port
+from kota_dev.pytest_plugin import Infrastructure, migrated_database, running_app
 from kota_gateway.config import GatewaySettings
 from kota_gateway.main import create_app as create_gateway
-from kota_shared.testing.plugin import Infrastructure, migrated_database, running_app
 from kota_shared.testing.servers import serve_app
 from kota_shared.testing.waiting import eventually
 

@@ -13,13 +13,13 @@ from fastapi.responses import JSONResponse
 from openapi_spec_validator import validate
 
 from kota_dev.ports import free_port
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_gateway.config import GatewaySettings
 from kota_gateway.keys import SigningKeys
 from kota_gateway.main import create_app as create_gateway
 from kota_gateway.models import Base
 from kota_gateway.overview import OverviewSection
 from kota_shared.seeding import run_seed
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.servers import serve_app
 from permits.config import PermitsSettings

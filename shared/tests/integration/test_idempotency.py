@@ -24,6 +24,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, create_database, running_app
 from kota_shared import db
 from kota_shared.idempotency import (
     DUPLICATE_WAIT,
@@ -34,7 +35,6 @@ from kota_shared.idempotency import (
     purge_expired,
 )
 from kota_shared.problems import ServiceUnavailable
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, create_database, running_app
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.tokens import TestSigner
 from kota_shared.testing.waiting import eventually

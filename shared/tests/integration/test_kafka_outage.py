@@ -10,7 +10,7 @@ import pytest
 
 from kota_dev import kafka as kafka_dev
 from kota_dev.faults.parcels import ParcelScanned, scans_of
-from kota_shared.testing.plugin import kafka_cache_dir
+from kota_dev.pytest_plugin import kafka_cache_dir
 from kota_shared.testing.waiting import eventually
 
 EVENTS = 500

@@ -12,10 +12,10 @@ from cloudevents.v1.kafka import from_structured as sdk_from_structured
 from sqlalchemy import func, select, update
 
 from kota_dev.faults.parcels import TABLES, ParcelScanned, count_scans, scans_of
+from kota_dev.pytest_plugin import Infrastructure
 from kota_shared import tracing
 from kota_shared.events.outbox import OutboxRelay
 from kota_shared.testing.kafka import read_records
-from kota_shared.testing.plugin import Infrastructure
 from kota_shared.testing.waiting import eventually
 
 

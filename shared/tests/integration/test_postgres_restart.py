@@ -23,8 +23,8 @@ from kota_dev.faults.load import (
     unpublished_events,
 )
 from kota_dev.faults.parcels import metadata
+from kota_dev.pytest_plugin import Infrastructure, create_database
 from kota_shared.db import create_engine, create_sessionmaker
-from kota_shared.testing.plugin import Infrastructure, create_database
 from kota_shared.testing.waiting import eventually
 
 SLOW_OUTAGE_SECONDS = 6  # longer than five retries of a bad message (about 3 s)

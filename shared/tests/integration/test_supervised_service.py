@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from kota_dev.faults.parcels import TABLES, metadata
+from kota_dev.pytest_plugin import Infrastructure, create_database, running_app
 from kota_shared.app import ServiceDefinition, create_service_app
 from kota_shared.settings import ServiceSettings
-from kota_shared.testing.plugin import Infrastructure, create_database, running_app
 from kota_shared.testing.waiting import eventually
 
 

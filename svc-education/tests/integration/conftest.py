@@ -23,9 +23,9 @@ from education.main import create_app
 from education.registrations.events import TOPIC
 from education.registrations.models import Registration, Status
 from education.seed import seed_demo
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 
 ADMISSION_YEAR = 2027
 OPENS_ON, CLOSES_ON = date(2027, 6, 2), date(2027, 6, 20)

@@ -8,8 +8,8 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from kota_dev.pytest_plugin import Infrastructure, create_database
 from kota_shared.migrations import alembic_config, upgrade_to_head
-from kota_shared.testing.plugin import Infrastructure, create_database
 
 SCHOOLS = [("10000001", "SD"), ("10000002", "SMP"), ("10000003", "SMA")]
 

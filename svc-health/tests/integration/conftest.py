@@ -16,9 +16,9 @@ from health.config import HealthSettings
 from health.facilities.models import ClinicService
 from health.main import create_app
 from health.seed import seed_demo
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 
 BOOKINGS = "/v1/health/bookings"
 TODAY = date(2026, 12, 7)

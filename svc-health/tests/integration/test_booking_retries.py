@@ -10,9 +10,9 @@ from sqlalchemy import select
 from health.config import HealthSettings
 from health.main import create_app
 from health.models import IDEMPOTENCY_KEYS
+from kota_dev.pytest_plugin import running_app
 from kota_shared.idempotency import KEY_LIFETIME
 from kota_shared.testing.clock import MovableClock
-from kota_shared.testing.plugin import running_app
 from kota_shared.testing.waiting import eventually
 
 BOOKINGS = "/v1/health/bookings"

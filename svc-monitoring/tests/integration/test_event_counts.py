@@ -16,10 +16,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.events.consumer import dead_letter_topic
 from kota_shared.events.envelope import EventData, build_message, schema_uri
 from kota_shared.testing.kafka import read_records
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.waiting import eventually
 from monitoring.config import MonitoringSettings

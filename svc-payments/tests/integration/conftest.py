@@ -14,10 +14,10 @@ import pytest
 from fastapi import FastAPI
 from standardwebhooks.webhooks import Webhook
 
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.contracts.payments import TOPIC
 from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from payments.config import PaymentsSettings
 from payments.main import create_app
 

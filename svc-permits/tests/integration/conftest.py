@@ -12,11 +12,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.contracts.permits import TOPIC
 from kota_shared.seeding import run_seed
 from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events
-from kota_shared.testing.plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from permits.config import PermitsSettings
 from permits.main import create_app
 from permits.seed import seed_catalogue

@@ -11,8 +11,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete
 
+from kota_dev.pytest_plugin import running_app
 from kota_shared.contracts.permits import ApplicationApproved, DeadlinePassed, PermitIssued
-from kota_shared.testing.plugin import running_app
 from permits.applications.deadlines import sweep
 from permits.catalogue.models import PermitType
 

@@ -3,6 +3,9 @@
 The infrastructure is started once per test session, by the plugin itself, unless the
 ``kota test`` command already started it and said where (``KOTA_TEST_POSTGRES_URL`` and
 ``KOTA_TEST_KAFKA``). Nothing here is a stand-in: tests talk to the real servers.
+
+It lives in the dev tools, which start those servers, so that the shared library never
+imports the tools that are built on it.
 """
 
 import asyncio
@@ -21,6 +24,8 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from kota_dev import kafka as kafka_dev
+from kota_dev import postgres as postgres_dev
 from kota_shared.migrations import upgrade_to_head
 from kota_shared.testing.tokens import TestSigner, serve_jwks
 
@@ -40,9 +45,6 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
     if postgres_url and kafka:
         yield Infrastructure(postgres_url=postgres_url, kafka_bootstrap_servers=kafka)
         return
-    from kota_dev import kafka as kafka_dev
-    from kota_dev import postgres as postgres_dev
-
     base = tmp_path_factory.mktemp("infra")
     cluster = postgres_dev.start_cluster(base / "postgres")
     broker = kafka_dev.start_broker(base / "kafka", cache_dir=kafka_cache_dir())
