@@ -144,13 +144,15 @@ async def test_events_are_counted_once_per_event_id(
 
     assert await eventually(count, until=lambda n: n >= 2, what="both events counted") == 2
     assert await count() == 2
-    # Counted just after the transaction that the count above is read from commits.
-    duplicates = await eventually(
+    # Counted just after the transaction that the count above is read from commits. At
+    # least our two repeats: delivery is at least once, and a batch re-read after a
+    # rebalance or an outage pause is counted again (as duplicates, never as effects).
+    await eventually(
         lambda: duplicates_counted(monitoring_client),
         until=lambda n: n >= duplicates_before + 2,
         what="the two repeats counted as duplicates",
     )
-    assert duplicates == duplicates_before + 2
+    assert await count() == 2
 
 
 def appointment_booked(subject: str, **changes: Any) -> tuple[str, bytes]:
