@@ -288,8 +288,8 @@ async def bench(args: argparse.Namespace, base: Path) -> dict[str, Any]:
             at = time.monotonic() - started
             _log.info("t=%5.1fs fault: %s", at, kind)
             await actions[kind]()
-            fault = Fault(kind=kind, at_s=round(at, 1), outage_s=0.0)
-            fault.outage_s = round(time.monotonic() - started - at, 2)
+            outage = time.monotonic() - started - at
+            fault = Fault(kind=kind, at_s=round(at, 1), outage_s=round(outage, 2))
             fault.recovery_s = await recovery_seconds(rig, within=args.recovery_timeout)
             _log.info("          recovered in %ss", fault.recovery_s)
             faults.append(fault)

@@ -76,11 +76,11 @@ def _within_dead_letter_limits(record: Any) -> tuple[bytes | None, list[tuple[st
     """
     value: bytes | None = record.value
     headers: list[tuple[str, bytes]] = list(record.headers or ())
+    if sum(len(k) + len(v) for k, v in headers) > DEAD_LETTER_MAX_HEADER_BYTES:
+        headers = [("dlq.headers_dropped", str(len(headers)).encode())]
     if value is not None and len(value) > DEAD_LETTER_MAX_VALUE_BYTES:
         headers.append(("dlq.value_truncated_from", str(len(value)).encode()))
         value = value[:DEAD_LETTER_MAX_VALUE_BYTES]
-    if sum(len(k) + len(v) for k, v in headers) > DEAD_LETTER_MAX_HEADER_BYTES:
-        headers = [("dlq.headers_dropped", str(len(headers)).encode())]
     return value, headers
 
 
@@ -146,7 +146,6 @@ class EventConsumer:
         self.applied = 0
         self.duplicates = 0
         self.dead_lettered = 0
-        self.outages = 0
 
     async def run(self) -> None:
         """Connect (waiting for Kafka), consume until cancelled, and always disconnect."""
@@ -227,7 +226,6 @@ class EventConsumer:
     ) -> None:
         """Pause, then read the failed batch again: nothing in it was committed, so nothing
         in it is lost, and the inbox absorbs whatever of it was already applied."""
-        self.outages += 1
         CONSUMER_PAUSES.labels(self.name, kind.value).inc()
         _log.warning("consumer %s paused by %s: %s", self.name, kind.value, describe(exc))
         await asyncio.sleep(
