@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kota_shared import tracing
 from kota_shared.db import create_engine, create_sessionmaker
-from kota_shared.events.consumer import EventConsumer
+from kota_shared.events.consumer import EventConsumer, on
 from kota_shared.events.envelope import ReceivedEvent
 from kota_shared.events.topics import DEFAULT_PARTITIONS
 from kota_shared.supervision import Supervisor
@@ -55,9 +55,8 @@ async def _child_kota(config: dict[str, Any], received: Received) -> Callable[[]
     engine = create_engine(config["db_url"])
     sessionmaker = create_sessionmaker(engine)
 
-    async def apply_reading(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def apply_reading(session: AsyncSession, event: ReceivedEvent[ReadingRecorded]) -> None:
         stamp = time.time()
-        assert isinstance(event.data, ReadingRecorded)
         received.handled.setdefault(event.data.n, stamp)
         await session.execute(
             insert(applied_readings).values(
@@ -66,7 +65,6 @@ async def _child_kota(config: dict[str, Any], received: Received) -> Callable[[]
         )
 
     def after_apply(event: ReceivedEvent) -> None:
-        assert isinstance(event.data, ReadingRecorded)
         received.applied.setdefault(event.data.n, time.time())
 
     consumer = EventConsumer(
@@ -75,7 +73,8 @@ async def _child_kota(config: dict[str, Any], received: Received) -> Callable[[]
         bootstrap_servers=config["kafka"],
         sessionmaker=sessionmaker,
         tables=TABLES,
-        handlers={ReadingRecorded: apply_reading},
+        context=lambda session: session,
+        subscriptions=[on(ReadingRecorded, apply_reading)],
         after_apply=after_apply,
     )
     supervisor = Supervisor()

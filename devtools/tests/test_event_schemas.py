@@ -2,13 +2,13 @@
 
 import json
 
-from kota_dev.event_catalogue import CATALOGUE, EVENT_MODULES
+from kota_dev.event_catalogue import CATALOGUE, contract_modules
 from kota_shared.events.envelope import schema_uri
 from kota_shared.events.schemas import events_in, render
 
 
 def test_every_event_has_its_published_schema_and_no_schema_is_stale() -> None:
-    events = events_in(EVENT_MODULES)
+    events = events_in(contract_modules())
     published = {path.name for path in CATALOGUE.glob("*.json")}
 
     assert published == {f"{event.event_type}.json" for event in events}

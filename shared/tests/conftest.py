@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from kota_dev.faults.parcels import TABLES, ParcelScanned, metadata, record_scan
 from kota_dev.pytest_plugin import Infrastructure, create_database
 from kota_shared.db import create_sessionmaker
-from kota_shared.events.consumer import EventConsumer
+from kota_shared.events.consumer import EventConsumer, on
 from kota_shared.events.outbox import Outbox, OutboxRelay
 from kota_shared.supervision import Supervisor
 from kota_shared.testing.waiting import eventually
@@ -83,7 +83,8 @@ def consumer_for(infrastructure: Infrastructure, supervisor: Supervisor) -> Call
             "bootstrap_servers": infrastructure.kafka_bootstrap_servers,
             "sessionmaker": sessionmaker,
             "tables": TABLES,
-            "handlers": {ParcelScanned: record_scan},
+            "context": lambda session: session,
+            "subscriptions": [on(ParcelScanned, record_scan)],
             "retry_backoff_seconds": 0.05,
         }
         options.update(overrides)

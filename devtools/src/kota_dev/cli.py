@@ -39,6 +39,7 @@ REPO = Path(__file__).resolve().parents[3]
 CACHE_DIR = Path(os.environ.get("KOTA_CACHE_DIR", REPO / ".kota" / "cache"))
 LINTED_PACKAGES = (
     "kota_shared",
+    "kota_contracts",
     "kota_dev",
     "kota_gateway",
     "kota_paysim",
@@ -247,21 +248,26 @@ def test(pytest_args: list[str], *, lint: bool, lint_only: bool) -> int:
         return code
     if lint_only:
         return 0
-    state_dir = REPO / ".kota" / "test"
+    # One directory per run, so two runs at once (two terminals, two worktrees' helpers)
+    # never share, or wipe, each other's PostgreSQL and Kafka.
+    state_dir = REPO / ".kota" / "test" / str(os.getpid())
     shutil.rmtree(state_dir, ignore_errors=True)
-    # Quiet on the way out: pytest's summary stays the last thing printed.
-    with infrastructure(state_dir, postgres_port=None, kafka_port=None, say_on_stop=_quiet) as (
-        cluster,
-        broker,
-    ):
-        env = {
-            **os.environ,
-            "KOTA_TEST_POSTGRES_URL": cluster.url(),
-            "KOTA_TEST_KAFKA": broker.bootstrap_servers,
-        }
-        return subprocess.run(
-            [sys.executable, "-m", "pytest", *pytest_args], cwd=REPO, env=env, check=False
-        ).returncode
+    try:
+        # Quiet on the way out: pytest's summary stays the last thing printed.
+        with infrastructure(state_dir, postgres_port=None, kafka_port=None, say_on_stop=_quiet) as (
+            cluster,
+            broker,
+        ):
+            env = {
+                **os.environ,
+                "KOTA_TEST_POSTGRES_URL": cluster.url(),
+                "KOTA_TEST_KAFKA": broker.bootstrap_servers,
+            }
+            return subprocess.run(
+                [sys.executable, "-m", "pytest", *pytest_args], cwd=REPO, env=env, check=False
+            ).returncode
+    finally:
+        shutil.rmtree(state_dir, ignore_errors=True)
 
 
 def _lint() -> int:

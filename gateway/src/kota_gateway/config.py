@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
+from kota_contracts.access import Scope
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from kota_gateway.overview import DEFAULT_SECTIONS, OverviewSection
-from kota_shared.contracts.access import Scope
 from kota_shared.settings import ServiceSettings
 
 OWN_PREFIXES = frozenset({"auth", "me"})

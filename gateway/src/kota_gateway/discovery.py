@@ -3,8 +3,7 @@
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-
-from kota_shared.contracts.access import Scope
+from kota_contracts.access import Scope
 
 router = APIRouter(tags=["identity"])
 

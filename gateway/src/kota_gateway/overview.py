@@ -15,9 +15,10 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:  # settings import this module; the proxy must not be imported back
     from kota_gateway.upstreams import Upstreams
+from kota_contracts.access import Role
+
 from kota_gateway.breaker import FAILING_STATUSES, CircuitOpen
 from kota_shared.auth import Principal, Require
-from kota_shared.contracts.access import Role
 
 
 class OverviewSection(BaseModel):

@@ -21,6 +21,7 @@ import pytest
 from alembic import command
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
+from kota_contracts.identity import TOPIC, CitizenAssisted, CitizenRegisteredByOfficer
 from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -35,7 +36,6 @@ from kota_gateway import discovery
 from kota_gateway.clients.service import SUBJECT_PREFIX
 from kota_gateway.config import GatewaySettings
 from kota_gateway.identity.bootstrap import ensure_first_admin, start_identity
-from kota_gateway.identity.events import TOPIC, CitizenAssisted, CitizenRegisteredByOfficer
 from kota_gateway.identity.models import Account, AccountKind, RefreshTokenFamily
 from kota_gateway.identity.router import router as identity_router
 from kota_gateway.identity.service import IdentityConfig

@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Annotated
+from typing import Any
 
 import httpx
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -32,6 +32,7 @@ from kota_shared.periodic import every
 from kota_shared.problems import install_problem_handlers
 from kota_shared.settings import ServiceSettings
 from kota_shared.supervision import RestartPolicy, Supervisor
+from kota_shared.transaction import Transaction
 
 
 @dataclass
@@ -45,11 +46,20 @@ class ServiceRuntime:
     outbox: Outbox | None
     supervisor: Supervisor
     """Runs every background task; an extension starts its sweeps here."""
+    clock: Clock = system_clock
     relay: OutboxRelay | None = None
-    consumers: list[EventConsumer] = field(default_factory=list)
+    consumers: list[EventConsumer[Any]] = field(default_factory=list)
+
+    def transaction(self, session: AsyncSession) -> Transaction:
+        """A consumer's transaction context for ``session``, at this service's "now"."""
+        if self.outbox is None:
+            raise RuntimeError("this service declared no event tables, so it has no outbox")
+        return Transaction.begin(
+            session, outbox=self.outbox, clock=self.clock, settings=self.settings
+        )
 
 
-ConsumerFactory = Callable[[ServiceRuntime], list[EventConsumer]]
+ConsumerFactory = Callable[[ServiceRuntime], list[EventConsumer[Any]]]
 Extension = Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]
 """Service-specific resources, set up after the runtime and torn down before it."""
 
@@ -68,6 +78,8 @@ class ServiceDefinition:
     idempotency_keys: Table | None = None
     """The service's ``Idempotency-Key`` table (`kota_shared.idempotency.idempotency_table`),
     if it has one: expired keys are purged every hour, by the app's clock."""
+    clock: Clock = system_clock
+    """The service's "now" (``app.state.clock``): tests move it instead of waiting."""
     version: str = "0.1.0"
 
 
@@ -80,9 +92,8 @@ def event_source(service_name: str) -> str:
 
 
 async def _purge_expired_keys(
-    app: FastAPI, sessionmaker: async_sessionmaker[AsyncSession], table: Table
+    clock: Clock, sessionmaker: async_sessionmaker[AsyncSession], table: Table
 ) -> int:
-    clock: Clock = getattr(app.state, "clock", system_clock)
     async with sessionmaker() as session, session.begin():
         return await idempotency.purge_expired(session, table=table, now=clock())
 
@@ -122,8 +133,10 @@ def _lifespan(
                 if tables
                 else None,
                 supervisor=supervisor,
+                clock=definition.clock,
             )
             app.state.runtime = runtime
+            app.state.clock = definition.clock
             app.state.sessionmaker = sessionmaker
             app.state.token_verifier = TokenVerifier(
                 keys=JwksKeys(settings.jwks_url, client=http),
@@ -149,8 +162,10 @@ def _lifespan(
                 supervisor.start(f"consumer:{consumer.name}", consumer.run)
             if definition.extension is not None:
                 await stack.enter_async_context(definition.extension(app, runtime))
-            if definition.idempotency_keys is not None:  # after the extension set the clock
-                purge = partial(_purge_expired_keys, app, sessionmaker, definition.idempotency_keys)
+            if definition.idempotency_keys is not None:
+                purge = partial(
+                    _purge_expired_keys, definition.clock, sessionmaker, definition.idempotency_keys
+                )
                 supervisor.start("idempotency-purge", every(IDEMPOTENCY_PURGE_SECONDS, purge))
             # Stopped first on the way out: no task outlives what the extension tears down.
             stack.push_async_callback(supervisor.stop)
@@ -178,15 +193,3 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     for router in definition.routers:
         app.include_router(router)
     return app
-
-
-def _outbox(request: Request) -> Outbox:
-    outbox = request.app.state.runtime.outbox
-    if outbox is None:
-        raise RuntimeError("this service declared no event tables, so it has no outbox")
-    assert isinstance(outbox, Outbox)
-    return outbox
-
-
-EventOutbox = Annotated[Outbox, Depends(_outbox)]
-"""The service's outbox: events added to it commit with the request's transaction."""

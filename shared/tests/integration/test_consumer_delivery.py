@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from kota_dev.faults.load import spawn_consumer
 from kota_dev.faults.parcels import TABLES, ParcelScanned, count_scans, record_scan, scans_of
-from kota_shared.events.consumer import dead_letter_topic
+from kota_shared.events.consumer import dead_letter_topic, on
 from kota_shared.events.envelope import build_message
 from kota_shared.events.topics import ensure_topics
 from kota_shared.testing.kafka import read_records
@@ -114,7 +114,7 @@ async def test_poison_message_goes_to_dead_letter_and_the_partition_moves_on(
     consumer = await consumer_for(
         parcels_db,
         topics=[private_topic],
-        handlers={ParcelScanned: fails_on_poison},
+        subscriptions=[on(ParcelScanned, fails_on_poison)],
         max_attempts=3,
     )
     key = "one-partition"

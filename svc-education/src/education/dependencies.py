@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from kota_contracts.access import Role
 
 from education.admission.period import AdmissionPeriod
 from education.models import IDEMPOTENCY_KEYS
 from kota_shared.auth import Principal, Require
-from kota_shared.contracts.access import Role
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 
 Citizen = Annotated[Principal, Depends(Require(roles={Role.CITIZEN}))]

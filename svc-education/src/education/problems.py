@@ -3,8 +3,9 @@ parent can read."""
 
 from typing import Any
 
+from kota_contracts.education import SchoolLevel
+
 from education.admission.pathways import offered
-from education.schools.levels import SchoolLevel
 from kota_shared.problems import Conflict, NotFound, ValidationFailed
 
 

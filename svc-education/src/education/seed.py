@@ -8,11 +8,11 @@ after the service has migrated its database (it does so on start).
 from decimal import Decimal
 from typing import Any
 
+from kota_contracts.education import SchoolLevel
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from education.config import EducationSettings
-from education.schools.levels import SchoolLevel
 from education.schools.models import School
 from kota_shared.seeding import run_seed
 

@@ -16,11 +16,10 @@ import httpx
 import pytest
 from cloudevents.v1.http import CloudEvent
 from fastapi import FastAPI
+from kota_contracts.education import TOPIC, Pathway
 
-from education.admission.pathways import Pathway
 from education.config import EducationSettings
 from education.main import create_app
-from education.registrations.events import TOPIC
 from education.registrations.models import Registration, Status
 from education.seed import seed_demo
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app

@@ -3,10 +3,10 @@ CloudEvents whose payloads match the published schemas, and no family card, NISN
 
 from typing import Any
 
+from kota_contracts.education import RegistrationSubmitted, RegistrationWithdrawn
 from sqlalchemy import func, select
 
 from education.models import EVENT_TABLES
-from education.registrations.events import RegistrationSubmitted, RegistrationWithdrawn
 from kota_shared.events.schemas import events_in
 from kota_shared.testing.contracts import assert_matches_published_schema
 
@@ -51,7 +51,7 @@ async def test_submission_and_withdrawal_are_announced_without_the_childs_identi
 
 
 def test_every_declared_event_is_exercised_above() -> None:
-    declared = {e.event_type for e in events_in(["education.registrations.events"])}
+    declared = {e.event_type for e in events_in(["kota_contracts.education"])}
     assert declared == {RegistrationSubmitted.event_type, RegistrationWithdrawn.event_type}
 
 

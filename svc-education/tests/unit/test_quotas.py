@@ -7,16 +7,15 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from kota_contracts.education import Pathway, SchoolLevel
 
 from education.admission.pathways import (
     SHARES,
-    Pathway,
     QuotasUnsatisfiable,
     offered,
     published_quotas,
     quotas,
 )
-from education.schools.levels import SchoolLevel
 
 D, A, M, P = Pathway.DOMISILI, Pathway.AFIRMASI, Pathway.MUTASI, Pathway.PRESTASI
 

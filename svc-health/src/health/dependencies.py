@@ -3,10 +3,10 @@
 from typing import Annotated
 
 from fastapi import Depends
+from kota_contracts.access import Role
 
 from health.models import IDEMPOTENCY_KEYS
 from kota_shared.auth import Principal, Require
-from kota_shared.contracts.access import Role
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 
 Citizen = Annotated[Principal, Depends(Require(roles={Role.CITIZEN}))]

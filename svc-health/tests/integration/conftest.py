@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 from fastapi import FastAPI
+from kota_contracts.health import TOPIC
 
-from health.bookings.events import TOPIC
 from health.config import HealthSettings
 from health.facilities.models import ClinicService
 from health.main import create_app

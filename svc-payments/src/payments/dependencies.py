@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import Depends
+from kota_contracts.access import Role, Scope
 
 from kota_shared.auth import Principal, Require
-from kota_shared.contracts.access import Role, Scope
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 from payments.models import IDEMPOTENCY_KEYS
 

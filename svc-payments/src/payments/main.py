@@ -5,11 +5,11 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from fastapi import FastAPI
+from kota_contracts.permits import TOPIC as PERMITS_TOPIC
+from kota_contracts.permits import ApplicationApproved
 
 from kota_shared.app import Extension, ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.clock import Clock, system_clock
-from kota_shared.contracts.permits import TOPIC as PERMITS_TOPIC
-from kota_shared.contracts.permits import ApplicationApproved
 from kota_shared.events.consumer import EventConsumer
 from kota_shared.periodic import every
 from payments import expiry

@@ -5,7 +5,8 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from kota_shared.contracts.payments import InvoiceCancelled, InvoiceExpired
+from kota_contracts.payments import InvoiceCancelled, InvoiceExpired
+
 from payments.expiry import sweep
 
 

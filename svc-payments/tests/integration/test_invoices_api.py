@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import qriskit
+from kota_contracts.payments import InvoiceCreated
 
-from kota_shared.contracts.payments import InvoiceCreated
 from kota_shared.testing.schema import schema_differences
 from payments.channels.virtual_accounts import is_valid_va
 from payments.models import Base

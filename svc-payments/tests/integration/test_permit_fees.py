@@ -5,7 +5,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from kota_shared.contracts.permits import ApplicationApproved, fee_invoice_reference
+from kota_contracts.permits import ApplicationApproved, fee_invoice_reference
+
 from kota_shared.testing.kafka import publish
 from kota_shared.testing.waiting import eventually
 

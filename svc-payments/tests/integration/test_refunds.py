@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from kota_shared.contracts.payments import RefundIssued
+from kota_contracts.payments import RefundIssued
 
 
 async def _paid_invoice(payments: Any, amount: int = 400_000) -> dict[str, Any]:

@@ -7,7 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kota_shared.contracts.payments import InvoicePaid, RefundIssued
+from kota_contracts.payments import InvoicePaid, RefundIssued
+
 from payments.expiry import sweep
 
 

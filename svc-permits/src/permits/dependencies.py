@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from kota_contracts.access import Role
 
 from kota_shared.auth import Principal, Require
-from kota_shared.contracts.access import Role
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 from permits.calendar import WorkingCalendar
 from permits.models import IDEMPOTENCY_KEYS

@@ -8,11 +8,11 @@ from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
+from kota_contracts.payments import TOPIC as PAYMENTS_TOPIC
 from pydantic import SecretStr
 
 from kota_shared.app import Extension, ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.clock import Clock, system_clock
-from kota_shared.contracts.payments import TOPIC as PAYMENTS_TOPIC
 from kota_shared.events.consumer import EventConsumer
 from kota_shared.periodic import every
 from permits.applications import deadlines

@@ -7,9 +7,9 @@ import httpx
 import pytest
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
+from kota_contracts.permits import ApplicationDrafted
 
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure
-from kota_shared.contracts.permits import ApplicationDrafted
 from kota_shared.testing.kafka import read_records
 from kota_shared.testing.schema import schema_differences
 from permits.applications.models import Application

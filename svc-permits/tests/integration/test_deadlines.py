@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from fastapi import FastAPI
+from kota_contracts.permits import ApplicationApproved, DeadlinePassed, PermitIssued
 from sqlalchemy import delete
 
 from kota_dev.pytest_plugin import running_app
-from kota_shared.contracts.permits import ApplicationApproved, DeadlinePassed, PermitIssued
 from permits.applications.deadlines import sweep
 from permits.catalogue.models import PermitType
 

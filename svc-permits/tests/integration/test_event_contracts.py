@@ -4,7 +4,7 @@ payload with jsonschema). The deadline event is exercised in test_deadlines."""
 
 from typing import Any
 
-from kota_shared.contracts.permits import (
+from kota_contracts.permits import (
     ApplicationCancelled,
     ApplicationExpired,
     ApplicationRejected,
@@ -12,6 +12,7 @@ from kota_shared.contracts.permits import (
     PermitRevoked,
     RevisionRequested,
 )
+
 from kota_shared.events.schemas import events_in
 
 
@@ -48,7 +49,7 @@ async def test_each_kind_of_step_publishes_a_valid_event(permits: Any) -> None:
         assert all(e["subject"] == application["id"] for e in events)
         seen |= {e["type"] for e in events}
 
-    declared = {e.event_type for e in events_in(["kota_shared.contracts.permits"])}
+    declared = {e.event_type for e in events_in(["kota_contracts.permits"])}
     # The deadline and expiry events have tests of their own (test_deadlines,
     # test_payment_outcomes), which hold them to their schemas too.
     assert seen == declared - {DeadlinePassed.event_type, ApplicationExpired.event_type}

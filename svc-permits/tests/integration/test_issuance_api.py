@@ -4,7 +4,7 @@ agencies, revocation."""
 import asyncio
 from typing import Any
 
-from kota_shared.contracts.permits import PermitRevoked
+from kota_contracts.permits import PermitRevoked
 
 URL = "/v1/permits/applications"
 

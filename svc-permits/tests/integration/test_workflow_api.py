@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from kota_shared.contracts.permits import (
+from kota_contracts.permits import (
     ApplicationApproved,
     ApplicationSubmitted,
     PermitIssued,

@@ -12,7 +12,7 @@ import sys
 
 from kota_dev.faults.parcels import TABLES, ParcelScanned, record_scan
 from kota_shared.db import create_engine, create_sessionmaker
-from kota_shared.events.consumer import EventConsumer
+from kota_shared.events.consumer import EventConsumer, on
 
 
 def _die(_event: object) -> None:
@@ -28,7 +28,8 @@ async def main(
         bootstrap_servers=bootstrap_servers,
         sessionmaker=create_sessionmaker(create_engine(database_url)),
         tables=TABLES,
-        handlers={ParcelScanned: record_scan},
+        context=lambda session: session,
+        subscriptions=[on(ParcelScanned, record_scan)],
         after_apply=_die if "--die-after-first-apply" in flags else None,
     )
     await consumer.run()

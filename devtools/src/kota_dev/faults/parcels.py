@@ -32,8 +32,7 @@ class ParcelScanned(EventData):
     step: int
 
 
-async def record_scan(session: AsyncSession, event: ReceivedEvent) -> None:
-    assert isinstance(event.data, ParcelScanned)
+async def record_scan(session: AsyncSession, event: ReceivedEvent[ParcelScanned]) -> None:
     await session.execute(
         scans.insert().values(parcel=event.data.parcel, step=event.data.step, event_id=event.id)
     )

@@ -9,6 +9,7 @@ from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Depends, Form, Request, Response, status
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from kota_contracts.access import Role
 
 from kota_gateway.clients import repository, service
 from kota_gateway.clients.problems import InvalidClient, InvalidRequest, UnsupportedGrantType
@@ -25,7 +26,6 @@ from kota_gateway.identity.passwords import Passwords
 from kota_gateway.identity.tokens import issue_access_token
 from kota_gateway.keys import SigningKeys
 from kota_shared.auth import Principal, Require
-from kota_shared.contracts.access import Role
 from kota_shared.db import DbSession
 from kota_shared.events.outbox import Outbox
 from kota_shared.problems import NotFound

@@ -9,14 +9,14 @@ import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from kota_gateway.clients import repository
-from kota_gateway.clients.events import (
+from kota_contracts.identity import (
     AgencyClientRegistered,
     AgencyClientRevoked,
     AgencyClientSecretRotated,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kota_gateway.clients import repository
 from kota_gateway.clients.models import AgencyClient
 from kota_gateway.clients.problems import InvalidClient, InvalidScope
 from kota_gateway.clients.schemas import AgencyClientCreate

@@ -5,6 +5,7 @@ import logging
 import uuid
 
 from fastapi import FastAPI
+from kota_contracts.access import Role
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_gateway.config import GatewaySettings
@@ -15,7 +16,6 @@ from kota_gateway.identity.service import IdentityConfig
 from kota_gateway.identity.tokens import LocalFirstKeys
 from kota_shared.app import ServiceRuntime
 from kota_shared.auth import TokenVerifier
-from kota_shared.contracts.access import Role
 
 _log = logging.getLogger(__name__)
 

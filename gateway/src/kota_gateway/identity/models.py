@@ -4,6 +4,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
+from kota_contracts.access import Role
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -19,7 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kota_gateway.identity.nik import Sex
 from kota_gateway.models import Base
-from kota_shared.contracts.access import Role
 from kota_shared.db import value_enum
 
 

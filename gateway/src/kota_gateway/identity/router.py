@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.exceptions import RequestValidationError
+from kota_contracts.access import Role
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,7 +33,6 @@ from kota_gateway.identity.service import IdentityConfig
 from kota_gateway.keys import SigningKeys
 from kota_shared.auth import CurrentPrincipal, Principal, Require
 from kota_shared.clock import Now
-from kota_shared.contracts.access import Role
 from kota_shared.db import DbSession
 from kota_shared.events.outbox import Outbox
 from kota_shared.problems import Problem

@@ -5,6 +5,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from kota_contracts.access import Role
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -21,7 +22,6 @@ from kota_gateway.identity import nik as nik_rules
 from kota_gateway.identity import passwords, phones
 from kota_gateway.identity.models import STAFF_ROLES, AccountKind
 from kota_gateway.identity.nik import Sex
-from kota_shared.contracts.access import Role
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,63}$")

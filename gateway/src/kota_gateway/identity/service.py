@@ -12,18 +12,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kota_contracts.access import Role
+from kota_contracts.identity import (
+    CitizenAssisted,
+    CitizenRegistered,
+    CitizenRegisteredByOfficer,
+    StaffAccountCreated,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kota_gateway.config import GatewaySettings
 from kota_gateway.identity import nik as nik_rules
 from kota_gateway.identity import phones, repository, tokens
-from kota_gateway.identity.events import (
-    CitizenAssisted,
-    CitizenRegistered,
-    CitizenRegisteredByOfficer,
-    StaffAccountCreated,
-)
 from kota_gateway.identity.lockout import LockoutPolicy, retry_after_seconds
 from kota_gateway.identity.models import (
     SERVICE_OFFICER_ROLES,
@@ -53,7 +54,6 @@ from kota_gateway.identity.schemas import (
     TokenResponse,
 )
 from kota_gateway.keys import SigningKeys
-from kota_shared.contracts.access import Role
 from kota_shared.events.outbox import Outbox
 from kota_shared.problems import Forbidden, Problem
 

@@ -8,9 +8,10 @@ topic with its error and origin, and the partition moves on.
 import asyncio
 import logging
 import traceback
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError
@@ -29,8 +30,34 @@ from kota_shared.outages import Transience, describe, is_transient, transience
 
 _log = logging.getLogger(__name__)
 
-Handler = Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]
-"""Applies one event inside the consumer's transaction; raising rolls it back for a retry."""
+ContextT = TypeVar("ContextT")
+EventT = TypeVar("EventT", bound=EventData)
+
+Fallback = Callable[[ContextT, ReceivedEvent[EventData | None]], Awaitable[None]]
+"""Receives every event without a subscription (its ``data`` is None without a model)."""
+
+
+_Handler = Callable[[ContextT, Any], Awaitable[None]]
+_Pending = tuple[Any, ReceivedEvent[Any], _Handler[ContextT]]
+"""A record, its event and the handler it goes to."""
+
+
+@dataclass(frozen=True)
+class Subscription(Generic[ContextT]):
+    """One event model and the handler that applies it; made by `on`, which checks that the
+    handler takes that model."""
+
+    event: type[EventData]
+    handler: _Handler[ContextT]
+
+
+def on(
+    event: type[EventT], handler: Callable[[ContextT, ReceivedEvent[EventT]], Awaitable[None]]
+) -> Subscription[ContextT]:
+    """Subscribe ``handler`` to ``event``: it runs inside the consumer's transaction, given
+    the transaction's context and the event typed as its model; raising rolls it back for a
+    retry."""
+    return Subscription(event=event, handler=handler)
 
 
 OUTAGE_PAUSE_SECONDS = 1.0
@@ -56,7 +83,7 @@ async def _stop_kafka_consumer(consumer: Any) -> None:
         await consumer._client.close()
 
 
-def _parse(record: Any, schemas: PublishedSchemas | None) -> ReceivedEvent:
+def _parse(record: Any, schemas: PublishedSchemas | None) -> ReceivedEvent[Any]:
     return parse_message(
         topic=record.topic,
         partition=record.partition,
@@ -102,11 +129,13 @@ class _RevokeListener(ConsumerRebalanceListener):  # type: ignore[misc]
         return None
 
 
-class EventConsumer:
+class EventConsumer(Generic[ContextT]):
     """One consumer group reading some topics and dispatching by event type.
 
-    ``handlers`` maps an event model to its handler; ``fallback`` (optional) receives every
-    other type, e.g. monitoring's counters. Types with neither are acknowledged and skipped.
+    ``context`` makes what handlers receive from the transaction's session (a service's
+    `kota_shared.transaction.Transaction`). ``subscriptions`` name a handler per event model;
+    ``fallback`` (optional) receives every other type, e.g. monitoring's counters. Types with
+    neither are acknowledged and skipped.
     ``schemas`` (the published catalogue) lets a consumer check the data of types it has no
     model for: one with a fallback should pass it, so it acts only on what it can check.
 
@@ -121,19 +150,25 @@ class EventConsumer:
         bootstrap_servers: str,
         sessionmaker: async_sessionmaker[AsyncSession],
         tables: EventTables,
-        handlers: Mapping[type[EventData], Handler],
-        fallback: Handler | None = None,
+        context: Callable[[AsyncSession], ContextT],
+        subscriptions: Sequence[Subscription[ContextT]] = (),
+        fallback: Fallback[ContextT] | None = None,
         schemas: PublishedSchemas | None = None,
         max_attempts: int = 5,
         retry_backoff_seconds: float = 0.2,
-        after_apply: Callable[[ReceivedEvent], None] | None = None,
+        after_apply: Callable[[ReceivedEvent[Any]], None] | None = None,
     ) -> None:
         self.name = name
         self._topics = topics
         self._bootstrap_servers = bootstrap_servers
         self._sessionmaker = sessionmaker
         self._inbox = tables.inbox
-        self._handlers = {model.event_type: handler for model, handler in handlers.items()}
+        self._context = context
+        self._handlers: dict[str, _Handler[ContextT]] = {
+            s.event.event_type: s.handler for s in subscriptions
+        }
+        if len(self._handlers) != len(subscriptions):
+            raise ValueError(f"consumer {name}: an event type is subscribed to twice")
         self._fallback = fallback
         self._schemas = schemas
         self._max_attempts = max_attempts
@@ -259,7 +294,7 @@ class EventConsumer:
         One transaction per batch instead of per event is what lets a consumer keep up
         with a busy topic; the one-by-one fallback keeps retries and dead-lettering exact.
         """
-        pending: list[tuple[Any, ReceivedEvent, Handler]] = []
+        pending: list[_Pending[ContextT]] = []
         for record in records:
             try:
                 received = _parse(record, self._schemas)
@@ -284,9 +319,10 @@ class EventConsumer:
             for _record, received, _handler in pending:
                 self._after_apply(received)
 
-    async def _apply_together(self, pending: list[tuple[Any, ReceivedEvent, Handler]]) -> None:
+    async def _apply_together(self, pending: list[_Pending[ContextT]]) -> None:
         applied = duplicates = 0
         async with self._sessionmaker() as session, session.begin():
+            context = self._context(session)
             first_time = set(
                 await session.scalars(
                     insert(self._inbox)
@@ -308,12 +344,12 @@ class EventConsumer:
                 with tracing.span_from_headers(
                     f"consume {received.type}", received.headers, SpanKind.CONSUMER
                 ):
-                    await handler(session, received)
+                    await handler(context, received)
                 applied += 1
         self._count(applied=applied, duplicates=duplicates)
 
     async def _apply_with_retries(
-        self, record: Any, received: ReceivedEvent, handler: Handler
+        self, record: Any, received: ReceivedEvent[Any], handler: _Handler[ContextT]
     ) -> None:
         for attempt in range(1, self._max_attempts + 1):
             try:
@@ -336,7 +372,7 @@ class EventConsumer:
         if self._after_apply is not None:
             self._after_apply(received)
 
-    async def _apply(self, received: ReceivedEvent, handler: Handler) -> None:
+    async def _apply(self, received: ReceivedEvent[Any], handler: _Handler[ContextT]) -> None:
         async with self._sessionmaker() as session, session.begin():
             first_time = await session.scalar(
                 insert(self._inbox)
@@ -348,7 +384,7 @@ class EventConsumer:
                 with tracing.span_from_headers(
                     f"consume {received.type}", received.headers, SpanKind.CONSUMER
                 ):
-                    await handler(session, received)
+                    await handler(self._context(session), received)
         self._count(applied=int(first_time is not None), duplicates=int(first_time is None))
 
     def _count(self, *, applied: int, duplicates: int) -> None:

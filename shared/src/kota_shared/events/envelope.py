@@ -9,7 +9,7 @@ model and the catalogue of events can be published from the registry.
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.v1.event import CloudEvent
@@ -104,16 +104,23 @@ def build_message(
     )
 
 
+DataT = TypeVar("DataT", bound="EventData | None", covariant=True)
+
+
 @dataclass(frozen=True)
-class ReceivedEvent:
-    """An event as a consumer sees it: envelope attributes, typed payload, and its origin."""
+class ReceivedEvent(Generic[DataT]):
+    """An event as a consumer sees it: envelope attributes, typed payload, and its origin.
+
+    ``ReceivedEvent[InvoicePaid]`` is what a handler subscribed to ``InvoicePaid`` receives;
+    ``data`` is None only for a type this process has no model for (a fallback's events).
+    """
 
     id: str
     type: str
     source: str
     subject: str | None
     time: datetime | None
-    data: EventData | None
+    data: DataT
     raw_data: dict[str, Any]
     topic: str
     partition: int
@@ -215,7 +222,7 @@ def parse_message(
     value: bytes | None,
     headers: dict[str, str],
     schemas: PublishedSchemas | None = None,
-) -> ReceivedEvent:
+) -> ReceivedEvent[Any]:
     """Decode a structured CloudEvent; the payload is typed when its type is registered.
 
     Whatever the bytes (``None``: a tombstone), a bad message raises ``MalformedEvent`` and

@@ -9,7 +9,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from education.schools.levels import SchoolLevel
+from kota_contracts.education import SchoolLevel
 
 SD_MINIMUM_MONTHS = 6 * 12
 SD_MINIMUM_WITH_RECOMMENDATION_MONTHS = 5 * 12 + 6

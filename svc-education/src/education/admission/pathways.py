@@ -4,23 +4,11 @@ Shares are exact fractions: with floats, 15 % of 20 places is 3.0000000000000004
 it up would give a pathway a place the regulation does not.
 """
 
-import enum
 import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from education.schools.levels import SchoolLevel
-
-
-class Pathway(enum.StrEnum):
-    DOMISILI = "domisili"
-    """Residence: ranked by the home's distance to the school (SD: by age first)."""
-    AFIRMASI = "afirmasi"
-    """Children of poor families and children with disabilities."""
-    MUTASI = "mutasi"
-    """A parent was transferred to the city for work."""
-    PRESTASI = "prestasi"
-    """Achievement: ranked by score. Not offered for SD."""
+from kota_contracts.education import Pathway, SchoolLevel
 
 
 @dataclass(frozen=True)

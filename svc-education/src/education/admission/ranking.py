@@ -16,8 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
-from education.admission.pathways import Pathway
-from education.schools.levels import SchoolLevel
+from kota_contracts.education import Pathway, SchoolLevel
 
 
 class Applicant(Protocol):

@@ -2,10 +2,8 @@
 
 from datetime import date
 
+from kota_contracts.education import Pathway, SchoolLevel
 from pydantic import BaseModel, Field
-
-from education.admission.pathways import Pathway
-from education.schools.levels import SchoolLevel
 
 
 class PathwayShare(BaseModel):

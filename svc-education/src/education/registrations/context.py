@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from education.admission.period import AdmissionPeriod
 from education.dependencies import Period
-from kota_shared.app import EventOutbox
 from kota_shared.clock import Now
 from kota_shared.db import DbSession
 from kota_shared.events.outbox import Outbox
+from kota_shared.transaction import EventOutbox
 
 
 @dataclass(frozen=True)

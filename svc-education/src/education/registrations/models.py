@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from kota_contracts.education import Pathway
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -22,7 +23,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from education.admission.pathways import Pathway
 from education.models import Base
 from kota_shared.db import value_enum
 

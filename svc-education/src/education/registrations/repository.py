@@ -3,11 +3,11 @@
 import uuid
 from collections.abc import Sequence
 
+from kota_contracts.education import Pathway
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from education.admission.pathways import Pathway
 from education.registrations.models import ACTIVE, Registration
 
 _WITH_SCHOOL = joinedload(Registration.school)

@@ -5,11 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
+from kota_contracts.education import Pathway, SchoolLevel
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from education.admission.pathways import Pathway
 from education.registrations.models import Registration, Status
-from education.schools.levels import SchoolLevel
 
 Nisn = Annotated[
     str,

@@ -3,8 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from kota_contracts.education import Pathway
 
-from education.admission.pathways import Pathway, is_offered, published_quotas
+from education.admission.pathways import is_offered, published_quotas
 from education.admission.ranking import rank
 from education.dependencies import SchoolOfficer
 from education.problems import PathwayNotOffered, SchoolNotFound

@@ -5,12 +5,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from kota_contracts.education import (
+    Pathway,
+    RegistrationSubmitted,
+    RegistrationWithdrawn,
+    SchoolLevel,
+)
 from sqlalchemy.exc import IntegrityError
 
 from education.admission import eligibility
 from education.admission.distance import distance_m
 from education.admission.eligibility import Age, AgeVerdict
-from education.admission.pathways import Pathway, is_offered
+from education.admission.pathways import is_offered
 from education.problems import (
     AchievementScoreNotApplicable,
     AchievementScoreRequired,
@@ -26,11 +32,9 @@ from education.problems import (
 )
 from education.registrations import repository
 from education.registrations.context import Desk
-from education.registrations.events import RegistrationSubmitted, RegistrationWithdrawn
 from education.registrations.models import Registration, Status
 from education.registrations.schemas import RegistrationCreate
 from education.schools import repository as schools
-from education.schools.levels import SchoolLevel
 from education.schools.models import School
 from kota_shared.auth import Principal
 from kota_shared.problems import ValidationFailed

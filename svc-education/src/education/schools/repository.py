@@ -2,10 +2,10 @@
 
 from collections.abc import Sequence
 
+from kota_contracts.education import SchoolLevel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from education.schools.levels import SchoolLevel
 from education.schools.models import School
 
 

@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from kota_contracts.education import SchoolLevel
 
 from education.schools import repository
-from education.schools.levels import SchoolLevel
 from education.schools.schemas import SchoolRead
 from kota_shared.db import DbSession
 

@@ -3,10 +3,10 @@
 import uuid
 from datetime import datetime
 
+from kota_contracts.education import Pathway, SchoolLevel
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from education.admission.pathways import Pathway, published_quotas
-from education.schools.levels import SchoolLevel
+from education.admission.pathways import published_quotas
 
 
 class SchoolRead(BaseModel):

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kota_shared.app import EventOutbox
 from kota_shared.clock import Now, local_date
 from kota_shared.db import DbSession
 from kota_shared.events.outbox import Outbox
+from kota_shared.transaction import EventOutbox
 
 
 @dataclass(frozen=True)

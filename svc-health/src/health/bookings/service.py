@@ -1,8 +1,9 @@
 """Booking and cancelling a place in a queue; the request boundary commits, once."""
 
+from kota_contracts.health import AppointmentBooked, AppointmentCancelled
+
 from health.bookings import numbering, repository, rules
 from health.bookings.desk import BookingDesk
-from health.bookings.events import AppointmentBooked, AppointmentCancelled
 from health.bookings.models import Booking, BookingStatus
 from health.bookings.numbering import Queue
 from health.bookings.schemas import BookingRequest

@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from kota_contracts.access import Role, Scope
 
 from kota_shared.auth import Principal, Require
-from kota_shared.contracts.access import Role, Scope
 from kota_shared.db import DbSession
 from monitoring.counters import repository
 from monitoring.counters.schemas import EventCountRead

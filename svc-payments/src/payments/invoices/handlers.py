@@ -2,13 +2,13 @@
 
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from kota_shared.contracts.permits import (
+from kota_contracts.permits import (
     FEE_INVOICE_SOURCE,
     ApplicationApproved,
     fee_invoice_reference,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from kota_shared.events.consumer import Handler
 from kota_shared.events.envelope import ReceivedEvent
 from kota_shared.events.outbox import Outbox

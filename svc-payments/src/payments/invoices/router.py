@@ -4,13 +4,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from kota_contracts.access import Role
 
-from kota_shared.app import EventOutbox
 from kota_shared.clock import Now
-from kota_shared.contracts.access import Role
 from kota_shared.db import DbSession
 from kota_shared.problems import NotFound, ValidationFailed
 from kota_shared.qr import qr_png, qr_svg
+from kota_shared.transaction import EventOutbox
 from payments.dependencies import (
     Citizen,
     CitizenOrFinance,

@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from kota_contracts.payments import InvoiceCancelled, InvoiceCreated, InvoiceExpired
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kota_shared.contracts.payments import InvoiceCancelled, InvoiceCreated, InvoiceExpired
 from kota_shared.events.outbox import Outbox
 from payments.invoices import repository
 from payments.invoices.models import Invoice, InvoiceLine, InvoiceStatus

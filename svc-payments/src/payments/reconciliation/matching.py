@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from kota_shared.contracts.payments import Channel
+from kota_contracts.payments import Channel
+
 from payments.reconciliation.statement import StatementLine
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from kota_shared.contracts.payments import Channel
+from kota_contracts.payments import Channel
 
 HEADER = ("provider_transaction_id", "channel", "reference", "amount", "paid_at")
 MAX_CHARACTERS = 16 * 1024 * 1024

@@ -6,10 +6,10 @@ from datetime import datetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from kota_shared.app import EventOutbox
 from kota_shared.clock import Now
 from kota_shared.db import DbSession
 from kota_shared.problems import NotFound
+from kota_shared.transaction import EventOutbox
 from payments.dependencies import FinanceOfficer, Idempotent
 from payments.invoices import repository
 from payments.refunds import service

@@ -3,9 +3,9 @@
 import uuid
 from datetime import datetime
 
+from kota_contracts.payments import RefundIssued
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kota_shared.contracts.payments import RefundIssued
 from kota_shared.events.outbox import Outbox
 from payments.invoices.models import Invoice, InvoiceStatus
 from payments.ledger import postings

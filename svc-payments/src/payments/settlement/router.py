@@ -3,10 +3,10 @@
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
-from kota_shared.app import EventOutbox
 from kota_shared.clock import Now
 from kota_shared.db import DbSession
 from kota_shared.problems import ValidationFailed, field_errors
+from kota_shared.transaction import EventOutbox
 from payments.settlement import service
 from payments.settlement.schemas import SettlementAnswer, SettlementNotice
 from payments.settlement.signatures import CallbackVerifier

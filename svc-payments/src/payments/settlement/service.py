@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from kota_contracts.payments import InvoicePaid
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kota_shared.contracts.payments import InvoicePaid
 from kota_shared.events.outbox import Outbox
 from payments.channels.virtual_accounts import is_valid_va
 from payments.config import PaymentsSettings

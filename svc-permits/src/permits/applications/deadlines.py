@@ -7,10 +7,10 @@ the service runs it periodically (see ``main``).
 
 import logging
 
+from kota_contracts.permits import DeadlinePassed
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared.clock import Clock
-from kota_shared.contracts.permits import DeadlinePassed
 from kota_shared.events.outbox import Outbox
 from permits.applications import repository, transitions
 from permits.applications.context import Workflow

@@ -1,6 +1,7 @@
 """What follows an approval, whoever approved: the fee, then an invoice or the permit."""
 
-from kota_shared.contracts.permits import ApplicationApproved
+from kota_contracts.permits import ApplicationApproved
+
 from permits.applications import transitions
 from permits.applications.context import Workflow
 from permits.applications.models import Application

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from kota_shared.app import EventOutbox
 from kota_shared.clock import Now
 from kota_shared.db import DbSession
+from kota_shared.transaction import EventOutbox
 from permits.applications.context import Workflow
 from permits.dependencies import Calendar
 

@@ -4,15 +4,15 @@ application expires (run inside the consumer's transaction, once per event)."""
 import logging
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from kota_shared.clock import Clock
-from kota_shared.contracts.payments import InvoiceExpired, InvoicePaid
-from kota_shared.contracts.permits import (
+from kota_contracts.payments import InvoiceExpired, InvoicePaid
+from kota_contracts.permits import (
     FEE_INVOICE_SOURCE,
     ApplicationExpired,
     application_of_fee_invoice,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kota_shared.clock import Clock
 from kota_shared.events.consumer import Handler
 from kota_shared.events.envelope import EventData, ReceivedEvent
 from kota_shared.events.outbox import Outbox

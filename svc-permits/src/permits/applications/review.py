@@ -1,7 +1,8 @@
 """Officers' operations on an application: claim it, send it back, approve, reject."""
 
+from kota_contracts.permits import ApplicationRejected, RevisionRequested
+
 from kota_shared.auth import Principal
-from kota_shared.contracts.permits import ApplicationRejected, RevisionRequested
 from permits.applications import transitions
 from permits.applications.context import Workflow
 from permits.applications.decisions import conclude_approval

@@ -3,12 +3,13 @@
 from collections.abc import Mapping
 from typing import Any
 
-from kota_shared.auth import Principal
-from kota_shared.contracts.permits import (
+from kota_contracts.permits import (
     ApplicationCancelled,
     ApplicationDrafted,
     ApplicationSubmitted,
 )
+
+from kota_shared.auth import Principal
 from permits.applications import transitions
 from permits.applications.context import Workflow
 from permits.applications.models import Application

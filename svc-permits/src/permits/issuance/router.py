@@ -4,10 +4,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from kota_contracts.access import Role, Scope
 
 from kota_shared.auth import Principal, Require
 from kota_shared.clock import local_date
-from kota_shared.contracts.access import Role, Scope
 from kota_shared.problems import NotFound, ValidationFailed
 from kota_shared.qr import qr_png, qr_svg
 from permits.applications import repository as applications

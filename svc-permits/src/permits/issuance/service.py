@@ -5,9 +5,10 @@ import calendar as month_calendar
 import uuid
 from datetime import date
 
+from kota_contracts.permits import PermitIssued, PermitRevoked
+
 from kota_shared.auth import Principal
 from kota_shared.clock import local_date
-from kota_shared.contracts.permits import PermitIssued, PermitRevoked
 from kota_shared.problems import NotFound
 from permits.applications import repository as applications
 from permits.applications import transitions

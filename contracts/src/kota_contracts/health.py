@@ -1,9 +1,7 @@
 """Events the health service publishes about bookings on ``health.events`` (typed, versioned).
 
 Keyed by booking id, so one booking's story arrives in order. Citizens appear by account id
-only: names and NIKs stay with the gateway. Monitoring counts them per facility and service;
-nothing outside health imports these models yet, so they live here rather than in
-``kota_shared.contracts``.
+only: names and NIKs stay with the gateway. Monitoring counts them per facility and service.
 """
 
 import uuid

@@ -4,15 +4,34 @@ Keyed by registration id, so one registration's story arrives in order. Parents 
 account id only: the child's name, NISN and family card (KK) stay in the service.
 """
 
+import enum
 import uuid
 from datetime import datetime
 from typing import ClassVar
 
-from education.admission.pathways import Pathway
-from education.schools.levels import SchoolLevel
 from kota_shared.events.envelope import EventData
 
 TOPIC = "education.events"
+
+
+class SchoolLevel(enum.StrEnum):
+    SD = "SD"
+    """Primary (sekolah dasar)."""
+    SMP = "SMP"
+    """Junior high (sekolah menengah pertama)."""
+    SMA = "SMA"
+    """Senior high (sekolah menengah atas)."""
+
+
+class Pathway(enum.StrEnum):
+    DOMISILI = "domisili"
+    """Residence: ranked by the home's distance to the school (SD: by age first)."""
+    AFIRMASI = "afirmasi"
+    """Children of poor families and children with disabilities."""
+    MUTASI = "mutasi"
+    """A parent was transferred to the city for work."""
+    PRESTASI = "prestasi"
+    """Achievement: ranked by score. Not offered for SD."""
 
 
 class _EducationEvent(EventData):
