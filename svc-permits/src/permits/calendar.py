@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from holidays import country_holidays
 
+from kota_shared.clock import local_date
+
 JAKARTA = ZoneInfo("Asia/Jakarta")
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
@@ -82,10 +84,8 @@ class WorkingCalendar:
         return sum(self.is_working_day(day) for day in _days(first, self._local_date(end)))
 
     def _local_date(self, moment: datetime) -> date:
-        if moment.tzinfo is None:
-            # A naive time would be read in the server's zone, which is not the city's.
-            raise ValueError(f"{moment} has no timezone")
-        return moment.astimezone(self.timezone).date()
+        # Refuses a naive time, which would be read in the server's zone, not the city's.
+        return local_date(moment, self.timezone)
 
 
 def _days(first: date, stop: date) -> Iterator[date]:

@@ -2,44 +2,56 @@
 
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
-from kota_contracts.payments import TOPIC as PAYMENTS_TOPIC
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from kota_contracts.payments import TOPIC as PAYMENTS_TOPIC
+from kota_contracts.payments import InvoiceExpired, InvoicePaid
 from kota_shared.app import Extension, ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.clock import Clock, system_clock
-from kota_shared.events.consumer import EventConsumer
+from kota_shared.events.consumer import EventConsumer, on
 from kota_shared.periodic import every
-from permits.applications import deadlines
-from permits.applications.payment_outcomes import payment_handlers
-from permits.applications.queue import router as queue_router
+from permits.applications import deadlines, payment_outcomes
+from permits.applications.queue_router import router as queue_router
 from permits.applications.router import router as applications_router
 from permits.calendar import WorkingCalendar
 from permits.catalogue.router import router as catalogue_router
 from permits.config import PermitsSettings
+from permits.db import EVENT_TABLES, IDEMPOTENCY_KEYS
 from permits.documents.router import router as documents_router
 from permits.documents.service import Documents
 from permits.documents.storage import storage_from_settings
 from permits.issuance.router import router as issuance_router
 from permits.issuance.verification import VerificationCodes
-from permits.models import EVENT_TABLES, IDEMPOTENCY_KEYS
+from permits.transaction import PermitsTransaction
 
 
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-def _permits_resources(
-    settings: PermitsSettings, clock: Clock, calendar: WorkingCalendar
-) -> Extension:
+def _background_transactions(
+    runtime: ServiceRuntime, calendar: WorkingCalendar, city_code: str
+) -> Callable[[AsyncSession], PermitsTransaction]:
+    """The transaction of a consumed event or a sweep's batch, at the runtime's clock."""
+
+    def begin(session: AsyncSession) -> PermitsTransaction:
+        return PermitsTransaction.extending(
+            runtime.transaction(session), calendar=calendar, city_code=city_code
+        )
+
+    return begin
+
+
+def _permits_resources(settings: PermitsSettings, calendar: WorkingCalendar) -> Extension:
     @asynccontextmanager
     async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
-        app.state.clock = clock
         app.state.calendar = calendar
         app.state.verification_codes = VerificationCodes(
             [secret.get_secret_value() for secret in settings.verification_secrets]
@@ -54,11 +66,11 @@ def _permits_resources(
         staging = Path(tempfile.mkdtemp(prefix="kota-permits-uploads-"))
         app.state.documents = Documents(
             sessionmaker=runtime.sessionmaker,
+            context=runtime.transaction,
             storage=storage,
             staging=staging,
             max_bytes=settings.document_max_bytes,
         )
-        assert runtime.outbox is not None  # permits publishes events
         runtime.supervisor.start(
             "deadline-sweep",
             every(
@@ -66,10 +78,7 @@ def _permits_resources(
                 partial(
                     deadlines.sweep,
                     runtime.sessionmaker,
-                    runtime.outbox,
-                    calendar=calendar,
-                    city_code=settings.city_code,
-                    clock=clock,
+                    context=_background_transactions(runtime, calendar, settings.city_code),
                 ),
             ),
         )
@@ -92,8 +101,7 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
         timezone=settings.timezone,
     )
 
-    def consumers(runtime: ServiceRuntime) -> list[EventConsumer]:
-        assert runtime.outbox is not None
+    def consumers(runtime: ServiceRuntime) -> list[EventConsumer[PermitsTransaction]]:
         return [
             EventConsumer(
                 name="permits.payment-outcomes",
@@ -101,9 +109,11 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
                 bootstrap_servers=settings.kafka_bootstrap_servers,
                 sessionmaker=runtime.sessionmaker,
                 tables=EVENT_TABLES,
-                handlers=payment_handlers(
-                    runtime.outbox, calendar=calendar, city_code=settings.city_code, clock=clock
-                ),
+                context=_background_transactions(runtime, calendar, settings.city_code),
+                subscriptions=[
+                    on(InvoicePaid, payment_outcomes.fee_paid),
+                    on(InvoiceExpired, payment_outcomes.fee_expired),
+                ],
             )
         ]
 
@@ -126,6 +136,7 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
             event_tables=EVENT_TABLES,
             idempotency_keys=IDEMPOTENCY_KEYS,
             consumers=consumers,
-            extension=_permits_resources(settings, clock, calendar),
+            extension=_permits_resources(settings, calendar),
+            clock=clock,
         )
     )

@@ -17,7 +17,9 @@ SEEDED_BY = "seed"
 
 
 async def seed_catalogue(session: AsyncSession, *, city_code: str = KOTA_TANGERANG) -> int:
-    return await repository.add_missing(session, seeds.load(city_code), updated_by=SEEDED_BY)
+    return await repository.add_missing(
+        session, definitions=seeds.load(city_code), updated_by=SEEDED_BY
+    )
 
 
 def main() -> None:

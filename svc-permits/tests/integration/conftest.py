@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from kota_contracts.permits import TOPIC
 
+from kota_contracts.permits import TOPIC
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.seeding import run_seed
 from kota_shared.testing.clock import MovableClock

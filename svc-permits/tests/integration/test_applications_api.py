@@ -7,13 +7,20 @@ import httpx
 import pytest
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
-from kota_contracts.permits import ApplicationDrafted
 
+from kota_contracts.permits import ApplicationDrafted
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure
 from kota_shared.testing.kafka import read_records
 from kota_shared.testing.schema import schema_differences
+from permits.applications import models as applications
 from permits.applications.models import Application
-from permits.models import Base
+from permits.catalogue import models as catalogue
+from permits.db import Base
+from permits.documents import models as documents
+from permits.issuance import models as issuance
+
+EVERY_MODEL = (applications, catalogue, documents, issuance)
+"""What migrations/env.py imports, so that Base.metadata holds every table compared below."""
 
 URL = "/v1/permits/applications"
 

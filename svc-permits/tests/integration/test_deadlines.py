@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from fastapi import FastAPI
-from kota_contracts.permits import ApplicationApproved, DeadlinePassed, PermitIssued
 from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from kota_contracts.permits import ApplicationApproved, DeadlinePassed, PermitIssued
 from kota_dev.pytest_plugin import running_app
+from kota_shared.transaction import Transaction
 from permits.applications.deadlines import sweep
 from permits.catalogue.models import PermitType
+from permits.transaction import PermitsTransaction
 
 WIB = ZoneInfo("Asia/Jakarta")
 URL = "/v1/permits/applications"
@@ -30,13 +33,15 @@ async def clocked(make_permits_app: Any) -> AsyncIterator[tuple[FastAPI, httpx.A
 
 
 async def _sweep_at(app: FastAPI, moment: datetime) -> int:
-    return await sweep(
-        app.state.sessionmaker,
-        app.state.runtime.outbox,
-        calendar=app.state.calendar,
-        city_code="3671",
-        clock=lambda: moment,
-    )
+    runtime = app.state.runtime
+
+    def at_moment(session: AsyncSession) -> PermitsTransaction:
+        base = Transaction.begin(
+            session, outbox=runtime.outbox, clock=lambda: moment, settings=runtime.settings
+        )
+        return PermitsTransaction.extending(base, calendar=app.state.calendar, city_code="3671")
+
+    return await sweep(app.state.sessionmaker, context=at_moment)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from kota_contracts.permits import (
     PermitRevoked,
     RevisionRequested,
 )
-
 from kota_shared.events.schemas import events_in
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from kota_contracts.payments import InvoiceExpired, InvoicePaid
 from kota_contracts.permits import ApplicationExpired, PermitIssued, fee_invoice_reference
-
 from kota_shared.testing.kafka import publish
 from kota_shared.testing.waiting import eventually
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kota_shared.db import value_enum
 from permits.applications.workflow import Action, Actor, Stage, Status
-from permits.models import Base
+from permits.db import Base
 
 
 class Application(Base):

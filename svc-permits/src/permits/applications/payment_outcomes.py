@@ -2,7 +2,6 @@
 application expires (run inside the consumer's transaction, once per event)."""
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from kota_contracts.payments import InvoiceExpired, InvoicePaid
 from kota_contracts.permits import (
@@ -10,37 +9,32 @@ from kota_contracts.permits import (
     ApplicationExpired,
     application_of_fee_invoice,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from kota_shared.clock import Clock
-from kota_shared.events.consumer import Handler
-from kota_shared.events.envelope import EventData, ReceivedEvent
-from kota_shared.events.outbox import Outbox
+from kota_shared.events.envelope import ReceivedEvent
 from permits.applications import repository, transitions
-from permits.applications.context import Workflow
-from permits.applications.decisions import issue_permit
 from permits.applications.models import Application
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action, Status
-from permits.calendar import WorkingCalendar
+from permits.issuance import service as issuance
+from permits.transaction import PermitsTransaction
 
 _log = logging.getLogger(__name__)
 
-FlowFactory = Callable[[AsyncSession], Workflow]
 
+async def _awaiting(tx: PermitsTransaction, *, source: str, reference: str) -> Application | None:
+    """The application a fee invoice was for, locked, if it still waits for payment.
 
-async def _awaiting(flow: Workflow, reference: str) -> Application | None:
-    """The application an invoice was for, locked, if it still waits for payment.
-
-    Anything else (already issued, cancelled meanwhile) is logged and left alone: a
-    redelivered or late event must not move an application twice.
+    Invoices of other sources are not ours to act on. Anything else (already issued,
+    cancelled meanwhile) is logged and left alone: a redelivered or late event must not move
+    an application twice.
     """
+    if source != FEE_INVOICE_SOURCE:
+        return None
     application_id = application_of_fee_invoice(reference)
     if application_id is None:
         _log.warning("invoice reference %s names no application", reference)
         return None
     application = await repository.get_any(
-        session=flow.session, application_id=application_id, for_update=True
+        tx.session, application_id=application_id, for_update=True
     )
     if application is None or application.status is not Status.AWAITING_PAYMENT:
         _log.warning("invoice for %s reported, but it is not awaiting payment", reference)
@@ -48,68 +42,38 @@ async def _awaiting(flow: Workflow, reference: str) -> Application | None:
     return application
 
 
-def _handler(
-    flow_for: FlowFactory,
-    apply: Callable[[Workflow, Application], Awaitable[None]],
-    *,
-    reference_of: Callable[[ReceivedEvent], tuple[str, str]],
-) -> Handler:
-    async def handle(session: AsyncSession, event: ReceivedEvent) -> None:
-        source, reference = reference_of(event)
-        if source != FEE_INVOICE_SOURCE:
-            return
-        flow = flow_for(session)
-        application = await _awaiting(flow, reference)
-        if application is not None:
-            await apply(flow, application)
-
-    return handle
-
-
-async def _issue(flow: Workflow, application: Application) -> None:
+async def fee_paid(tx: PermitsTransaction, event: ReceivedEvent[InvoicePaid]) -> None:
+    """The fee is paid: the permit is issued."""
+    paid = event.data
+    application = await _awaiting(tx, source=paid.source, reference=paid.source_reference)
+    if application is None:
+        return
     definition = await transitions.take(
-        flow, application, Step.by_system(Action.RECORD_PAYMENT, flow.now, "Fee paid.")
+        tx,
+        application=application,
+        step=Step.by_system(Action.RECORD_PAYMENT, tx.now, "Fee paid."),
     )
-    await issue_permit(flow, application, definition)
+    await issuance.issue(tx, application=application, definition=definition)
 
 
-async def _expire(flow: Workflow, application: Application) -> None:
+async def fee_expired(tx: PermitsTransaction, event: ReceivedEvent[InvoiceExpired]) -> None:
+    """The invoice expired unpaid: so does the application."""
+    expired = event.data
+    application = await _awaiting(tx, source=expired.source, reference=expired.source_reference)
+    if application is None:
+        return
     await transitions.take(
-        flow, application, Step.by_system(Action.EXPIRE, flow.now, "The fee was not paid in time.")
+        tx,
+        application=application,
+        step=Step.by_system(Action.EXPIRE, tx.now, "The fee was not paid in time."),
     )
-    await flow.outbox.add(
-        flow.session,
+    await tx.outbox.add(
+        tx.session,
         ApplicationExpired(
             application_id=application.id,
             applicant_id=application.applicant_id,
             permit_type=application.permit_type,
-            expired_at=flow.now,
+            expired_at=tx.now,
         ),
         subject=str(application.id),
     )
-
-
-def _paid_reference(event: ReceivedEvent) -> tuple[str, str]:
-    assert isinstance(event.data, InvoicePaid)
-    return event.data.source, event.data.source_reference
-
-
-def _expired_reference(event: ReceivedEvent) -> tuple[str, str]:
-    assert isinstance(event.data, InvoiceExpired)
-    return event.data.source, event.data.source_reference
-
-
-def payment_handlers(
-    outbox: Outbox, *, calendar: WorkingCalendar, city_code: str, clock: Clock
-) -> dict[type[EventData], Handler]:
-    """Handlers for the consumer of ``payments.events``."""
-
-    def flow_for(session: AsyncSession) -> Workflow:
-        return Workflow(
-            session=session, outbox=outbox, calendar=calendar, city_code=city_code, now=clock()
-        )
-
-    return {
-        InvoicePaid: _handler(flow_for, _issue, reference_of=_paid_reference),
-        InvoiceExpired: _handler(flow_for, _expire, reference_of=_expired_reference),
-    }

@@ -13,7 +13,7 @@ from permits.applications.workflow import Status
 
 
 async def get_owned(
-    *, session: AsyncSession, application_id: uuid.UUID, applicant_id: str, for_update: bool = False
+    session: AsyncSession, *, application_id: uuid.UUID, applicant_id: str, for_update: bool = False
 ) -> Application | None:
     """One application, only if it belongs to ``applicant_id`` (others' are invisible)."""
     query = select(Application).where(
@@ -23,7 +23,7 @@ async def get_owned(
 
 
 async def get_any(
-    *, session: AsyncSession, application_id: uuid.UUID, for_update: bool = False
+    session: AsyncSession, *, application_id: uuid.UUID, for_update: bool = False
 ) -> Application | None:
     """Any application (officers and the system); ``for_update`` locks it for a transition."""
     query = select(Application).where(Application.id == application_id)
@@ -31,8 +31,8 @@ async def get_any(
 
 
 async def get_visible(
-    *,
     session: AsyncSession,
+    *,
     application_id: uuid.UUID,
     viewer: str,
     sees_all: bool,
@@ -41,14 +41,14 @@ async def get_visible(
     """The application if ``viewer`` may see it: any for officers (``sees_all``), else only
     their own, so another citizen's is indistinguishable from none."""
     if sees_all:
-        return await get_any(session=session, application_id=application_id, for_update=for_update)
+        return await get_any(session, application_id=application_id, for_update=for_update)
     return await get_owned(
-        session=session, application_id=application_id, applicant_id=viewer, for_update=for_update
+        session, application_id=application_id, applicant_id=viewer, for_update=for_update
     )
 
 
 async def list_owned(
-    *, session: AsyncSession, applicant_id: str, limit: int
+    session: AsyncSession, *, applicant_id: str, limit: int
 ) -> Sequence[Application]:
     """The applicant's applications, newest first."""
     return (
@@ -86,7 +86,7 @@ def _queue_query(queue: QueueFilter) -> Select[Application]:
     return query
 
 
-async def queue(*, session: AsyncSession, queue: QueueFilter, limit: int) -> Sequence[Application]:
+async def queue(session: AsyncSession, *, queue: QueueFilter, limit: int) -> Sequence[Application]:
     """Officers' work, the most urgent deadline first (no deadline last, then oldest)."""
     return (
         await session.scalars(
@@ -101,7 +101,7 @@ async def queue(*, session: AsyncSession, queue: QueueFilter, limit: int) -> Seq
     ).all()
 
 
-async def overdue(*, session: AsyncSession, now: datetime, limit: int) -> Sequence[Application]:
+async def overdue(session: AsyncSession, *, now: datetime, limit: int) -> Sequence[Application]:
     """Applications whose running stage passed its deadline and were not handled yet.
 
     Locked with SKIP LOCKED so two replicas sweeping at once share the work, not repeat it.
@@ -120,7 +120,7 @@ async def overdue(*, session: AsyncSession, now: datetime, limit: int) -> Sequen
     ).all()
 
 
-async def mark_escalated(*, session: AsyncSession, application_id: uuid.UUID, at: datetime) -> None:
+async def mark_escalated(session: AsyncSession, *, application_id: uuid.UUID, at: datetime) -> None:
     """Record a passed deadline as handled by escalation (when its policy could not run)."""
     await session.execute(
         update(Application)
@@ -129,7 +129,7 @@ async def mark_escalated(*, session: AsyncSession, application_id: uuid.UUID, at
     )
 
 
-async def history(*, session: AsyncSession, application_id: uuid.UUID) -> Sequence[Transition]:
+async def history(session: AsyncSession, *, application_id: uuid.UUID) -> Sequence[Transition]:
     return (
         await session.scalars(
             select(Transition)

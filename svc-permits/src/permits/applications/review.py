@@ -1,15 +1,14 @@
 """Officers' operations on an application: claim it, send it back, approve, reject."""
 
 from kota_contracts.permits import ApplicationRejected, RevisionRequested
-
 from kota_shared.auth import Principal
 from permits.applications import transitions
-from permits.applications.context import Workflow
 from permits.applications.decisions import conclude_approval
 from permits.applications.models import Application
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action, Actor
 from permits.problems import ClaimedByAnotherOfficer
+from permits.transaction import PermitsTransaction
 
 
 def _ensure_claimed_by(application: Application, officer: Principal) -> None:
@@ -19,59 +18,69 @@ def _ensure_claimed_by(application: Application, officer: Principal) -> None:
 
 
 async def claim(
-    flow: Workflow, officer: Principal, application: Application, note: str | None
+    tx: PermitsTransaction, *, application: Application, by: Principal, note: str | None
 ) -> None:
     """Take a submitted application from the queue and start reviewing it."""
     await transitions.take(
-        flow, application, Step.by(officer, Action.START_REVIEW, Actor.OFFICER, flow.now, note)
+        tx,
+        application=application,
+        step=Step.by(by, Action.START_REVIEW, Actor.OFFICER, tx.now, note),
     )
-    application.claimed_by = officer.subject
+    application.claimed_by = by.subject
 
 
 async def request_revision(
-    flow: Workflow, officer: Principal, application: Application, note: str
+    tx: PermitsTransaction, *, application: Application, by: Principal, note: str
 ) -> None:
-    _ensure_claimed_by(application, officer)
+    _ensure_claimed_by(application, by)
     await transitions.take(
-        flow, application, Step.by(officer, Action.REQUEST_REVISION, Actor.OFFICER, flow.now, note)
+        tx,
+        application=application,
+        step=Step.by(by, Action.REQUEST_REVISION, Actor.OFFICER, tx.now, note),
     )
-    await flow.outbox.add(
-        flow.session,
+    await tx.outbox.add(
+        tx.session,
         RevisionRequested(
             application_id=application.id,
             applicant_id=application.applicant_id,
             permit_type=application.permit_type,
             note=note,
-            requested_at=flow.now,
+            requested_at=tx.now,
         ),
         subject=str(application.id),
     )
 
 
 async def approve(
-    flow: Workflow, officer: Principal, application: Application, note: str | None
+    tx: PermitsTransaction, *, application: Application, by: Principal, note: str | None
 ) -> None:
-    _ensure_claimed_by(application, officer)
+    _ensure_claimed_by(application, by)
     definition = await transitions.take(
-        flow, application, Step.by(officer, Action.APPROVE, Actor.OFFICER, flow.now, note)
+        tx,
+        application=application,
+        step=Step.by(by, Action.APPROVE, Actor.OFFICER, tx.now, note),
     )
-    await conclude_approval(flow, application, definition, deemed=False)
+    await conclude_approval(tx, application=application, definition=definition, deemed=False)
 
 
-async def reject(flow: Workflow, officer: Principal, application: Application, reason: str) -> None:
-    _ensure_claimed_by(application, officer)
+async def reject(
+    tx: PermitsTransaction, *, application: Application, by: Principal, reason: str
+) -> None:
+    _ensure_claimed_by(application, by)
     await transitions.take(
-        flow, application, Step.by(officer, Action.REJECT, Actor.OFFICER, flow.now, reason)
+        tx,
+        application=application,
+        step=Step.by(by, Action.REJECT, Actor.OFFICER, tx.now, reason),
     )
-    application.decided_at = flow.now
-    await flow.outbox.add(
-        flow.session,
+    application.decided_at = tx.now
+    await tx.outbox.add(
+        tx.session,
         ApplicationRejected(
             application_id=application.id,
             applicant_id=application.applicant_id,
             permit_type=application.permit_type,
             reason=reason,
-            rejected_at=flow.now,
+            rejected_at=tx.now,
         ),
         subject=str(application.id),
     )

@@ -1,15 +1,16 @@
 """Endpoints for applications: the applicant's own, and officers' review of any."""
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from kota_shared.auth import Principal
-from kota_shared.problems import NotFound
-from permits.applications import repository, review, service, workflow
-from permits.applications.flow import Flow
-from permits.applications.models import Application
+from kota_shared.transaction import CurrentTransaction
+from permits.applications import review, service
+from permits.applications.dependencies import (
+    AnyApplicationForUpdate,
+    OwnApplicationForUpdate,
+    VisibleApplication,
+)
 from permits.applications.schemas import (
     ApplicationDraft,
     ApplicationRead,
@@ -18,52 +19,10 @@ from permits.applications.schemas import (
     StepRequest,
     TransitionRead,
 )
-from permits.dependencies import Citizen, CitizenOrOfficer, Idempotent, Officer, is_officer
+from permits.dependencies import Citizen, CitizenOrOfficer, Idempotent, Officer
+from permits.transaction import PermitsTx
 
 router = APIRouter(prefix="/v1/permits/applications", tags=["permits"])
-
-_NOT_YOURS = "No application with this id belongs to you."
-
-
-def present(application: Application, caller: Principal) -> ApplicationRead:
-    actor = workflow.Actor.OFFICER if is_officer(caller) else workflow.Actor.APPLICANT
-    read = ApplicationRead.model_validate(application)
-    read.next_actions = sorted(workflow.available_actions(application.status, actor))
-    return read
-
-
-async def _visible(flow: Flow, caller: Principal, application_id: uuid.UUID) -> Application:
-    """The application if the caller may see it: its applicant, or a permits officer."""
-    found = await repository.get_visible(
-        session=flow.session,
-        application_id=application_id,
-        viewer=caller.subject,
-        sees_all=is_officer(caller),
-    )
-    if found is None:
-        raise NotFound(_NOT_YOURS)
-    return found
-
-
-async def _own(flow: Flow, citizen: Principal, application_id: uuid.UUID) -> Application:
-    found = await repository.get_owned(
-        session=flow.session,
-        application_id=application_id,
-        applicant_id=citizen.subject,
-        for_update=True,
-    )
-    if found is None:
-        raise NotFound(_NOT_YOURS)
-    return found
-
-
-async def _any(flow: Flow, application_id: uuid.UUID) -> Application:
-    found = await repository.get_any(
-        session=flow.session, application_id=application_id, for_update=True
-    )
-    if found is None:
-        raise NotFound("There is no application with this id.")
-    return found
 
 
 @router.post(
@@ -78,12 +37,12 @@ async def _any(flow: Flow, application_id: uuid.UUID) -> Application:
     ),
 )
 async def create_draft(
-    body: ApplicationDraft, flow: Flow, citizen: Citizen, idempotent: Idempotent
+    body: ApplicationDraft, tx: CurrentTransaction, citizen: Citizen, idempotent: Idempotent
 ) -> Response:
     async def draft_it() -> ApplicationRead:
-        return present(await service.draft(flow, citizen, body), citizen)
+        return ApplicationRead.of(await service.draft(tx, draft=body, by=citizen), citizen)
 
-    return await idempotent.run(flow.session, scope=citizen.subject, operation=draft_it)
+    return await idempotent.run(tx.session, scope=citizen.subject, operation=draft_it)
 
 
 @router.get(
@@ -92,12 +51,10 @@ async def create_draft(
     description="Who may call: a signed-in citizen; only their own applications are listed.",
 )
 async def list_applications(
-    flow: Flow, citizen: Citizen, limit: Annotated[int, Query(ge=1, le=100)] = 50
+    tx: CurrentTransaction, citizen: Citizen, limit: Annotated[int, Query(ge=1, le=100)] = 50
 ) -> list[ApplicationRead]:
-    applications = await repository.list_owned(
-        session=flow.session, applicant_id=citizen.subject, limit=limit
-    )
-    return [present(a, citizen) for a in applications]
+    applications = await service.own_applications(tx, applicant=citizen, limit=limit)
+    return [ApplicationRead.of(a, citizen) for a in applications]
 
 
 @router.get(
@@ -109,9 +66,9 @@ async def list_applications(
     ),
 )
 async def read_application(
-    application_id: uuid.UUID, flow: Flow, caller: CitizenOrOfficer
+    caller: CitizenOrOfficer, application: VisibleApplication
 ) -> ApplicationRead:
-    return present(await _visible(flow, caller, application_id), caller)
+    return ApplicationRead.of(application, caller)
 
 
 @router.get(
@@ -120,11 +77,10 @@ async def read_application(
     description="Who may call: the citizen who owns it, or a permits officer.",
 )
 async def read_history(
-    application_id: uuid.UUID, flow: Flow, caller: CitizenOrOfficer
+    application: VisibleApplication, tx: CurrentTransaction
 ) -> list[TransitionRead]:
-    application = await _visible(flow, caller, application_id)
-    steps = await repository.history(session=flow.session, application_id=application.id)
-    return [TransitionRead.model_validate(step) for step in steps]
+    steps = await service.history(tx, application=application)
+    return [TransitionRead.of(step) for step in steps]
 
 
 @router.patch(
@@ -133,11 +89,13 @@ async def read_history(
     description="Who may call: the citizen who owns it. Anything else is 409.",
 )
 async def update_application(
-    application_id: uuid.UUID, body: ApplicationUpdate, flow: Flow, citizen: Citizen
+    body: ApplicationUpdate,
+    citizen: Citizen,
+    application: OwnApplicationForUpdate,
+    tx: CurrentTransaction,
 ) -> ApplicationRead:
-    application = await _own(flow, citizen, application_id)
-    await service.update(flow, application, body)
-    return present(application, citizen)
+    await service.update(tx, application=application, changes=body)
+    return ApplicationRead.of(application, citizen)
 
 
 @router.post(
@@ -150,11 +108,13 @@ async def update_application(
     ),
 )
 async def submit(
-    application_id: uuid.UUID, flow: Flow, citizen: Citizen, body: StepRequest | None = None
+    citizen: Citizen,
+    application: OwnApplicationForUpdate,
+    tx: PermitsTx,
+    body: StepRequest | None = None,
 ) -> ApplicationRead:
-    application = await _own(flow, citizen, application_id)
-    await service.submit(flow, citizen, application, body.note if body else None)
-    return present(application, citizen)
+    await service.submit(tx, application=application, by=citizen, note=body.note if body else None)
+    return ApplicationRead.of(application, citizen)
 
 
 @router.post(
@@ -163,11 +123,13 @@ async def submit(
     description="Who may call: the citizen who owns it.",
 )
 async def cancel(
-    application_id: uuid.UUID, flow: Flow, citizen: Citizen, body: StepRequest | None = None
+    citizen: Citizen,
+    application: OwnApplicationForUpdate,
+    tx: PermitsTx,
+    body: StepRequest | None = None,
 ) -> ApplicationRead:
-    application = await _own(flow, citizen, application_id)
-    await service.cancel(flow, citizen, application, body.note if body else None)
-    return present(application, citizen)
+    await service.cancel(tx, application=application, by=citizen, note=body.note if body else None)
+    return ApplicationRead.of(application, citizen)
 
 
 @router.post(
@@ -176,11 +138,13 @@ async def cancel(
     description="Who may call: a permits officer (`permits_officer`).",
 )
 async def claim(
-    application_id: uuid.UUID, flow: Flow, officer: Officer, body: StepRequest | None = None
+    officer: Officer,
+    application: AnyApplicationForUpdate,
+    tx: PermitsTx,
+    body: StepRequest | None = None,
 ) -> ApplicationRead:
-    application = await _any(flow, application_id)
-    await review.claim(flow, officer, application, body.note if body else None)
-    return present(application, officer)
+    await review.claim(tx, application=application, by=officer, note=body.note if body else None)
+    return ApplicationRead.of(application, officer)
 
 
 @router.post(
@@ -189,11 +153,13 @@ async def claim(
     description="Who may call: the permits officer who claimed it.",
 )
 async def request_revision(
-    application_id: uuid.UUID, body: ReasonedStepRequest, flow: Flow, officer: Officer
+    body: ReasonedStepRequest,
+    officer: Officer,
+    application: AnyApplicationForUpdate,
+    tx: PermitsTx,
 ) -> ApplicationRead:
-    application = await _any(flow, application_id)
-    await review.request_revision(flow, officer, application, body.note)
-    return present(application, officer)
+    await review.request_revision(tx, application=application, by=officer, note=body.note)
+    return ApplicationRead.of(application, officer)
 
 
 @router.post(
@@ -202,11 +168,13 @@ async def request_revision(
     description="Who may call: the permits officer who claimed it.",
 )
 async def approve(
-    application_id: uuid.UUID, flow: Flow, officer: Officer, body: StepRequest | None = None
+    officer: Officer,
+    application: AnyApplicationForUpdate,
+    tx: PermitsTx,
+    body: StepRequest | None = None,
 ) -> ApplicationRead:
-    application = await _any(flow, application_id)
-    await review.approve(flow, officer, application, body.note if body else None)
-    return present(application, officer)
+    await review.approve(tx, application=application, by=officer, note=body.note if body else None)
+    return ApplicationRead.of(application, officer)
 
 
 @router.post(
@@ -215,8 +183,10 @@ async def approve(
     description="Who may call: the permits officer who claimed it.",
 )
 async def reject(
-    application_id: uuid.UUID, body: ReasonedStepRequest, flow: Flow, officer: Officer
+    body: ReasonedStepRequest,
+    officer: Officer,
+    application: AnyApplicationForUpdate,
+    tx: PermitsTx,
 ) -> ApplicationRead:
-    application = await _any(flow, application_id)
-    await review.reject(flow, officer, application, body.note)
-    return present(application, officer)
+    await review.reject(tx, application=application, by=officer, reason=body.note)
+    return ApplicationRead.of(application, officer)

@@ -2,11 +2,14 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from permits.applications.workflow import Action, Actor, Stage, Status
+from kota_shared.auth import Principal
+from permits.applications.models import Application, Transition
+from permits.applications.workflow import Action, Actor, Stage, Status, available_actions
+from permits.dependencies import is_officer
 
 DistrictCode = Field(
     default=None,
@@ -89,6 +92,14 @@ class ApplicationRead(BaseModel):
         default_factory=list, description="What the caller may do next in the workflow."
     )
 
+    @classmethod
+    def of(cls, application: Application, caller: Principal) -> Self:
+        """The application as ``caller`` sees it, with the steps open to them next."""
+        actor = Actor.OFFICER if is_officer(caller) else Actor.APPLICANT
+        read = cls.model_validate(application)
+        read.next_actions = sorted(available_actions(application.status, actor))
+        return read
+
 
 class TransitionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -101,3 +112,8 @@ class TransitionRead(BaseModel):
     acting_officer_id: str | None
     note: str | None
     at: datetime
+
+    @classmethod
+    def of(cls, transition: Transition) -> Self:
+        """The same for every caller who may see the application."""
+        return cls.model_validate(transition)

@@ -1,6 +1,7 @@
-"""The applicant's operations: draft, fill in, submit, cancel; the request boundary commits."""
+"""The applicant's operations — draft, fill in, submit, cancel — and reading applications
+back; the request boundary commits."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kota_contracts.permits import (
@@ -8,28 +9,22 @@ from kota_contracts.permits import (
     ApplicationDrafted,
     ApplicationSubmitted,
 )
-
 from kota_shared.auth import Principal
-from permits.applications import transitions
-from permits.applications.context import Workflow
-from permits.applications.models import Application
+from kota_shared.transaction import Transaction
+from permits.applications import repository, transitions
+from permits.applications.models import Application, Transition
 from permits.applications.schemas import ApplicationDraft, ApplicationUpdate
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action, Actor, Status
 from permits.catalogue import repository as catalogue
+from permits.catalogue import service as catalogue_service
 from permits.catalogue.definition import PermitTypeDefinition
 from permits.catalogue.fields import FieldErrors, validate_fields
 from permits.documents import repository as documents
-from permits.problems import IncompleteApplication, InvalidFields, NotEditable, UnknownPermitType
+from permits.problems import IncompleteApplication, InvalidFields, NotEditable
+from permits.transaction import PermitsTransaction
 
 EDITABLE = frozenset({Status.DRAFT, Status.REVISION_REQUESTED})
-
-
-async def offered_type(flow: Workflow, code: str) -> PermitTypeDefinition:
-    definition = await catalogue.get(flow.session, code)
-    if definition is None or not definition.active:
-        raise UnknownPermitType(f"The city does not offer a permit type with code {code}.")
-    return definition
 
 
 def _validated(
@@ -43,22 +38,22 @@ def _validated(
         ) from None
 
 
-async def draft(flow: Workflow, applicant: Principal, body: ApplicationDraft) -> Application:
+async def draft(tx: Transaction, *, draft: ApplicationDraft, by: Principal) -> Application:
     """Start an application and announce it, in one transaction."""
-    definition = await offered_type(flow, body.permit_type)
+    definition = await catalogue_service.offered(tx, code=draft.permit_type)
     application = Application(
-        applicant_id=applicant.subject,
-        created_by=applicant.acted_by,
+        applicant_id=by.subject,
+        created_by=by.acted_by,
         permit_type=definition.code,
-        district_code=body.district_code,
-        holder_name=body.holder_name,
-        fields=_validated(definition, body.fields, complete=False),
+        district_code=draft.district_code,
+        holder_name=draft.holder_name,
+        fields=_validated(definition, draft.fields, complete=False),
         status=Status.DRAFT,
     )
-    flow.session.add(application)
-    await flow.session.flush()
-    await flow.outbox.add(
-        flow.session,
+    tx.session.add(application)
+    await tx.session.flush()
+    await tx.outbox.add(
+        tx.session,
         ApplicationDrafted(
             application_id=application.id,
             permit_type=application.permit_type,
@@ -70,6 +65,18 @@ async def draft(flow: Workflow, applicant: Principal, body: ApplicationDraft) ->
     return application
 
 
+async def own_applications(
+    tx: Transaction, *, applicant: Principal, limit: int
+) -> Sequence[Application]:
+    """The applicant's applications, newest first."""
+    return await repository.list_owned(tx.session, applicant_id=applicant.subject, limit=limit)
+
+
+async def history(tx: Transaction, *, application: Application) -> Sequence[Transition]:
+    """Every step the application has taken, in order."""
+    return await repository.history(tx.session, application_id=application.id)
+
+
 def ensure_editable(application: Application) -> None:
     if application.status not in EDITABLE:
         raise NotEditable(
@@ -78,25 +85,25 @@ def ensure_editable(application: Application) -> None:
         )
 
 
-async def update(flow: Workflow, application: Application, body: ApplicationUpdate) -> None:
+async def update(tx: Transaction, *, application: Application, changes: ApplicationUpdate) -> None:
     """Change what the applicant may still change; fields are merged, ``null`` clears one."""
     ensure_editable(application)
-    definition = await catalogue.definition_of(flow.session, application.permit_type)
-    changes = body.model_dump(exclude_unset=True)
-    if "holder_name" in changes:
-        application.holder_name = body.holder_name
-    if "district_code" in changes:
-        application.district_code = body.district_code
-    if body.fields:
-        merged = {**application.fields, **body.fields}
+    definition = await catalogue.definition_of(tx.session, code=application.permit_type)
+    sent = changes.model_dump(exclude_unset=True)
+    if "holder_name" in sent:
+        application.holder_name = changes.holder_name
+    if "district_code" in sent:
+        application.district_code = changes.district_code
+    if changes.fields:
+        merged = {**application.fields, **changes.fields}
         kept = {name: value for name, value in merged.items() if value is not None}
         application.fields = _validated(definition, kept, complete=False)
 
 
 async def _missing(
-    flow: Workflow, application: Application, definition: PermitTypeDefinition
+    tx: Transaction, application: Application, definition: PermitTypeDefinition
 ) -> list[str]:
-    have = await documents.kinds_for(flow.session, application.id)
+    have = await documents.kinds_for(tx.session, application_id=application.id)
     missing = [
         f"document {d.kind}" for d in definition.documents if d.required and d.kind not in have
     ]
@@ -108,36 +115,35 @@ async def _missing(
 
 
 async def submit(
-    flow: Workflow, applicant: Principal, application: Application, note: str | None
+    tx: PermitsTransaction, *, application: Application, by: Principal, note: str | None
 ) -> None:
     """Hand in a draft, or a revised application: complete form and required documents."""
-    definition = await offered_type(flow, application.permit_type)
+    definition = await catalogue_service.offered(tx, code=application.permit_type)
     resubmission = application.status is Status.REVISION_REQUESTED
     action = Action.RESUBMIT if resubmission else Action.SUBMIT
     if application.status in EDITABLE:
         application.fields = _validated(definition, application.fields, complete=True)
-        missing = await _missing(flow, application, definition)
+        missing = await _missing(tx, application, definition)
         if missing:
             raise IncompleteApplication(
                 "Still missing: " + ", ".join(missing) + ".", missing=missing
             )
     transitions.apply(
-        flow.session,
-        application,
-        Step.by(applicant, action, Actor.APPLICANT, flow.now, note),
-        calendar=flow.calendar,
+        tx,
+        application=application,
+        step=Step.by(by, action, Actor.APPLICANT, tx.now, note),
         targets=definition.stage_targets,
     )
-    application.submitted_at = flow.now
+    application.submitted_at = tx.now
     assert application.stage_deadline_at is not None  # submitting starts verification's clock
-    await flow.outbox.add(
-        flow.session,
+    await tx.outbox.add(
+        tx.session,
         ApplicationSubmitted(
             application_id=application.id,
             permit_type=application.permit_type,
             district_code=application.district_code,
             resubmission=resubmission,
-            submitted_at=flow.now,
+            submitted_at=tx.now,
             deadline_at=application.stage_deadline_at,
         ),
         subject=str(application.id),
@@ -145,17 +151,19 @@ async def submit(
 
 
 async def cancel(
-    flow: Workflow, applicant: Principal, application: Application, note: str | None
+    tx: PermitsTransaction, *, application: Application, by: Principal, note: str | None
 ) -> None:
     await transitions.take(
-        flow, application, Step.by(applicant, Action.CANCEL, Actor.APPLICANT, flow.now, note)
+        tx,
+        application=application,
+        step=Step.by(by, Action.CANCEL, Actor.APPLICANT, tx.now, note),
     )
-    await flow.outbox.add(
-        flow.session,
+    await tx.outbox.add(
+        tx.session,
         ApplicationCancelled(
             application_id=application.id,
             permit_type=application.permit_type,
-            cancelled_at=flow.now,
+            cancelled_at=tx.now,
         ),
         subject=str(application.id),
     )

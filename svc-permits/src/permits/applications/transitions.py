@@ -4,12 +4,9 @@ history row, and the service-level clock of the stage it enters."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from kota_shared.auth import Principal
 from kota_shared.problems import Forbidden
 from permits.applications import workflow
-from permits.applications.context import Workflow
 from permits.applications.models import Application, Transition
 from permits.applications.workflow import Action, Actor, Stage
 from permits.calendar import WorkingCalendar
@@ -17,6 +14,7 @@ from permits.catalogue import repository as catalogue
 from permits.catalogue.definition import PermitTypeDefinition
 from permits.catalogue.service_levels import StageTargets
 from permits.problems import IllegalTransition
+from permits.transaction import PermitsTransaction
 
 SYSTEM = "system"
 
@@ -48,26 +46,17 @@ class Step:
         return cls(action=action, actor=Actor.SYSTEM, actor_id=SYSTEM, at=at, note=note)
 
 
-async def take(flow: Workflow, application: Application, step: Step) -> PermitTypeDefinition:
+async def take(
+    tx: PermitsTransaction, *, application: Application, step: Step
+) -> PermitTypeDefinition:
     """Apply ``step`` with the stage targets of the application's type; returns that type."""
-    definition = await catalogue.definition_of(flow.session, application.permit_type)
-    apply(
-        flow.session,
-        application,
-        step,
-        calendar=flow.calendar,
-        targets=definition.stage_targets,
-    )
+    definition = await catalogue.definition_of(tx.session, code=application.permit_type)
+    apply(tx, application=application, step=step, targets=definition.stage_targets)
     return definition
 
 
 def apply(
-    session: AsyncSession,
-    application: Application,
-    step: Step,
-    *,
-    calendar: WorkingCalendar,
-    targets: StageTargets,
+    tx: PermitsTransaction, *, application: Application, step: Step, targets: StageTargets
 ) -> None:
     """Move ``application`` by ``step`` or raise a 409 naming its current state.
 
@@ -84,7 +73,7 @@ def apply(
         ) from None
     except workflow.ActorNotAllowed as exc:
         raise Forbidden(str(exc)) from None
-    session.add(
+    tx.session.add(
         Transition(
             application_id=application.id,
             action=step.action,
@@ -98,7 +87,7 @@ def apply(
         )
     )
     application.status = target
-    _start_stage_clock(application, workflow.stage_of(target), step.at, calendar, targets)
+    _start_stage_clock(application, workflow.stage_of(target), step.at, tx.calendar, targets)
 
 
 def _start_stage_clock(

@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, DateTime, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from permits.models import Base
+from permits.db import Base
 
 
 class PermitType(Base):

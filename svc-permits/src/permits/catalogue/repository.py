@@ -14,14 +14,14 @@ def _definition(row: PermitType) -> PermitTypeDefinition:
     return PermitTypeDefinition.model_validate(row.definition)
 
 
-async def get(session: AsyncSession, code: str) -> PermitTypeDefinition | None:
+async def get(session: AsyncSession, *, code: str) -> PermitTypeDefinition | None:
     row = await session.get(PermitType, code)
     return _definition(row) if row is not None else None
 
 
-async def definition_of(session: AsyncSession, code: str) -> PermitTypeDefinition:
+async def definition_of(session: AsyncSession, *, code: str) -> PermitTypeDefinition:
     """The type of an existing application, even if withdrawn since: work begun goes on."""
-    definition = await get(session, code)
+    definition = await get(session, code=code)
     if definition is None:
         raise LookupError(f"permit type {code} vanished from the catalogue")
     return definition
@@ -46,7 +46,7 @@ def _values(definition: PermitTypeDefinition, updated_by: str) -> dict[str, obje
     }
 
 
-async def save(session: AsyncSession, definition: PermitTypeDefinition, *, updated_by: str) -> bool:
+async def save(session: AsyncSession, *, definition: PermitTypeDefinition, updated_by: str) -> bool:
     """Create or replace an entry; True when it was new."""
     values = _values(definition, updated_by)
     statement = insert(PermitType).values(values)
@@ -60,7 +60,7 @@ async def save(session: AsyncSession, definition: PermitTypeDefinition, *, updat
 
 
 async def add_missing(
-    session: AsyncSession, definitions: Sequence[PermitTypeDefinition], *, updated_by: str
+    session: AsyncSession, *, definitions: Sequence[PermitTypeDefinition], updated_by: str
 ) -> int:
     """Add the entries whose code is not there yet (an admin's later edits are kept)."""
     if not definitions:

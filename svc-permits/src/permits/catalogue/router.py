@@ -1,18 +1,15 @@
 """The catalogue: anyone may read what the city offers; a city admin defines it."""
 
-from typing import Annotated
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Path, Response, status
-
-from kota_shared.db import DbSession
-from kota_shared.problems import NotFound, ValidationFailed
-from permits.catalogue import repository
+from kota_shared.problems import ValidationFailed
+from kota_shared.transaction import CurrentTransaction
+from permits.catalogue import service
 from permits.catalogue.definition import PermitTypeDefinition
+from permits.catalogue.dependencies import OfferedType, TypeCode
 from permits.dependencies import Admin
 
 router = APIRouter(prefix="/v1/permits/types", tags=["permits"])
-
-TypeCode = Annotated[str, Path(pattern=r"^[A-Z][A-Z0-9_]{1,19}$", examples=["PBG"])]
 
 
 @router.get(
@@ -20,8 +17,8 @@ TypeCode = Annotated[str, Path(pattern=r"^[A-Z][A-Z0-9_]{1,19}$", examples=["PBG
     summary="The permit types the city offers",
     description="Who may call: anyone, without signing in. Strongly consistent.",
 )
-async def list_types(session: DbSession) -> list[PermitTypeDefinition]:
-    return list(await repository.list_all(session, include_inactive=False))
+async def list_types(tx: CurrentTransaction) -> list[PermitTypeDefinition]:
+    return list(await service.offered_types(tx))
 
 
 @router.get(
@@ -29,10 +26,7 @@ async def list_types(session: DbSession) -> list[PermitTypeDefinition]:
     summary="One permit type: its form, documents, fee rule and service-level targets",
     description="Who may call: anyone, without signing in. Withdrawn types are not found.",
 )
-async def read_type(code: TypeCode, session: DbSession) -> PermitTypeDefinition:
-    definition = await repository.get(session, code)
-    if definition is None or not definition.active:
-        raise NotFound("There is no permit type with this code.")
+async def read_type(definition: OfferedType) -> PermitTypeDefinition:
     return definition
 
 
@@ -49,12 +43,12 @@ async def read_type(code: TypeCode, session: DbSession) -> PermitTypeDefinition:
 async def save_type(
     code: TypeCode,
     definition: PermitTypeDefinition,
-    session: DbSession,
+    tx: CurrentTransaction,
     admin: Admin,
     response: Response,
 ) -> PermitTypeDefinition:
     if definition.code != code:
         raise ValidationFailed("The code in the body must match the code in the path.")
-    created = await repository.save(session, definition, updated_by=admin.subject)
+    created = await service.save(tx, definition=definition, by=admin)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return definition

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from permits.documents.models import Document
 
 
-async def list_for(session: AsyncSession, application_id: uuid.UUID) -> Sequence[Document]:
+async def list_for(session: AsyncSession, *, application_id: uuid.UUID) -> Sequence[Document]:
     return (
         await session.scalars(
             select(Document)
@@ -19,7 +19,7 @@ async def list_for(session: AsyncSession, application_id: uuid.UUID) -> Sequence
     ).all()
 
 
-async def kinds_for(session: AsyncSession, application_id: uuid.UUID) -> set[str]:
+async def kinds_for(session: AsyncSession, *, application_id: uuid.UUID) -> set[str]:
     """Which document kinds the application has at least one of."""
     return set(
         await session.scalars(
@@ -29,10 +29,14 @@ async def kinds_for(session: AsyncSession, application_id: uuid.UUID) -> set[str
 
 
 async def get(
-    session: AsyncSession, application_id: uuid.UUID, document_id: uuid.UUID
+    session: AsyncSession, *, application_id: uuid.UUID, document_id: uuid.UUID
 ) -> Document | None:
     return await session.scalar(
         select(Document).where(
             Document.id == document_id, Document.application_id == application_id
         )
     )
+
+
+async def delete(session: AsyncSession, *, document: Document) -> None:
+    await session.delete(document)

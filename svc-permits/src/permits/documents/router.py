@@ -2,45 +2,22 @@
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile, status
+from fastapi import APIRouter, File, Form, UploadFile, status
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict
 
-from kota_shared.clock import Now
-from kota_shared.db import DbSession
-from kota_shared.problems import NotFound
-from permits.applications import repository as applications
-from permits.dependencies import Citizen, CitizenOrOfficer, is_officer
-from permits.documents import repository, service
-from permits.documents.service import Documents, Upload
-from permits.documents.storage import CHUNK_BYTES, DocumentMissing
+from kota_shared.transaction import CurrentTransaction
+from permits.applications.dependencies import VisibleApplication
+from permits.dependencies import Citizen
+from permits.documents import service
+from permits.documents.dependencies import Store, VisibleDocument
+from permits.documents.schemas import DocumentRead
+from permits.documents.service import Upload
+from permits.documents.storage import CHUNK_BYTES
 
 router = APIRouter(prefix="/v1/permits/applications/{application_id}/documents", tags=["permits"])
-
-
-class DocumentRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    kind: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_at: datetime
-
-
-def _store(request: Request) -> Documents:
-    store: Documents = request.app.state.documents
-    return store
-
-
-Store = Annotated[Documents, Depends(_store)]
 
 
 async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
@@ -65,29 +42,10 @@ async def upload_document(
     file: Annotated[UploadFile, File(description="PDF, JPEG or PNG")],
     store: Store,
     citizen: Citizen,
-    now: Now,
 ) -> DocumentRead:
     upload = Upload(kind=kind, filename=file.filename or "", chunks=_chunks(file))
-    document = await service.attach(store, citizen, application_id, upload, now)
-    return DocumentRead.model_validate(document)
-
-
-async def _visible_application(
-    session: DbSession, caller: CitizenOrOfficer, application_id: uuid.UUID
-) -> uuid.UUID:
-    """The application's id if the caller may see it: its applicant, or a permits officer."""
-    found = await applications.get_visible(
-        session=session,
-        application_id=application_id,
-        viewer=caller.subject,
-        sees_all=is_officer(caller),
-    )
-    if found is None:
-        raise NotFound("No application with this id belongs to you.")
-    return found.id
-
-
-VisibleApplication = Annotated[uuid.UUID, Depends(_visible_application)]
+    document = await service.attach(store, application_id=application_id, upload=upload, by=citizen)
+    return DocumentRead.of(document)
 
 
 @router.get(
@@ -96,11 +54,9 @@ VisibleApplication = Annotated[uuid.UUID, Depends(_visible_application)]
     description="Who may call: the citizen who owns the application, or a permits officer.",
 )
 async def list_documents(
-    application_id: VisibleApplication, session: DbSession
+    application: VisibleApplication, tx: CurrentTransaction
 ) -> list[DocumentRead]:
-    return [
-        DocumentRead.model_validate(d) for d in await repository.list_for(session, application_id)
-    ]
+    return [DocumentRead.of(d) for d in await service.listed(tx, application=application)]
 
 
 @router.get(
@@ -110,19 +66,8 @@ async def list_documents(
     response_class=StreamingResponse,
     responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
 )
-async def download_document(
-    document_id: uuid.UUID,
-    application_id: VisibleApplication,
-    session: DbSession,
-    store: Store,
-) -> StreamingResponse:
-    document = await repository.get(session, application_id, document_id)
-    if document is None:
-        raise NotFound("The application has no document with this id.")
-    try:
-        chunks = await store.storage.open(document.storage_key)
-    except DocumentMissing:
-        raise NotFound("The document's file is not available.") from None
+async def download_document(document: VisibleDocument, store: Store) -> StreamingResponse:
+    chunks = await service.content(store, document=document)
     return StreamingResponse(
         chunks,
         media_type=document.content_type,
@@ -143,4 +88,4 @@ async def download_document(
 async def remove_document(
     application_id: uuid.UUID, document_id: uuid.UUID, store: Store, citizen: Citizen
 ) -> None:
-    await service.remove(store, citizen, application_id, document_id)
+    await service.remove(store, application_id=application_id, document_id=document_id, by=citizen)

@@ -1,28 +1,28 @@
 """Attaching documents to an application so that bytes and record never disagree.
 
-Each operation runs its own transaction around the storage call instead of the usual
-request-boundary commit: the object is stored before the row commits and deleted again if
-the commit fails, and on removal the object goes only after the row is gone.
+Attaching and removing run a transaction of their own around the storage call instead of
+the usual request-boundary commit, so they take the store, not the request's transaction:
+the object is stored before the row commits and deleted again if the commit fails, and on
+removal the object goes only after the row is gone. Reads use the request's transaction.
 """
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared.auth import Principal
 from kota_shared.problems import NotFound, Problem
-from permits.applications import repository as applications
+from kota_shared.transaction import Transaction
+from permits.applications import lookup
 from permits.applications.models import Application
 from permits.applications.service import ensure_editable
 from permits.catalogue import repository as catalogue
-from permits.documents import intake
-from permits.documents import repository as documents
+from permits.documents import intake, repository
 from permits.documents.models import Document
-from permits.documents.storage import DocumentStorage
+from permits.documents.storage import DocumentMissing, DocumentStorage
 from permits.problems import (
     DocumentEmpty,
     DocumentNameMismatch,
@@ -44,6 +44,8 @@ class Documents:
     """The document store as this service configured it."""
 
     sessionmaker: async_sessionmaker[AsyncSession]
+    context: Callable[[AsyncSession], Transaction]
+    """Makes each operation's own transaction from its session (the service's, at its now)."""
     storage: DocumentStorage
     staging: Path
     max_bytes: int
@@ -57,30 +59,26 @@ class Upload:
 
 
 async def _own_editable(
-    session: AsyncSession, citizen: Principal, application_id: uuid.UUID
+    tx: Transaction, *, application_id: uuid.UUID, applicant: Principal
 ) -> Application:
-    application = await applications.get_owned(
-        session=session,
-        application_id=application_id,
-        applicant_id=citizen.subject,
-        for_update=True,
+    application = await lookup.own(
+        tx, application_id=application_id, applicant=applicant, for_update=True
     )
-    if application is None:
-        raise NotFound("No application with this id belongs to you.")
     ensure_editable(application)
     return application
 
 
 async def attach(
-    store: Documents, citizen: Principal, application_id: uuid.UUID, upload: Upload, now: datetime
+    store: Documents, *, application_id: uuid.UUID, upload: Upload, by: Principal
 ) -> Document:
     """Check, store and record one document; on any failure nothing of it remains."""
     stored_key: str | None = None
     staged: intake.StagedFile | None = None
     try:
         async with store.sessionmaker() as session, session.begin():
-            application = await _own_editable(session, citizen, application_id)
-            definition = await catalogue.get(session, application.permit_type)
+            tx = store.context(session)
+            application = await _own_editable(tx, application_id=application_id, applicant=by)
+            definition = await catalogue.get(session, code=application.permit_type)
             requirement = (
                 next((d for d in definition.documents if d.kind == upload.kind), None)
                 if definition
@@ -109,8 +107,8 @@ async def attach(
                 content_type=staged.content_type,
                 size=staged.size,
                 sha256=staged.sha256,
-                uploaded_by=citizen.acted_by,
-                uploaded_at=now,
+                uploaded_by=by.acted_by,
+                uploaded_at=tx.now,
             )
             document.storage_key = f"applications/{application.id}/{document.id}"
             stored_key = document.storage_key
@@ -127,15 +125,37 @@ async def attach(
 
 
 async def remove(
-    store: Documents, citizen: Principal, application_id: uuid.UUID, document_id: uuid.UUID
+    store: Documents, *, application_id: uuid.UUID, document_id: uuid.UUID, by: Principal
 ) -> None:
     """Forget the row, then the bytes: a crash in between leaves an orphan object, never
     a record pointing at nothing."""
     async with store.sessionmaker() as session, session.begin():
-        await _own_editable(session, citizen, application_id)
-        document = await documents.get(session, application_id, document_id)
-        if document is None:
-            raise NotFound("The application has no document with this id.")
-        await session.delete(document)
+        tx = store.context(session)
+        await _own_editable(tx, application_id=application_id, applicant=by)
+        document = await find(tx, application_id=application_id, document_id=document_id)
+        await repository.delete(session, document=document)
         key = document.storage_key
     await store.storage.delete(key)
+
+
+async def listed(tx: Transaction, *, application: Application) -> Sequence[Document]:
+    """The application's documents, in the order they were uploaded."""
+    return await repository.list_for(tx.session, application_id=application.id)
+
+
+async def find(tx: Transaction, *, application_id: uuid.UUID, document_id: uuid.UUID) -> Document:
+    """One of the application's documents, or 404."""
+    document = await repository.get(
+        tx.session, application_id=application_id, document_id=document_id
+    )
+    if document is None:
+        raise NotFound("The application has no document with this id.")
+    return document
+
+
+async def content(store: Documents, *, document: Document) -> AsyncIterator[bytes]:
+    """The document's bytes, or 404 when its file is not (or no longer) in storage."""
+    try:
+        return await store.storage.open(document.storage_key)
+    except DocumentMissing:
+        raise NotFound("The document's file is not available.") from None

@@ -1,17 +1,18 @@
 """What the API says about issued permits: in full to their holder and officers, masked to
 the public."""
 
-import enum
 import uuid
 from datetime import date, datetime
+from typing import Self
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-
-class Validity(enum.StrEnum):
-    VALID = "valid"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
+from kota_shared.clock import local_date
+from permits.catalogue.definition import PermitTypeDefinition
+from permits.issuance.certificate import mask_name
+from permits.issuance.models import Permit
+from permits.issuance.validity import Validity, validity
 
 
 class PermitRead(BaseModel):
@@ -28,6 +29,26 @@ class PermitRead(BaseModel):
     verification_code: str
     verification_url: str = Field(description="What the permit's QR code encodes.")
 
+    @classmethod
+    def of(
+        cls, permit: Permit, *, today: date, verification_code: str, verification_url: str
+    ) -> Self:
+        """The permit in full, as its holder and officers see it on the city's ``today``."""
+        return cls(
+            id=permit.id,
+            application_id=permit.application_id,
+            permit_type=permit.permit_type,
+            number=permit.number,
+            holder_name=permit.holder_name,
+            issued_at=permit.issued_at,
+            valid_until=permit.valid_until,
+            validity=validity(permit, today),
+            revoked_at=permit.revoked_at,
+            revocation_reason=permit.revocation_reason,
+            verification_code=verification_code,
+            verification_url=verification_url,
+        )
+
 
 class PublicVerification(BaseModel):
     """What anyone holding the paper may learn: enough to trust it, not to profile its holder."""
@@ -43,6 +64,28 @@ class PublicVerification(BaseModel):
     issued_on: date
     valid_until: date | None
     revoked_on: date | None
+
+    @classmethod
+    def of(
+        cls,
+        permit: Permit,
+        *,
+        definition: PermitTypeDefinition,
+        today: date,
+        timezone: ZoneInfo,
+    ) -> Self:
+        """The permit as the public sees it, its dates in the city's ``timezone``."""
+        return cls(
+            validity=validity(permit, today),
+            number=permit.number,
+            permit_type=permit.permit_type,
+            permit_type_name_id=definition.name_id,
+            permit_type_name_en=definition.name_en,
+            holder_name=mask_name(permit.holder_name),
+            issued_on=local_date(permit.issued_at, timezone),
+            valid_until=permit.valid_until,
+            revoked_on=local_date(permit.revoked_at, timezone) if permit.revoked_at else None,
+        )
 
 
 class RevocationRequest(BaseModel):
