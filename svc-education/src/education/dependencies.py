@@ -3,10 +3,10 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
-from kota_contracts.access import Role
 
 from education.admission.period import AdmissionPeriod
-from education.models import IDEMPOTENCY_KEYS
+from education.db import IDEMPOTENCY_KEYS
+from kota_contracts.access import Role
 from kota_shared.auth import Principal, Require
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from education.admission.period import AdmissionPeriod
 from education.admission.router import router as admission_router
 from education.config import EducationSettings
-from education.models import EVENT_TABLES, IDEMPOTENCY_KEYS
+from education.db import EVENT_TABLES, IDEMPOTENCY_KEYS
 from education.registrations.router import router as registrations_router
 from education.registrations.school_router import router as school_registrations_router
 from education.schools.router import router as schools_router
@@ -19,11 +19,10 @@ from kota_shared.clock import Clock, system_clock
 _log = logging.getLogger(__name__)
 
 
-def _education_resources(period: AdmissionPeriod, clock: Clock) -> Extension:
+def _education_resources(period: AdmissionPeriod) -> Extension:
     @asynccontextmanager
     async def resources(app: FastAPI, _runtime: ServiceRuntime) -> AsyncIterator[None]:
-        app.state.clock = clock
-        app.state.admission_period = period
+        app.state.admission_period = period  # read by education.dependencies.Period
         # Said once at start, since unset settings take defaults from the day it started.
         _log.info(
             "admission %s: registration %s to %s (%s), ages counted on %s",
@@ -58,6 +57,7 @@ def create_app(
             ],
             event_tables=EVENT_TABLES,
             idempotency_keys=IDEMPOTENCY_KEYS,
-            extension=_education_resources(period, clock),
+            extension=_education_resources(period),
+            clock=clock,
         )
     )

@@ -3,9 +3,8 @@ parent can read."""
 
 from typing import Any
 
-from kota_contracts.education import SchoolLevel
-
 from education.admission.pathways import offered
+from kota_contracts.education import SchoolLevel
 from kota_shared.problems import Conflict, NotFound, ValidationFailed
 
 

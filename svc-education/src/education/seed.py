@@ -8,12 +8,11 @@ after the service has migrated its database (it does so on start).
 from decimal import Decimal
 from typing import Any
 
-from kota_contracts.education import SchoolLevel
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from education.config import EducationSettings
-from education.schools.models import School
+from education.schools import repository
+from kota_contracts.education import SchoolLevel
 from kota_shared.seeding import run_seed
 
 # Capacities are new pupils per year: classes times the largest class the national standard
@@ -60,13 +59,7 @@ DEMO_SCHOOLS: list[dict[str, Any]] = [
 
 async def seed_demo(session: AsyncSession) -> int:
     """Add the demo schools that are missing; returns how many were added."""
-    added = await session.scalars(
-        insert(School)
-        .values(DEMO_SCHOOLS)
-        .on_conflict_do_nothing(index_elements=[School.npsn])
-        .returning(School.id)
-    )
-    return len(added.all())
+    return await repository.add_missing(session, schools=DEMO_SCHOOLS)
 
 
 def main() -> None:

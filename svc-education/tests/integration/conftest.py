@@ -16,12 +16,12 @@ import httpx
 import pytest
 from cloudevents.v1.http import CloudEvent
 from fastapi import FastAPI
-from kota_contracts.education import TOPIC, Pathway
 
 from education.config import EducationSettings
 from education.main import create_app
 from education.registrations.models import Registration, Status
 from education.seed import seed_demo
+from kota_contracts.education import TOPIC, Pathway
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events

@@ -3,10 +3,10 @@ CloudEvents whose payloads match the published schemas, and no family card, NISN
 
 from typing import Any
 
-from kota_contracts.education import RegistrationSubmitted, RegistrationWithdrawn
 from sqlalchemy import func, select
 
-from education.models import EVENT_TABLES
+from education.db import EVENT_TABLES
+from kota_contracts.education import RegistrationSubmitted, RegistrationWithdrawn
 from kota_shared.events.schemas import events_in
 from kota_shared.testing.contracts import assert_matches_published_schema
 

@@ -5,7 +5,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from education.models import Base
+from education.db import Base
+from education.registrations import models as _registrations  # noqa: F401  (every table)
+from education.schools import models as _schools  # noqa: F401
 from education.seed import DEMO_SCHOOLS, seed_demo
 from kota_shared.testing.schema import schema_differences
 

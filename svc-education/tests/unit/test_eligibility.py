@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kota_contracts.education import SchoolLevel
 
 from education.admission.eligibility import (
     Age,
@@ -14,6 +13,7 @@ from education.admission.eligibility import (
     family_card_usable_from,
     judge_age,
 )
+from kota_contracts.education import SchoolLevel
 
 JULY_1 = date(2027, 7, 1)
 

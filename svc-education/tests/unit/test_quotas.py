@@ -7,7 +7,6 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kota_contracts.education import Pathway, SchoolLevel
 
 from education.admission.pathways import (
     SHARES,
@@ -16,6 +15,7 @@ from education.admission.pathways import (
     published_quotas,
     quotas,
 )
+from kota_contracts.education import Pathway, SchoolLevel
 
 D, A, M, P = Pathway.DOMISILI, Pathway.AFIRMASI, Pathway.MUTASI, Pathway.PRESTASI
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kota_contracts.education import Pathway, SchoolLevel
 
 from education.admission.ranking import rank
+from kota_contracts.education import Pathway, SchoolLevel
 
 T0 = datetime(2027, 6, 2, 1, 0, tzinfo=UTC)
 

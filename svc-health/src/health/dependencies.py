@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import Depends
-from kota_contracts.access import Role
 
-from health.models import IDEMPOTENCY_KEYS
+from health.db import IDEMPOTENCY_KEYS
+from kota_contracts.access import Role
 from kota_shared.auth import Principal, Require
 from kota_shared.idempotency import IdempotentRequest, RequireIdempotencyKey
 

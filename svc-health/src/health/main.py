@@ -2,18 +2,18 @@
 
 from fastapi import FastAPI
 
-from health.bookings.queue import router as queue_router
+from health.bookings.queue_router import router as queue_router
 from health.bookings.router import router as bookings_router
 from health.config import HealthSettings
+from health.db import EVENT_TABLES, IDEMPOTENCY_KEYS
 from health.facilities.router import router as facilities_router
-from health.models import EVENT_TABLES, IDEMPOTENCY_KEYS
 from kota_shared.app import ServiceDefinition, create_service_app
 from kota_shared.clock import Clock, system_clock
 
 
 def create_app(settings: HealthSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
     """The app; tests pass their own ``clock`` to move time instead of waiting."""
-    app = create_service_app(
+    return create_service_app(
         ServiceDefinition(
             settings=settings or HealthSettings(),
             title="Kota LIVE health",
@@ -25,7 +25,6 @@ def create_app(settings: HealthSettings | None = None, *, clock: Clock = system_
             routers=[facilities_router, queue_router, bookings_router],
             event_tables=EVENT_TABLES,
             idempotency_keys=IDEMPOTENCY_KEYS,
+            clock=clock,
         )
     )
-    app.state.clock = clock  # read by kota_shared.clock.Now
-    return app

@@ -9,12 +9,11 @@ the service has migrated its database (it does so on start).
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from health.config import HealthSettings
-from health.facilities.models import ClinicService, Facility, FacilityKind
+from health.facilities import repository
+from health.facilities.models import FacilityKind
 from kota_shared.seeding import run_seed
 
 DEMO_FACILITIES: list[dict[str, Any]] = [
@@ -74,29 +73,14 @@ DEMO_SERVICES: dict[str, list[dict[str, Any]]] = {
 
 async def seed_demo(session: AsyncSession) -> int:
     """Add the demo facilities and services that are missing; returns how many rows were added."""
-    facilities = await session.scalars(
-        insert(Facility)
-        .values(DEMO_FACILITIES)
-        .on_conflict_do_nothing(index_elements=[Facility.code])
-        .returning(Facility.id)
-    )
-    added = len(facilities.all())
-    rows = await session.execute(
-        select(Facility.code, Facility.id).where(Facility.code.in_(DEMO_SERVICES))
-    )
-    ids = {code: facility_id for code, facility_id in rows}
+    added = await repository.add_missing_facilities(session, facilities=DEMO_FACILITIES)
+    ids = await repository.ids_by_code(session, codes=DEMO_SERVICES.keys())
     services = [
         {"facility_id": ids[code], **service}
         for code, offered in DEMO_SERVICES.items()
         for service in offered
     ]
-    added_services = await session.scalars(
-        insert(ClinicService)
-        .values(services)
-        .on_conflict_do_nothing(index_elements=[ClinicService.facility_id, ClinicService.code])
-        .returning(ClinicService.code)
-    )
-    return added + len(added_services.all())
+    return added + await repository.add_missing_services(session, services=services)
 
 
 def main() -> None:

@@ -10,12 +10,12 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 from fastapi import FastAPI
-from kota_contracts.health import TOPIC
 
 from health.config import HealthSettings
 from health.facilities.models import ClinicService
 from health.main import create_app
 from health.seed import seed_demo
+from kota_contracts.health import TOPIC
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events

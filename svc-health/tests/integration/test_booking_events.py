@@ -4,10 +4,10 @@ CloudEvents keyed by the booking, whose payloads match their published JSON Sche
 import json
 from typing import Any
 
-from kota_contracts.health import AppointmentBooked, AppointmentCancelled
 from sqlalchemy import select
 
-from health.models import EVENT_TABLES
+from health.db import EVENT_TABLES
+from kota_contracts.health import AppointmentBooked, AppointmentCancelled
 from kota_shared.testing.contracts import assert_matches_published_schema
 
 Clinic = Any  # the conftest driver

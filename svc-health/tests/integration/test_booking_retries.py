@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from health.config import HealthSettings
+from health.db import IDEMPOTENCY_KEYS
 from health.main import create_app
-from health.models import IDEMPOTENCY_KEYS
 from kota_dev.pytest_plugin import running_app
 from kota_shared.idempotency import KEY_LIFETIME
 from kota_shared.testing.clock import MovableClock

@@ -7,7 +7,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from health.models import Base
+from health.bookings import models as _bookings  # noqa: F401  (every table on Base.metadata)
+from health.db import Base
+from health.facilities import models as _facilities  # noqa: F401
 from health.seed import DEMO_FACILITIES, DEMO_SERVICES, seed_demo
 from kota_shared.testing.schema import schema_differences
 

@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from kota_contracts.education import Pathway, SchoolLevel
 from pydantic import BaseModel, Field
+
+from kota_contracts.education import Pathway, SchoolLevel
 
 
 class PathwayShare(BaseModel):

@@ -4,9 +4,7 @@ import enum
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from kota_contracts.education import Pathway
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -23,11 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from education.models import Base
+from education.db import Base
+from education.schools.models import School
+from kota_contracts.education import Pathway
 from kota_shared.db import value_enum
-
-if TYPE_CHECKING:  # education.models imports every model module; the mapper resolves the name
-    from education.schools.models import School
 
 
 class Status(enum.StrEnum):
@@ -68,7 +65,7 @@ class Registration(Base):
     registered_by: Mapped[str] = mapped_column(String(64))
     """Who typed it in: the parent, or the officer serving them at a kiosk."""
     school_npsn: Mapped[str] = mapped_column(ForeignKey("schools.npsn"))
-    school: Mapped["School"] = relationship(lazy="raise")
+    school: Mapped[School] = relationship(lazy="raise")
     pathway: Mapped[Pathway] = mapped_column(value_enum(Pathway))
     student_nisn: Mapped[str] = mapped_column(String(10))
     student_name: Mapped[str] = mapped_column(String(200))

@@ -1,21 +1,21 @@
-"""Queries on registrations (the only module here that selects them)."""
+"""Queries on registrations (the only module here that touches them)."""
 
 import uuid
 from collections.abc import Sequence
 
-from kota_contracts.education import Pathway
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from education.registrations.models import ACTIVE, Registration
+from kota_contracts.education import Pathway
 
 _WITH_SCHOOL = joinedload(Registration.school)
 
 
 async def get(
-    *,
     session: AsyncSession,
+    *,
     registration_id: uuid.UUID,
     parent_id: str | None = None,
     for_update: bool = False,
@@ -31,7 +31,7 @@ async def get(
 
 
 async def list_for_parent(
-    *, session: AsyncSession, parent_id: str, admission_year: int
+    session: AsyncSession, *, parent_id: str, admission_year: int
 ) -> Sequence[Registration]:
     """The parent's registrations of one admission year, the newest first."""
     return (
@@ -48,7 +48,7 @@ async def list_for_parent(
 
 
 async def active_for_student(
-    *, session: AsyncSession, student_nisn: str, admission_year: int
+    session: AsyncSession, *, student_nisn: str, admission_year: int
 ) -> Registration | None:
     """The student's active registration of the year, if any (there is at most one)."""
     return await session.scalar(
@@ -61,7 +61,7 @@ async def active_for_student(
 
 
 async def active_at_school(
-    *, session: AsyncSession, school_npsn: str, admission_year: int, pathway: Pathway
+    session: AsyncSession, *, school_npsn: str, admission_year: int, pathway: Pathway
 ) -> Sequence[Registration]:
     """A school's active registrations to one pathway, unordered: ranking orders them."""
     return (

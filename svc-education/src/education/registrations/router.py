@@ -1,38 +1,17 @@
 """Endpoints for registrations: a parent's own, and school officers reading any."""
 
-import uuid
-
 from fastapi import APIRouter, Response, status
 
-from education.dependencies import (
-    Citizen,
-    CitizenOrSchoolOfficer,
-    Idempotent,
-    is_school_officer,
+from education.dependencies import Citizen, CitizenOrSchoolOfficer, Idempotent
+from education.registrations import service
+from education.registrations.dependencies import (
+    OwnRegistrationForUpdate,
+    VisibleRegistrationForUpdate,
 )
-from education.registrations import repository, service
-from education.registrations.context import RegistrationDesk
-from education.registrations.models import Registration
 from education.registrations.schemas import RegistrationCreate, RegistrationRead
-from kota_shared.problems import NotFound
+from education.transaction import EducationTx
 
 router = APIRouter(prefix="/v1/education/registrations", tags=["education"])
-
-_NOT_YOURS = "No registration with this id belongs to you."
-
-
-async def _found(
-    desk: RegistrationDesk, registration_id: uuid.UUID, *, parent_id: str | None
-) -> Registration:
-    found = await repository.get(
-        session=desk.session,
-        registration_id=registration_id,
-        parent_id=parent_id,
-        for_update=True,
-    )
-    if found is None:
-        raise NotFound(_NOT_YOURS)
-    return found
 
 
 @router.post(
@@ -56,12 +35,13 @@ async def _found(
     ),
 )
 async def register(
-    body: RegistrationCreate, desk: RegistrationDesk, parent: Citizen, idempotent: Idempotent
+    body: RegistrationCreate, tx: EducationTx, parent: Citizen, idempotent: Idempotent
 ) -> Response:
     async def register_it() -> RegistrationRead:
-        return RegistrationRead.model_validate(await service.register(desk, parent, body))
+        registration = await service.register(tx, parent=parent, body=body)
+        return RegistrationRead.of(registration, parent)
 
-    return await idempotent.run(desk.session, scope=parent.subject, operation=register_it)
+    return await idempotent.run(tx.session, scope=parent.subject, operation=register_it)
 
 
 @router.get(
@@ -72,11 +52,9 @@ async def register(
         "withdrawn ones included. Strongly consistent."
     ),
 )
-async def list_registrations(desk: RegistrationDesk, parent: Citizen) -> list[RegistrationRead]:
-    registrations = await repository.list_for_parent(
-        session=desk.session, parent_id=parent.subject, admission_year=desk.period.year
-    )
-    return [RegistrationRead.model_validate(r) for r in registrations]
+async def list_registrations(tx: EducationTx, parent: Citizen) -> list[RegistrationRead]:
+    registrations = await service.list_of_parent(tx, parent=parent)
+    return [RegistrationRead.of(r, parent) for r in registrations]
 
 
 @router.get(
@@ -88,10 +66,9 @@ async def list_registrations(desk: RegistrationDesk, parent: Citizen) -> list[Re
     ),
 )
 async def read_registration(
-    registration_id: uuid.UUID, desk: RegistrationDesk, caller: CitizenOrSchoolOfficer
+    caller: CitizenOrSchoolOfficer, registration: VisibleRegistrationForUpdate
 ) -> RegistrationRead:
-    parent_id = None if is_school_officer(caller) else caller.subject
-    return RegistrationRead.model_validate(await _found(desk, registration_id, parent_id=parent_id))
+    return RegistrationRead.of(registration, caller)
 
 
 @router.post(
@@ -104,8 +81,7 @@ async def read_registration(
     ),
 )
 async def withdraw(
-    registration_id: uuid.UUID, desk: RegistrationDesk, parent: Citizen
+    tx: EducationTx, parent: Citizen, registration: OwnRegistrationForUpdate
 ) -> RegistrationRead:
-    registration = await _found(desk, registration_id, parent_id=parent.subject)
-    await service.withdraw(desk, parent, registration)
-    return RegistrationRead.model_validate(registration)
+    await service.withdraw(tx, registration=registration, by=parent)
+    return RegistrationRead.of(registration, parent)

@@ -1,14 +1,18 @@
 """What parents send to register a child, and what parents and officers receive."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from kota_contracts.education import Pathway, SchoolLevel
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from education.admission.pathways import published_quotas
 from education.registrations.models import Registration, Status
+from education.schools.models import School
+from kota_contracts.education import Pathway, SchoolLevel
+from kota_shared.auth import Principal
 
 Nisn = Annotated[
     str,
@@ -106,6 +110,15 @@ class RegistrationRead(BaseModel):
     def _masked(cls, number: str) -> str:
         return masked_family_card(number)
 
+    @classmethod
+    def of(cls, registration: Registration, caller: Principal) -> "RegistrationRead":
+        """Present a registration whose school was loaded with it to ``caller``.
+
+        The parent, a kiosk officer for them and a school officer see the same (the family
+        card masked for all); a field kept from some callers would be decided here.
+        """
+        return cls.model_validate(registration)
+
 
 class RankedRegistration(BaseModel):
     """One applicant as the school's officers see them in the ranking."""
@@ -148,3 +161,24 @@ class SchoolRanking(BaseModel):
     registrations: list[RankedRegistration] = Field(
         description="Active registrations, the first ranked first."
     )
+
+    @classmethod
+    def of(
+        cls,
+        school: School,
+        *,
+        admission_year: int,
+        pathway: Pathway,
+        ranked: Sequence[Registration],
+    ) -> "SchoolRanking":
+        """The school's applicants to ``pathway``, ``ranked`` already (the first first)."""
+        places = published_quotas(school.level, school.capacity)
+        return cls(
+            npsn=school.npsn,
+            name=school.name,
+            level=school.level,
+            admission_year=admission_year,
+            pathway=pathway,
+            quota=places[pathway] if places is not None else None,
+            registrations=[RankedRegistration.at(place, r) for place, r in enumerate(ranked, 1)],
+        )

@@ -2,21 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
+
+from education.dependencies import SchoolOfficer
+from education.registrations import service
+from education.registrations.schemas import SchoolRanking
+from education.schools.dependencies import AnySchool
+from education.transaction import EducationTx
 from kota_contracts.education import Pathway
 
-from education.admission.pathways import is_offered, published_quotas
-from education.admission.ranking import rank
-from education.dependencies import SchoolOfficer
-from education.problems import PathwayNotOffered, SchoolNotFound
-from education.registrations import repository
-from education.registrations.context import RegistrationDesk
-from education.registrations.schemas import RankedRegistration, SchoolRanking
-from education.schools import repository as schools
-
 router = APIRouter(prefix="/v1/education/schools", tags=["education"])
-
-Npsn = Annotated[str, Path(pattern=r"^\d{8}$", examples=["20603115"])]
 
 
 @router.get(
@@ -33,30 +28,10 @@ Npsn = Annotated[str, Path(pattern=r"^\d{8}$", examples=["20603115"])]
     ),
 )
 async def school_ranking(
-    npsn: Npsn,
     pathway: Annotated[Pathway, Query(description="The pathway to rank.")],
-    desk: RegistrationDesk,
+    tx: EducationTx,
     _officer: SchoolOfficer,
+    school: AnySchool,
 ) -> SchoolRanking:
-    school = await schools.get_by_npsn(session=desk.session, npsn=npsn)
-    if school is None:
-        raise SchoolNotFound(f"No school in the city has NPSN {npsn}.")
-    if not is_offered(school.level, pathway):
-        raise PathwayNotOffered.at(school.level)
-    registrations = await repository.active_at_school(
-        session=desk.session,
-        school_npsn=school.npsn,
-        admission_year=desk.period.year,
-        pathway=pathway,
-    )
-    places = published_quotas(school.level, school.capacity)
-    ranked = rank(registrations, level=school.level, pathway=pathway)
-    return SchoolRanking(
-        npsn=school.npsn,
-        name=school.name,
-        level=school.level,
-        admission_year=desk.period.year,
-        pathway=pathway,
-        quota=places[pathway] if places is not None else None,
-        registrations=[RankedRegistration.at(place, r) for place, r in enumerate(ranked, 1)],
-    )
+    ranked = await service.school_ranking(tx, school=school, pathway=pathway)
+    return SchoolRanking.of(school, admission_year=tx.period.year, pathway=pathway, ranked=ranked)

@@ -1,22 +1,19 @@
-"""A parent's operations on registrations: register a child, withdraw. No commit here: the
-request boundary commits the registration and its event together, or neither."""
+"""Operations on registrations: a parent registers a child, withdraws, lists their own; a
+school's officers read its applicants in ranking order. No commit here: the request boundary
+commits the registration and its event together, or neither."""
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kota_contracts.education import (
-    Pathway,
-    RegistrationSubmitted,
-    RegistrationWithdrawn,
-    SchoolLevel,
-)
 from sqlalchemy.exc import IntegrityError
 
 from education.admission import eligibility
 from education.admission.distance import distance_m
 from education.admission.eligibility import Age, AgeVerdict
 from education.admission.pathways import is_offered
+from education.admission.ranking import rank
 from education.problems import (
     AchievementScoreNotApplicable,
     AchievementScoreRequired,
@@ -31,11 +28,17 @@ from education.problems import (
     UnknownSchool,
 )
 from education.registrations import repository
-from education.registrations.context import Desk
 from education.registrations.models import Registration, Status
 from education.registrations.schemas import RegistrationCreate
 from education.schools import repository as schools
 from education.schools.models import School
+from education.transaction import EducationTransaction
+from kota_contracts.education import (
+    Pathway,
+    RegistrationSubmitted,
+    RegistrationWithdrawn,
+    SchoolLevel,
+)
 from kota_shared.auth import Principal
 from kota_shared.problems import ValidationFailed
 
@@ -50,9 +53,9 @@ def _field(name: str, message: str, kind: str) -> list[dict[str, str]]:
     return [{"field": f"body.{name}", "message": message, "type": kind}]
 
 
-def _ensure_open(desk: Desk, *, admission_year: int) -> None:
-    period = desk.period
-    if admission_year != period.year or not period.is_open(desk.now):
+def _ensure_open(tx: EducationTransaction, *, admission_year: int) -> None:
+    period = tx.period
+    if admission_year != period.year or not period.is_open(tx.now):
         raise RegistrationClosed(
             f"Registration for the {period.year}/{period.year + 1} school year is open from "
             f"{_day(period.opens_on)} to {_day(period.closes_on)}.",
@@ -126,9 +129,11 @@ def _check_age(
     raise StudentTooOld(f"{on_reference}; {level} admits children up to {maximum} years.", **facts)
 
 
-async def _ensure_not_registered(desk: Desk, parent: Principal, student_nisn: str) -> None:
+async def _ensure_not_registered(
+    tx: EducationTransaction, *, parent: Principal, student_nisn: str
+) -> None:
     existing = await repository.active_for_student(
-        session=desk.session, student_nisn=student_nisn, admission_year=desk.period.year
+        tx.session, student_nisn=student_nisn, admission_year=tx.period.year
     )
     if existing is None:
         return
@@ -153,29 +158,31 @@ def _violated_constraint(exc: IntegrityError) -> str | None:
     return getattr(exc.orig.__cause__, "constraint_name", None) if exc.orig else None
 
 
-async def register(desk: Desk, parent: Principal, body: RegistrationCreate) -> Registration:
+async def register(
+    tx: EducationTransaction, *, parent: Principal, body: RegistrationCreate
+) -> Registration:
     """Check every rule, then store the registration and announce it in one transaction."""
-    _ensure_open(desk, admission_year=desk.period.year)
-    school = await schools.get_by_npsn(session=desk.session, npsn=body.school_npsn)
+    _ensure_open(tx, admission_year=tx.period.year)
+    school = await schools.get_by_npsn(tx.session, npsn=body.school_npsn)
     if school is None:
         raise UnknownSchool(
             f"No school in the city has NPSN {body.school_npsn}.",
             errors=_field("school_npsn", "No such school.", "unknown_school"),
         )
     _check_pathway_and_score(school.level, body)
-    _check_family_card(body.family_card_issued_on, today=desk.today)
-    _check_age(school.level, body, reference_date=desk.period.age_reference_date, today=desk.today)
-    await _ensure_not_registered(desk, parent, body.student_nisn)
-    registration = _new_registration(desk, parent, body, school)
-    desk.session.add(registration)
+    _check_family_card(body.family_card_issued_on, today=tx.today)
+    _check_age(school.level, body, reference_date=tx.period.age_reference_date, today=tx.today)
+    await _ensure_not_registered(tx, parent=parent, student_nisn=body.student_nisn)
+    registration = _new_registration(tx, parent=parent, body=body, school=school)
+    tx.session.add(registration)
     try:
-        await desk.session.flush()
+        await tx.session.flush()
     except IntegrityError as exc:  # the same child registered by someone at this very moment
         if _violated_constraint(exc) == _ACTIVE_STUDENT_INDEX:
             raise _registered_elsewhere() from None
         raise
-    await desk.outbox.add(
-        desk.session,
+    await tx.outbox.add(
+        tx.session,
         RegistrationSubmitted(
             registration_id=registration.id,
             admission_year=registration.admission_year,
@@ -192,14 +199,14 @@ async def register(desk: Desk, parent: Principal, body: RegistrationCreate) -> R
 
 
 def _new_registration(
-    desk: Desk, parent: Principal, body: RegistrationCreate, school: School
+    tx: EducationTransaction, *, parent: Principal, body: RegistrationCreate, school: School
 ) -> Registration:
     # Coordinates are stored to 6 places (about 0.1 m), and the distance is computed from
     # what is stored, so anyone can recompute it from the record.
     latitude = Decimal(f"{body.home_latitude:.6f}")
     longitude = Decimal(f"{body.home_longitude:.6f}")
     return Registration(
-        admission_year=desk.period.year,
+        admission_year=tx.period.year,
         status=Status.SUBMITTED,
         parent_id=parent.subject,
         registered_by=parent.acted_by,
@@ -216,27 +223,46 @@ def _new_registration(
         home_longitude=longitude,
         distance_m=distance_m(latitude, longitude, school.latitude, school.longitude),
         achievement_score=body.achievement_score,
-        registered_at=desk.now,
+        registered_at=tx.now,
     )
 
 
-async def withdraw(desk: Desk, parent: Principal, registration: Registration) -> None:
+async def withdraw(tx: EducationTransaction, *, registration: Registration, by: Principal) -> None:
     """Take the child out of the running, while registration is open; they may register again."""
     if registration.status is not Status.SUBMITTED:
         raise RegistrationNotActive(current_status=registration.status.value)
-    _ensure_open(desk, admission_year=registration.admission_year)
+    _ensure_open(tx, admission_year=registration.admission_year)
     registration.status = Status.WITHDRAWN
-    registration.withdrawn_at = desk.now
-    registration.withdrawn_by = parent.acted_by
-    await desk.outbox.add(
-        desk.session,
+    registration.withdrawn_at = tx.now
+    registration.withdrawn_by = by.acted_by
+    await tx.outbox.add(
+        tx.session,
         RegistrationWithdrawn(
             registration_id=registration.id,
             admission_year=registration.admission_year,
             school_npsn=registration.school.npsn,
             level=registration.school.level,
             pathway=registration.pathway,
-            withdrawn_at=desk.now,
+            withdrawn_at=tx.now,
         ),
         subject=str(registration.id),
     )
+
+
+async def list_of_parent(tx: EducationTransaction, *, parent: Principal) -> Sequence[Registration]:
+    """The registrations the parent made this admission year, withdrawn ones included."""
+    return await repository.list_for_parent(
+        tx.session, parent_id=parent.subject, admission_year=tx.period.year
+    )
+
+
+async def school_ranking(
+    tx: EducationTransaction, *, school: School, pathway: Pathway
+) -> list[Registration]:
+    """The school's active registrations to ``pathway`` this year, the first ranked first."""
+    if not is_offered(school.level, pathway):
+        raise PathwayNotOffered.at(school.level)
+    registrations = await repository.active_at_school(
+        tx.session, school_npsn=school.npsn, admission_year=tx.period.year, pathway=pathway
+    )
+    return rank(registrations, level=school.level, pathway=pathway)

@@ -4,11 +4,11 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from kota_contracts.education import SchoolLevel
 from sqlalchemy import CheckConstraint, DateTime, Integer, Numeric, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from education.models import Base
+from education.db import Base
+from kota_contracts.education import SchoolLevel
 from kota_shared.db import value_enum
 
 

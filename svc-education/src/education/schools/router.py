@@ -3,10 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from kota_contracts.education import SchoolLevel
 
 from education.schools import repository
 from education.schools.schemas import SchoolRead
+from kota_contracts.education import SchoolLevel
 from kota_shared.db import DbSession
 
 router = APIRouter(prefix="/v1/education/schools", tags=["education"])
@@ -26,5 +26,5 @@ async def list_schools(
         SchoolLevel | None, Query(description="Only schools of this level.", examples=["SMP"])
     ] = None,
 ) -> list[SchoolRead]:
-    schools = await repository.list_schools(session=session, level=level)
+    schools = await repository.list_schools(session, level=level)
     return [SchoolRead.model_validate(s) for s in schools]

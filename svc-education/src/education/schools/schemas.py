@@ -3,10 +3,10 @@
 import uuid
 from datetime import datetime
 
-from kota_contracts.education import Pathway, SchoolLevel
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from education.admission.pathways import published_quotas
+from kota_contracts.education import Pathway, SchoolLevel
 
 
 class SchoolRead(BaseModel):

@@ -2,8 +2,8 @@
 
 import enum
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Date,
@@ -17,11 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from health.models import Base
+from health.db import Base
+from health.facilities.models import ClinicService
 from kota_shared.db import value_enum
-
-if TYPE_CHECKING:  # health.models imports every model module; the mapper resolves the name
-    from health.facilities.models import ClinicService
 
 
 class BookingStatus(enum.StrEnum):
@@ -68,7 +66,7 @@ class Booking(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_by: Mapped[str | None] = mapped_column(String(64))
 
-    service: Mapped["ClinicService"] = relationship(lazy="raise")
+    service: Mapped[ClinicService] = relationship(lazy="raise")
     """Load it with the query (`repository`), never by surprise in async code."""
 
 
@@ -93,3 +91,12 @@ class QueueCounter(Base):
     service_code: Mapped[str] = mapped_column(String(20), primary_key=True)
     visit_date: Mapped[date] = mapped_column(Date, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One day's queue of one service at one facility: what a `QueueCounter` counts."""
+
+    facility_id: uuid.UUID
+    service_code: str
+    visit_date: date

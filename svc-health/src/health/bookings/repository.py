@@ -1,4 +1,4 @@
-"""Queries on bookings (the only module here that selects them).
+"""Queries on bookings and their queues' counters (the only module here that touches them).
 
 Every booking is loaded with its service and facility, which every answer shows; the
 relationships raise if anything tries to load them later by surprise.
@@ -8,12 +8,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from health.bookings.models import Booking, BookingStatus
-from health.bookings.numbering import Queue
+from health.bookings.models import Booking, BookingStatus, Queue, QueueCounter
 from health.facilities.models import ClinicService
 
 
@@ -33,7 +33,52 @@ def _in(queue: Queue) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-async def count_active(*, session: AsyncSession, queue: Queue) -> int:
+async def lock_queue(session: AsyncSession, *, queue: Queue) -> None:
+    """Hold the queue's counter row (created at 0 if new) until the transaction ends.
+
+    Every booking of this queue takes the lock before it looks at the queue, so what it
+    checks (the quota, the citizen's own booking) cannot change before it commits. The
+    no-op update is what locks an existing row; ``ON CONFLICT DO NOTHING`` would not.
+    """
+    statement = insert(QueueCounter).values(
+        facility_id=queue.facility_id,
+        service_code=queue.service_code,
+        visit_date=queue.visit_date,
+        last_number=0,
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[
+                QueueCounter.facility_id,
+                QueueCounter.service_code,
+                QueueCounter.visit_date,
+            ],
+            set_={"last_number": QueueCounter.last_number},
+        )
+    )
+
+
+async def take_next_number(session: AsyncSession, *, queue: Queue) -> int:
+    """The queue's next number, gap-free; call `lock_queue` first, in the same transaction.
+
+    A rollback returns the number, so none is skipped.
+    """
+    number: int | None = await session.scalar(
+        update(QueueCounter)
+        .where(
+            QueueCounter.facility_id == queue.facility_id,
+            QueueCounter.service_code == queue.service_code,
+            QueueCounter.visit_date == queue.visit_date,
+        )
+        .values(last_number=QueueCounter.last_number + 1)
+        .returning(QueueCounter.last_number)
+    )
+    if number is None:
+        raise RuntimeError(f"the counter of {queue} is not there: lock the queue first")
+    return number
+
+
+async def count_active(session: AsyncSession, *, queue: Queue) -> int:
     """How many places of the queue are taken (cancelled bookings take none)."""
     count: int | None = await session.scalar(
         select(func.count())
@@ -43,7 +88,7 @@ async def count_active(*, session: AsyncSession, queue: Queue) -> int:
     return count or 0
 
 
-async def active_of(*, session: AsyncSession, queue: Queue, citizen_id: str) -> Booking | None:
+async def active_of(session: AsyncSession, *, queue: Queue, citizen_id: str) -> Booking | None:
     """The citizen's active booking in the queue, if they hold one."""
     return await session.scalar(
         _with_place().where(
@@ -53,8 +98,8 @@ async def active_of(*, session: AsyncSession, queue: Queue, citizen_id: str) -> 
 
 
 async def get_visible(
-    *,
     session: AsyncSession,
+    *,
     booking_id: uuid.UUID,
     viewer: str,
     sees_all: bool,
@@ -71,8 +116,8 @@ async def get_visible(
 
 
 async def list_of_citizen(
-    *,
     session: AsyncSession,
+    *,
     citizen_id: str,
     from_date: date,
     statuses: Sequence[BookingStatus],
@@ -94,8 +139,8 @@ async def list_of_citizen(
 
 
 async def day_at_facility(
-    *,
     session: AsyncSession,
+    *,
     facility_id: uuid.UUID,
     visit_date: date,
     service_code: str | None,

@@ -1,35 +1,18 @@
 """Endpoints for the citizen's own bookings: book, list, read, cancel."""
 
-import uuid
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from health.bookings import repository, service
-from health.bookings.desk import BookingDesk, Desk
-from health.bookings.models import Booking, BookingStatus
+from health.bookings import service
+from health.bookings.dependencies import OwnBookingForUpdate, VisibleBooking
+from health.bookings.models import BookingStatus
 from health.bookings.schemas import BookingRead, BookingRequest
-from health.dependencies import Citizen, CitizenOrClinicOfficer, Idempotent, is_clinic_officer
-from kota_shared.auth import Principal
-from kota_shared.problems import NotFound
+from health.dependencies import Citizen, CitizenOrClinicOfficer, Idempotent
+from health.transaction import HealthTx
 
 router = APIRouter(prefix="/v1/health/bookings", tags=["health"])
-
-
-async def _visible(
-    desk: BookingDesk, caller: Principal, booking_id: uuid.UUID, *, for_update: bool = False
-) -> Booking:
-    found = await repository.get_visible(
-        session=desk.session,
-        booking_id=booking_id,
-        viewer=caller.subject,
-        sees_all=is_clinic_officer(caller),
-        for_update=for_update,
-    )
-    if found is None:
-        raise NotFound("No booking with this id belongs to you.")
-    return found
 
 
 @router.post(
@@ -50,12 +33,13 @@ async def _visible(
     ),
 )
 async def book(
-    body: BookingRequest, desk: Desk, citizen: Citizen, idempotent: Idempotent
+    body: BookingRequest, tx: HealthTx, citizen: Citizen, idempotent: Idempotent
 ) -> Response:
     async def book_it() -> BookingRead:
-        return BookingRead.of(await service.book(desk, citizen, body))
+        booking = await service.book(tx, citizen=citizen, request=body)
+        return BookingRead.of(booking, citizen)
 
-    return await idempotent.run(desk.session, scope=citizen.subject, operation=book_it)
+    return await idempotent.run(tx.session, scope=citizen.subject, operation=book_it)
 
 
 @router.get(
@@ -69,7 +53,7 @@ async def book(
     ),
 )
 async def list_bookings(
-    desk: Desk,
+    tx: HealthTx,
     citizen: Citizen,
     status: Annotated[list[BookingStatus] | None, Query()] = None,
     from_date: Annotated[
@@ -77,14 +61,14 @@ async def list_bookings(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> list[BookingRead]:
-    bookings = await repository.list_of_citizen(
-        session=desk.session,
-        citizen_id=citizen.subject,
-        from_date=from_date or desk.today,
-        statuses=status or [BookingStatus.BOOKED],
+    bookings = await service.list_of_citizen(
+        tx,
+        citizen=citizen,
+        from_date=from_date,
+        statuses=status,
         limit=limit,
     )
-    return [BookingRead.of(b) for b in bookings]
+    return [BookingRead.of(b, citizen) for b in bookings]
 
 
 @router.get(
@@ -95,10 +79,8 @@ async def list_bookings(
         "exist), or a clinic officer (`clinic_officer`). Strongly consistent."
     ),
 )
-async def read_booking(
-    booking_id: uuid.UUID, desk: Desk, caller: CitizenOrClinicOfficer
-) -> BookingRead:
-    return BookingRead.of(await _visible(desk, caller, booking_id))
+async def read_booking(caller: CitizenOrClinicOfficer, booking: VisibleBooking) -> BookingRead:
+    return BookingRead.of(booking, caller)
 
 
 @router.post(
@@ -111,7 +93,6 @@ async def read_booking(
         "The place is freed for someone else; the number is not given again."
     ),
 )
-async def cancel(booking_id: uuid.UUID, desk: Desk, citizen: Citizen) -> BookingRead:
-    booking = await _visible(desk, citizen, booking_id, for_update=True)
-    await service.cancel(desk, citizen, booking)
-    return BookingRead.of(booking)
+async def cancel(tx: HealthTx, citizen: Citizen, booking: OwnBookingForUpdate) -> BookingRead:
+    await service.cancel(tx, booking=booking, by=citizen)
+    return BookingRead.of(booking, citizen)

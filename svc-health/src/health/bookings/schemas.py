@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from health.bookings.models import Booking, BookingStatus
 from health.bookings.rules import queue_label
 from health.facilities.schemas import SERVICE_CODE_PATTERN
+from kota_shared.auth import Principal
 
 
 class BookingRequest(BaseModel):
@@ -44,8 +45,12 @@ class BookingRead(BaseModel):
     cancelled_by: str | None
 
     @classmethod
-    def of(cls, booking: Booking) -> "BookingRead":
-        """Present a booking whose service (and its facility) was loaded with it."""
+    def of(cls, booking: Booking, caller: Principal) -> "BookingRead":
+        """Present a booking whose service (and its facility) was loaded with it to ``caller``.
+
+        Whoever may see a booking (its citizen, a kiosk officer for them, a clinic officer)
+        sees all of it; a field kept from some callers would be decided here, by ``caller``.
+        """
         service = booking.service
         return cls(
             id=booking.id,

@@ -1,28 +1,27 @@
-"""Booking and cancelling a place in a queue; the request boundary commits, once."""
+"""Booking and cancelling a place in a queue, and reading the queues: a citizen's bookings and
+a facility's day. The request boundary commits, once."""
 
-from kota_contracts.health import AppointmentBooked, AppointmentCancelled
+from collections.abc import Sequence
+from datetime import date
 
-from health.bookings import numbering, repository, rules
-from health.bookings.desk import BookingDesk
-from health.bookings.models import Booking, BookingStatus
-from health.bookings.numbering import Queue
+from health.bookings import repository, rules
+from health.bookings.models import Booking, BookingStatus, Queue
 from health.bookings.schemas import BookingRequest
 from health.facilities import repository as facilities
-from health.facilities.models import ClinicService
+from health.facilities.models import ClinicService, Facility
 from health.problems import AlreadyBooked, BookingNotActive, UnknownClinicService, UnknownFacility
+from health.transaction import HealthTransaction
+from kota_contracts.health import AppointmentBooked, AppointmentCancelled
 from kota_shared.auth import Principal
 
 
-async def _offered(desk: BookingDesk, request: BookingRequest) -> ClinicService:
+async def _offered(tx: HealthTransaction, *, request: BookingRequest) -> ClinicService:
     service = await facilities.get_service(
-        session=desk.session, facility_id=request.facility_id, code=request.service_code
+        tx.session, facility_id=request.facility_id, code=request.service_code
     )
     if service is not None:
         return service
-    if (
-        await facilities.get_facility(session=desk.session, facility_id=request.facility_id)
-        is not None
-    ):
+    if await facilities.get_facility(tx.session, facility_id=request.facility_id) is not None:
         raise UnknownClinicService(
             f"The facility offers no service with code {request.service_code}; see "
             f"/v1/health/facilities/{request.facility_id}/services.",
@@ -33,21 +32,21 @@ async def _offered(desk: BookingDesk, request: BookingRequest) -> ClinicService:
     )
 
 
-async def book(desk: BookingDesk, citizen: Principal, request: BookingRequest) -> Booking:
+async def book(tx: HealthTransaction, *, citizen: Principal, request: BookingRequest) -> Booking:
     """Take the next number in the day's queue, if the day is open and has room.
 
     The queue's counter is locked before the citizen's bookings and the quota are looked
     at, so two citizens racing for the last place are served one after the other: one gets
     it, the other learns the day is full.
     """
-    service = await _offered(desk, request)
-    rules.check_visit_date(request.visit_date, today=desk.today, horizon_days=desk.horizon_days)
+    service = await _offered(tx, request=request)
+    rules.check_visit_date(request.visit_date, today=tx.today, horizon_days=tx.horizon_days)
     rules.check_open(service.open_weekdays, request.visit_date)
     queue = Queue(
         facility_id=service.facility_id, service_code=service.code, visit_date=request.visit_date
     )
-    await numbering.lock(desk.session, queue)
-    held = await repository.active_of(session=desk.session, queue=queue, citizen_id=citizen.subject)
+    await repository.lock_queue(tx.session, queue=queue)
+    held = await repository.active_of(tx.session, queue=queue, citizen_id=citizen.subject)
     if held is not None:
         raise AlreadyBooked(
             f"Your booking {rules.queue_label(held.service_code, held.queue_number)} for "
@@ -55,7 +54,7 @@ async def book(desk: BookingDesk, citizen: Principal, request: BookingRequest) -
             booking_id=str(held.id),
         )
     rules.check_room(
-        active_bookings=await repository.count_active(session=desk.session, queue=queue),
+        active_bookings=await repository.count_active(tx.session, queue=queue),
         daily_quota=service.daily_quota,
         visit_date=request.visit_date,
     )
@@ -66,14 +65,14 @@ async def book(desk: BookingDesk, citizen: Principal, request: BookingRequest) -
         facility_id=service.facility_id,
         service_code=service.code,
         visit_date=request.visit_date,
-        queue_number=await numbering.take_next(desk.session, queue),
+        queue_number=await repository.take_next_number(tx.session, queue=queue),
         status=BookingStatus.BOOKED,
-        booked_at=desk.now,
+        booked_at=tx.now,
     )
-    desk.session.add(booking)
-    await desk.session.flush()
-    await desk.outbox.add(
-        desk.session,
+    tx.session.add(booking)
+    await tx.session.flush()
+    await tx.outbox.add(
+        tx.session,
         AppointmentBooked(
             booking_id=booking.id,
             citizen_id=booking.citizen_id,
@@ -91,18 +90,18 @@ async def book(desk: BookingDesk, citizen: Principal, request: BookingRequest) -
     return booking
 
 
-async def cancel(desk: BookingDesk, citizen: Principal, booking: Booking) -> None:
+async def cancel(tx: HealthTransaction, *, booking: Booking, by: Principal) -> None:
     """Give the place back before the visit day; the number stays with this booking."""
     if booking.status is not BookingStatus.BOOKED:
         raise BookingNotActive(
             f"The booking is {booking.status.value}.", current_status=booking.status.value
         )
-    rules.check_cancellable(booking.visit_date, today=desk.today)
+    rules.check_cancellable(booking.visit_date, today=tx.today)
     booking.status = BookingStatus.CANCELLED
-    booking.cancelled_at = desk.now
-    booking.cancelled_by = citizen.acted_by
-    await desk.outbox.add(
-        desk.session,
+    booking.cancelled_at = tx.now
+    booking.cancelled_by = by.acted_by
+    await tx.outbox.add(
+        tx.session,
         AppointmentCancelled(
             booking_id=booking.id,
             facility_id=booking.facility_id,
@@ -110,7 +109,52 @@ async def cancel(desk: BookingDesk, citizen: Principal, booking: Booking) -> Non
             service_code=booking.service_code,
             visit_date=booking.visit_date,
             queue_number=booking.queue_number,
-            cancelled_at=desk.now,
+            cancelled_at=tx.now,
         ),
         subject=str(booking.id),
+    )
+
+
+async def list_of_citizen(
+    tx: HealthTransaction,
+    *,
+    citizen: Principal,
+    from_date: date | None,
+    statuses: Sequence[BookingStatus] | None,
+    limit: int,
+) -> Sequence[Booking]:
+    """The citizen's bookings visiting on or after ``from_date``, by default their active
+    ones from today on: what is still ahead of them."""
+    return await repository.list_of_citizen(
+        tx.session,
+        citizen_id=citizen.subject,
+        from_date=from_date or tx.today,
+        statuses=statuses or [BookingStatus.BOOKED],
+        limit=limit,
+    )
+
+
+async def day_queue(
+    tx: HealthTransaction,
+    *,
+    facility: Facility,
+    visit_date: date | None,
+    service_code: str | None,
+    statuses: Sequence[BookingStatus] | None,
+) -> Sequence[Booking]:
+    """A facility's day (today unless said) in queue order, of one service or of all; every
+    status unless said, so the gaps cancellations leave are explained."""
+    if service_code is not None and not await facilities.get_service(
+        tx.session, facility_id=facility.id, code=service_code
+    ):
+        raise UnknownClinicService(
+            f"The facility offers no service with code {service_code}.",
+            errors=[{"field": "query.service", "message": "not offered by this facility"}],
+        )
+    return await repository.day_at_facility(
+        tx.session,
+        facility_id=facility.id,
+        visit_date=visit_date or tx.today,
+        service_code=service_code,
+        statuses=statuses or list(BookingStatus),
     )

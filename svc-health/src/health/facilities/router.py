@@ -1,14 +1,13 @@
 """Endpoints for health facilities and the services they offer (public)."""
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from health.facilities import repository
+from health.facilities.dependencies import AnyFacility
 from health.facilities.schemas import ClinicServiceRead, FacilityRead
 from kota_shared.db import DbSession
-from kota_shared.problems import NotFound
 
 router = APIRouter(prefix="/v1/health/facilities", tags=["health"])
 
@@ -32,7 +31,7 @@ async def list_facilities(
         ),
     ] = None,
 ) -> list[FacilityRead]:
-    facilities = await repository.list_facilities(session=session, district_code=district_code)
+    facilities = await repository.list_facilities(session, district_code=district_code)
     return [FacilityRead.model_validate(f) for f in facilities]
 
 
@@ -45,8 +44,6 @@ async def list_facilities(
         "are checked against. Ordered by name. An unknown facility is 404."
     ),
 )
-async def list_services(facility_id: uuid.UUID, session: DbSession) -> list[ClinicServiceRead]:
-    if await repository.get_facility(session=session, facility_id=facility_id) is None:
-        raise NotFound("There is no health facility with this id.")
-    services = await repository.list_services(session=session, facility_id=facility_id)
+async def list_services(facility: AnyFacility, session: DbSession) -> list[ClinicServiceRead]:
+    services = await repository.list_services(session, facility_id=facility.id)
     return [ClinicServiceRead.model_validate(s) for s in services]

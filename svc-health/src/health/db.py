@@ -1,4 +1,8 @@
-"""The health database: its declarative base, the shared tables, and every model module."""
+"""The health database: its declarative base and the tables every service shares.
+
+The aggregates' model modules import `Base` from here; `migrations/env.py` imports each of
+them, so this module needs none of them (importing them here made an import circle).
+"""
 
 from sqlalchemy.orm import DeclarativeBase
 
@@ -13,8 +17,3 @@ class Base(DeclarativeBase):
 
 EVENT_TABLES = event_tables(Base.metadata)
 IDEMPOTENCY_KEYS = idempotency_table(Base.metadata)
-
-
-# Imported for their side effect: every table is on Base.metadata for Alembic.
-from health.bookings import models as _bookings  # noqa: E402, F401
-from health.facilities import models as _facilities  # noqa: E402, F401

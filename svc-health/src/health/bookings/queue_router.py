@@ -1,20 +1,17 @@
 """The clinic officers' view of a day's queue at one facility, in the order it is called."""
 
-import uuid
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from health.bookings import repository
-from health.bookings.desk import Desk
+from health.bookings import service as bookings
 from health.bookings.models import BookingStatus
 from health.bookings.schemas import BookingRead
 from health.dependencies import ClinicOfficer
-from health.facilities import repository as facilities
+from health.facilities.dependencies import AnyFacility
 from health.facilities.schemas import SERVICE_CODE_PATTERN
-from health.problems import UnknownClinicService
-from kota_shared.problems import NotFound
+from health.transaction import HealthTx
 
 router = APIRouter(prefix="/v1/health/facilities", tags=["health"])
 
@@ -31,27 +28,14 @@ router = APIRouter(prefix="/v1/health/facilities", tags=["health"])
     ),
 )
 async def day_queue(
-    facility_id: uuid.UUID,
-    desk: Desk,
-    _officer: ClinicOfficer,
+    tx: HealthTx,
+    officer: ClinicOfficer,
+    facility: AnyFacility,
     visit_date: Annotated[date | None, Query(alias="date")] = None,
     service: Annotated[str | None, Query(pattern=SERVICE_CODE_PATTERN)] = None,
     status: Annotated[list[BookingStatus] | None, Query()] = None,
 ) -> list[BookingRead]:
-    if await facilities.get_facility(session=desk.session, facility_id=facility_id) is None:
-        raise NotFound("There is no health facility with this id.")
-    if service is not None and not await facilities.get_service(
-        session=desk.session, facility_id=facility_id, code=service
-    ):
-        raise UnknownClinicService(
-            f"The facility offers no service with code {service}.",
-            errors=[{"field": "query.service", "message": "not offered by this facility"}],
-        )
-    bookings = await repository.day_at_facility(
-        session=desk.session,
-        facility_id=facility_id,
-        visit_date=visit_date or desk.today,
-        service_code=service,
-        statuses=status or list(BookingStatus),
+    day = await bookings.day_queue(
+        tx, facility=facility, visit_date=visit_date, service_code=service, statuses=status
     )
-    return [BookingRead.of(b) for b in bookings]
+    return [BookingRead.of(b, officer) for b in day]
