@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from kota_contracts.services import declared
 from kota_shared.events.published_schemas import REPOSITORY_CATALOGUE
 from kota_shared.settings import ServiceSettings
 
@@ -14,14 +15,9 @@ class MonitoringSettings(ServiceSettings):
 
     service_name: str = "monitoring"
     watched_topics: list[str] = Field(
-        default=[
-            "identity.events",
-            "permits.events",
-            "payments.events",
-            "health.events",
-            "education.events",
-        ],
-        description="Every topic whose events feed the read models.",
+        default=list(declared("monitoring").consumes),
+        description="Every topic whose events feed the read models (by default, those the "
+        "service registry says monitoring consumes).",
     )
     event_schemas_dir: Path = Field(
         default=REPOSITORY_CATALOGUE,

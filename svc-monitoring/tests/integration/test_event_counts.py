@@ -23,8 +23,9 @@ from kota_shared.testing.kafka import read_records
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.waiting import eventually
 from monitoring.config import MonitoringSettings
+from monitoring.counters import models as _counters  # noqa: F401  (its table on Base)
+from monitoring.db import EVENT_TABLES, Base
 from monitoring.main import create_app
-from monitoring.models import EVENT_TABLES, Base
 
 URL = "/v1/monitoring/event-counts"
 CONSUMER = "monitoring.event-counts"

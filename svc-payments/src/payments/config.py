@@ -4,7 +4,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from kota_shared.settings import ServiceSettings
-from payments.channels.qris import SizeClass
+from payments.channels.qris import Merchant, SizeClass
 
 
 class PaymentsSettings(ServiceSettings):
@@ -32,3 +32,16 @@ class PaymentsSettings(ServiceSettings):
     invoice_due_days: int = Field(default=7, ge=1, le=90)
     """How long a citizen has to pay an invoice opened from another service's event."""
     expiry_sweep_seconds: float = Field(default=60.0, gt=0)
+
+    def qris_merchant(self) -> Merchant:
+        """The city's QRIS merchant; raises ``ValueError`` for a malformed registration."""
+        return Merchant(
+            name=self.qris_merchant_name,
+            city=self.qris_merchant_city,
+            nmid=self.qris_nmid,
+            acquirer_guid=self.qris_acquirer_guid,
+            merchant_pan=self.qris_merchant_pan,
+            merchant_id=self.qris_merchant_id,
+            size_class=self.qris_size_class,
+            postal_code=self.qris_postal_code,
+        )

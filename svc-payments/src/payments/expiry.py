@@ -8,22 +8,26 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared.clock import Clock
 from kota_shared.events.outbox import Outbox
-from payments.invoices import repository, service
+from kota_shared.settings import ServiceSettings
+from kota_shared.transaction import Transaction
+from payments.invoices import service
 
 BATCH = 200
 
 
 async def sweep(
-    sessionmaker: async_sessionmaker[AsyncSession], outbox: Outbox, *, clock: Clock
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    outbox: Outbox,
+    clock: Clock,
+    settings: ServiceSettings,
 ) -> int:
     """Expire every overdue open invoice, a batch per transaction; returns how many."""
     expired = 0
     while True:
-        now = clock()
         async with sessionmaker() as session, session.begin():
-            overdue = await repository.overdue(session, now=now, limit=BATCH)
-            for invoice in overdue:
-                await service.expire(session, outbox, invoice, now=now)
-        expired += len(overdue)
-        if len(overdue) < BATCH:
+            tx = Transaction.begin(session, outbox=outbox, clock=clock, settings=settings)
+            batch = await service.expire_overdue(tx, limit=BATCH)
+        expired += batch
+        if batch < BATCH:
             return expired

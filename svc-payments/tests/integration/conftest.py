@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from kota_contracts.payments import TOPIC
 from standardwebhooks.webhooks import Webhook
 
+from kota_contracts.payments import TOPIC
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kota_contracts.payments import InvoiceCancelled, InvoiceExpired
-
 from payments.expiry import sweep
 
 
@@ -18,7 +17,10 @@ async def test_an_unpaid_invoice_expires_at_its_due_date_once(
 
     async def sweep_at(moment: datetime) -> None:
         await sweep(
-            payments_app.state.sessionmaker, payments_app.state.runtime.outbox, clock=lambda: moment
+            payments_app.state.sessionmaker,
+            outbox=payments_app.state.runtime.outbox,
+            clock=lambda: moment,
+            settings=payments_app.state.runtime.settings,
         )
 
     await sweep_at(due_at - timedelta(seconds=1))

@@ -7,11 +7,17 @@ from datetime import timedelta
 from typing import Any
 
 import qriskit
-from kota_contracts.payments import InvoiceCreated
 
+from kota_contracts.payments import InvoiceCreated
 from kota_shared.testing.schema import schema_differences
 from payments.channels.virtual_accounts import is_valid_va
-from payments.models import Base
+from payments.db import Base
+
+# Every model module, so that Base.metadata holds each table the migrations create.
+from payments.invoices import models as _invoices  # noqa: F401
+from payments.ledger import models as _ledger  # noqa: F401
+from payments.refunds import models as _refunds  # noqa: F401
+from payments.settlement import models as _settlement  # noqa: F401
 
 INVOICES = "/v1/payments/invoices"
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kota_contracts.permits import ApplicationApproved, fee_invoice_reference
-
 from kota_shared.testing.kafka import publish
 from kota_shared.testing.waiting import eventually
 

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kota_contracts.payments import InvoicePaid, RefundIssued
-
 from payments.expiry import sweep
 
 
@@ -178,8 +177,9 @@ async def test_a_payment_on_an_expired_invoice_is_recorded_and_refunded(
     due_at = datetime.fromisoformat(invoice["due_at"])
     await sweep(
         payments_app.state.sessionmaker,
-        payments_app.state.runtime.outbox,
+        outbox=payments_app.state.runtime.outbox,
         clock=lambda: due_at + timedelta(seconds=1),
+        settings=payments_app.state.runtime.settings,
     )
     assert (await payments.read(invoice["id"]))["status"] == "expired"
 

@@ -1,20 +1,10 @@
 """Consumes every event and counts it by type (runs inside the consumer's transaction)."""
 
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from kota_shared.events.envelope import ReceivedEvent
-from monitoring.counters.models import EventCount
+from kota_shared.events.envelope import EventData, ReceivedEvent
+from kota_shared.transaction import Transaction
+from monitoring.counters import repository
 
 
-async def count_event(session: AsyncSession, event: ReceivedEvent) -> None:
-    statement = insert(EventCount).values(event_type=event.type, count=1, last_event_at=event.time)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[EventCount.event_type],
-            set_={
-                "count": EventCount.count + 1,
-                "last_event_at": statement.excluded.last_event_at,
-            },
-        )
-    )
+async def count_event(tx: Transaction, event: ReceivedEvent[EventData | None]) -> None:
+    """Count ``event`` by its type, at the time it says it happened (its data is unread)."""
+    await repository.count_one(tx.session, event_type=event.type, at=event.time)

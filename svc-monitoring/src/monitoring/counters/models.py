@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from monitoring.models import Base
+from monitoring.db import Base
 
 
 class EventCount(Base):

@@ -1,12 +1,29 @@
-"""Queries on event counters."""
+"""Queries on event counters (the only module here with SQL for them)."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from monitoring.counters.models import EventCount
 
 
-async def list_counts(*, session: AsyncSession) -> Sequence[EventCount]:
+async def list_counts(session: AsyncSession) -> Sequence[EventCount]:
     return (await session.scalars(select(EventCount).order_by(EventCount.event_type))).all()
+
+
+async def count_one(session: AsyncSession, *, event_type: str, at: datetime | None) -> None:
+    """Add one to ``event_type``'s counter: one upsert, so the first event of a type makes
+    its row and every later one adds to it."""
+    statement = insert(EventCount).values(event_type=event_type, count=1, last_event_at=at)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[EventCount.event_type],
+            set_={
+                "count": EventCount.count + 1,
+                "last_event_at": statement.excluded.last_event_at,
+            },
+        )
+    )

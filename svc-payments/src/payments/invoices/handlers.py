@@ -1,5 +1,6 @@
 """Invoices asked for by other services' events (run inside the consumer's transaction)."""
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from kota_contracts.permits import (
@@ -7,26 +8,24 @@ from kota_contracts.permits import (
     ApplicationApproved,
     fee_invoice_reference,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from kota_shared.events.consumer import Handler
 from kota_shared.events.envelope import ReceivedEvent
-from kota_shared.events.outbox import Outbox
-from payments.invoices.service import ChannelMaker, InvoiceRequest, Line, open_invoice
+from kota_shared.transaction import Transaction
+from payments.channels.for_invoices import ChannelMaker
+from payments.invoices.service import InvoiceRequest, Line, open_invoice
+
+PermitFeeHandler = Callable[[Transaction, ReceivedEvent[ApplicationApproved]], Awaitable[None]]
 
 
-def permit_fee_handler(outbox: Outbox, channels: ChannelMaker, *, due_days: int) -> Handler:
+def permit_fee_handler(channels: ChannelMaker, *, due_days: int) -> PermitFeeHandler:
     """Open the invoice for a permit approved with a fee (a free permit needs none)."""
 
-    async def handle(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def handle(tx: Transaction, event: ReceivedEvent[ApplicationApproved]) -> None:
         approved = event.data
-        assert isinstance(approved, ApplicationApproved)
         if approved.fee_amount <= 0:
             return
         description = f"Retribusi {approved.permit_type_name}"
         await open_invoice(
-            session,
-            outbox=outbox,
+            tx,
             channels=channels,
             request=InvoiceRequest(
                 payer_id=approved.applicant_id,
@@ -35,9 +34,9 @@ def permit_fee_handler(outbox: Outbox, channels: ChannelMaker, *, due_days: int)
                 description=description,
                 lines=[Line(description=description, amount_rupiah=approved.fee_amount)],
                 due_at=approved.approved_at + timedelta(days=due_days),
+                requested_at=approved.approved_at,
             ),
             created_by="permits",
-            now=approved.approved_at,
         )
 
     return handle

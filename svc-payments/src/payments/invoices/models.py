@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kota_shared.db import value_enum
-from payments.models import Base
+from payments.db import Base
 
 INVOICE_SERIAL = Sequence("invoice_serial", metadata=Base.metadata)
 """Numbers invoices and derives their virtual accounts; a sequence never hands out one twice."""

@@ -1,4 +1,4 @@
-"""Queries on invoices (the only module here with SQL for them: selects and inserts).
+"""Queries on invoices and their lines (the only module here with SQL for them).
 
 Row locks are FOR NO KEY UPDATE: they serialise changes to an invoice without blocking
 rows that merely reference it (a flagged settlement report is written while the
@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from payments.invoices.models import INVOICE_SERIAL, Invoice, InvoiceStatus
+from payments.invoices.models import INVOICE_SERIAL, Invoice, InvoiceLine, InvoiceStatus
 
 
-async def list_owned(*, session: AsyncSession, payer_id: str) -> Sequence[Invoice]:
+async def list_owned(session: AsyncSession, *, payer_id: str) -> Sequence[Invoice]:
     """The invoices ``payer_id`` owes, soonest due first (others' are invisible)."""
     return (
         await session.scalars(
@@ -26,7 +26,7 @@ async def list_owned(*, session: AsyncSession, payer_id: str) -> Sequence[Invoic
 
 
 async def get(
-    session: AsyncSession, invoice_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, *, invoice_id: uuid.UUID, for_update: bool = False
 ) -> Invoice | None:
     query = select(Invoice).where(Invoice.id == invoice_id)
     return await session.scalar(query.with_for_update(key_share=True) if for_update else query)
@@ -84,7 +84,19 @@ async def insert_unless_referenced(
     )
 
 
-async def with_lines(session: AsyncSession, invoice_id: uuid.UUID) -> Invoice:
+async def add_lines(
+    session: AsyncSession, *, invoice_id: uuid.UUID, lines: Sequence[tuple[str, int]]
+) -> None:
+    """Add the new invoice's lines, ``(description, amount_rupiah)`` in the order printed."""
+    session.add_all(
+        InvoiceLine(
+            invoice_id=invoice_id, position=i, description=description, amount_rupiah=amount
+        )
+        for i, (description, amount) in enumerate(lines, start=1)
+    )
+
+
+async def with_lines(session: AsyncSession, *, invoice_id: uuid.UUID) -> Invoice:
     """The invoice, with its lines read afresh (after lines were added in this session)."""
     invoice = await session.get_one(Invoice, invoice_id)
     await session.refresh(invoice, ["lines"])

@@ -1,17 +1,13 @@
 """Endpoints for invoices: citizens' own, agencies' bills, finance officers' view."""
 
-import uuid
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Depends, Request, Response
-from kota_contracts.access import Role
-
-from kota_shared.clock import Now
 from kota_shared.db import DbSession
-from kota_shared.problems import NotFound, ValidationFailed
+from kota_shared.problems import ValidationFailed
 from kota_shared.qr import qr_png, qr_svg
-from kota_shared.transaction import EventOutbox
+from kota_shared.transaction import CurrentTransaction
 from payments.dependencies import (
+    Channels,
     Citizen,
     CitizenOrFinance,
     FinanceOfficer,
@@ -19,25 +15,11 @@ from payments.dependencies import (
     InvoiceWriter,
 )
 from payments.invoices import repository, service
-from payments.invoices.models import Invoice
+from payments.invoices.dependencies import AnyInvoiceForUpdate, VisibleInvoice
 from payments.invoices.schemas import CancelRequest, InvoiceCreate, InvoiceRead
 from payments.invoices.service import InvoiceRequest, Line
 
 router = APIRouter(prefix="/v1/payments/invoices", tags=["payments"])
-_NOT_YOURS = "No invoice with this id is addressed to you."
-
-
-async def _visible(session: DbSession, caller: CitizenOrFinance, invoice_id: uuid.UUID) -> Invoice:
-    """The invoice if the caller may see it: its payer, or a finance officer."""
-    invoice = await repository.get(session, invoice_id)
-    if invoice is None or not (
-        caller.has_role(Role.FINANCE_OFFICER) or invoice.payer_id == caller.subject
-    ):
-        raise NotFound(_NOT_YOURS)
-    return invoice
-
-
-Visible = Annotated[Invoice, Depends(_visible)]
 
 
 @router.get(
@@ -49,8 +31,8 @@ Visible = Annotated[Invoice, Depends(_visible)]
     ),
 )
 async def list_invoices(session: DbSession, citizen: Citizen) -> list[InvoiceRead]:
-    invoices = await repository.list_owned(session=session, payer_id=citizen.subject)
-    return [InvoiceRead.model_validate(i) for i in invoices]
+    invoices = await repository.list_owned(session, payer_id=citizen.subject)
+    return [InvoiceRead.of(i, citizen) for i in invoices]
 
 
 @router.get(
@@ -60,8 +42,8 @@ async def list_invoices(session: DbSession, citizen: Citizen) -> list[InvoiceRea
         "Who may call: the citizen it is addressed to (others get 404), or a finance officer."
     ),
 )
-async def read_invoice(invoice: Visible) -> InvoiceRead:
-    return InvoiceRead.model_validate(invoice)
+async def read_invoice(invoice: VisibleInvoice, caller: CitizenOrFinance) -> InvoiceRead:
+    return InvoiceRead.of(invoice, caller)
 
 
 @router.get(
@@ -71,7 +53,7 @@ async def read_invoice(invoice: Visible) -> InvoiceRead:
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}},
 )
-async def qris_png(invoice: Visible) -> Response:
+async def qris_png(invoice: VisibleInvoice) -> Response:
     return Response(qr_png(invoice.qris_payload), media_type="image/png")
 
 
@@ -82,7 +64,7 @@ async def qris_png(invoice: Visible) -> Response:
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}}},
 )
-async def qris_svg(invoice: Visible) -> Response:
+async def qris_svg(invoice: VisibleInvoice) -> Response:
     return Response(qr_svg(invoice.qris_payload), media_type="image/svg+xml")
 
 
@@ -99,21 +81,18 @@ async def qris_svg(invoice: Visible) -> Response:
 )
 async def create_invoice(
     body: InvoiceCreate,
-    request: Request,
-    session: DbSession,
-    outbox: EventOutbox,
+    tx: CurrentTransaction,
+    channels: Channels,
     agency: InvoiceWriter,
     idempotent: Idempotent,
-    now: Now,
 ) -> Response:
-    if body.due_at <= now:
+    if body.due_at <= tx.now:
         raise ValidationFailed("The due date must be in the future.")
 
     async def open_it() -> InvoiceRead:
         invoice, _ = await service.open_invoice(
-            session,
-            outbox=outbox,
-            channels=request.app.state.channels,
+            tx,
+            channels=channels,
             request=InvoiceRequest(
                 payer_id=body.payer_id,
                 source=f"agency:{agency.subject}",
@@ -121,13 +100,15 @@ async def create_invoice(
                 description=body.description,
                 lines=[Line(x.description, x.amount_rupiah) for x in body.lines],
                 due_at=body.due_at,
+                requested_at=tx.now,
             ),
             created_by=agency.subject,
-            now=now,
         )
-        return InvoiceRead.model_validate(invoice)
+        return InvoiceRead.of(invoice, agency)
 
-    return await idempotent.run(session, scope=agency.subject, operation=open_it, status_code=201)
+    return await idempotent.run(
+        tx.session, scope=agency.subject, operation=open_it, status_code=201
+    )
 
 
 @router.post(
@@ -136,15 +117,10 @@ async def create_invoice(
     description="Who may call: a finance officer. Only an open invoice can be cancelled (409).",
 )
 async def cancel_invoice(
-    invoice_id: uuid.UUID,
-    body: CancelRequest,
-    session: DbSession,
-    outbox: EventOutbox,
     officer: FinanceOfficer,
-    now: Now,
+    invoice: AnyInvoiceForUpdate,
+    body: CancelRequest,
+    tx: CurrentTransaction,
 ) -> InvoiceRead:
-    invoice = await repository.get(session, invoice_id, for_update=True)
-    if invoice is None:
-        raise NotFound("There is no invoice with this id.")
-    await service.cancel(session, outbox, invoice, reason=body.reason, now=now)
-    return InvoiceRead.model_validate(invoice)
+    await service.cancel(tx, invoice=invoice, reason=body.reason)
+    return InvoiceRead.of(invoice, officer)

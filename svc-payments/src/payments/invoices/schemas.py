@@ -2,10 +2,12 @@
 
 import uuid
 from datetime import datetime
+from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from payments.invoices.models import InvoiceStatus
+from kota_shared.auth import Principal
+from payments.invoices.models import Invoice, InvoiceStatus
 
 Rupiah = Field(gt=0, le=9_999_999_999_999, description="Whole rupiah (currency code 360).")
 
@@ -35,6 +37,12 @@ class InvoiceRead(BaseModel):
     due_at: datetime
     paid_at: datetime | None
     created_at: datetime
+
+    @classmethod
+    def of(cls, invoice: Invoice, caller: Principal) -> Self:
+        """``invoice`` as ``caller`` reads it: whoever may see an invoice (its payer, the
+        agency that billed it, a finance officer) sees all of it."""
+        return cls.model_validate(invoice)
 
 
 class LineCreate(BaseModel):

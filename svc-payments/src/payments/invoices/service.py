@@ -5,27 +5,18 @@ the insert skips on the unique source reference, and a loser of a concurrent rac
 winner's invoice.
 """
 
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from kota_contracts.payments import InvoiceCancelled, InvoiceCreated, InvoiceExpired
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from kota_shared.events.outbox import Outbox
+from kota_shared.problems import NotFound
+from kota_shared.transaction import Transaction
+from payments.channels.for_invoices import ChannelMaker
 from payments.invoices import repository
-from payments.invoices.models import Invoice, InvoiceLine, InvoiceStatus
+from payments.invoices.models import Invoice, InvoiceStatus
 from payments.problems import InvoiceNotOpen, SourceReferenceConflict
-
-
-@dataclass(frozen=True)
-class PaymentChannels:
-    va_number: str
-    qris_payload: str
-
-
-ChannelMaker = Callable[[int, str, int], PaymentChannels]
-"""(invoice serial, invoice number, amount) → its virtual account and QRIS payload."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +33,9 @@ class InvoiceRequest:
     description: str
     lines: Sequence[Line]
     due_at: datetime
+    requested_at: datetime
+    """When it was asked for: the year in its number and the time its creation announces
+    (a permit fee's is the approval's, not the moment the event happened to be consumed)."""
 
     @property
     def amount_rupiah(self) -> int:
@@ -64,20 +58,15 @@ def invoice_number(serial: int, year: int) -> str:
 
 
 async def open_invoice(
-    session: AsyncSession,
-    *,
-    outbox: Outbox,
-    channels: ChannelMaker,
-    request: InvoiceRequest,
-    created_by: str,
-    now: datetime,
+    tx: Transaction, *, channels: ChannelMaker, request: InvoiceRequest, created_by: str
 ) -> tuple[Invoice, bool]:
     """The invoice for ``request.source_reference``, opened unless it exists; True if new.
 
     A repeat with different details is a 409: a source reference means one bill.
     """
+    session = tx.session
     serial = await repository.next_serial(session)
-    number = invoice_number(serial, now.year)
+    number = invoice_number(serial, request.requested_at.year)
     made = channels(serial, number, request.amount_rupiah)
     inserted = await repository.insert_unless_referenced(
         session,
@@ -101,17 +90,13 @@ async def open_invoice(
         if not request.same_as(existing):
             raise SourceReferenceConflict(invoice_id=str(existing.id))
         return existing, False
-    session.add_all(
-        InvoiceLine(
-            invoice_id=inserted,
-            position=i,
-            description=line.description,
-            amount_rupiah=line.amount_rupiah,
-        )
-        for i, line in enumerate(request.lines, start=1)
+    await repository.add_lines(
+        session,
+        invoice_id=inserted,
+        lines=[(line.description, line.amount_rupiah) for line in request.lines],
     )
-    invoice = await repository.with_lines(session, inserted)
-    await outbox.add(
+    invoice = await repository.with_lines(session, invoice_id=inserted)
+    await tx.outbox.add(
         session,
         InvoiceCreated(
             invoice_id=invoice.id,
@@ -122,46 +107,62 @@ async def open_invoice(
             amount=invoice.amount_rupiah,
             due_at=invoice.due_at,
             va_number=invoice.va_number,
-            created_at=now,
+            created_at=request.requested_at,
         ),
         subject=str(invoice.id),
     )
     return invoice, True
 
 
-async def expire(session: AsyncSession, outbox: Outbox, invoice: Invoice, *, now: datetime) -> None:
+async def locked(tx: Transaction, *, invoice_id: uuid.UUID) -> Invoice:
+    """The invoice, its row locked until the transaction ends, for a finance officer's
+    change; 404 if there is none."""
+    invoice = await repository.get(tx.session, invoice_id=invoice_id, for_update=True)
+    if invoice is None:
+        raise NotFound("There is no invoice with this id.")
+    return invoice
+
+
+async def expire_overdue(tx: Transaction, *, limit: int) -> int:
+    """Expire up to ``limit`` open invoices due by ``tx.now``; returns how many."""
+    overdue = await repository.overdue(tx.session, now=tx.now, limit=limit)
+    for invoice in overdue:
+        await _expire(tx, invoice=invoice)
+    return len(overdue)
+
+
+async def _expire(tx: Transaction, *, invoice: Invoice) -> None:
     """Close an unpaid invoice past its due date; the asking service closes its record."""
     invoice.status = InvoiceStatus.EXPIRED
-    invoice.closed_at = now
-    await outbox.add(
-        session,
+    invoice.closed_at = tx.now
+    await tx.outbox.add(
+        tx.session,
         InvoiceExpired(
             invoice_id=invoice.id,
             payer_id=invoice.payer_id,
             source=invoice.source,
             source_reference=invoice.source_reference,
             amount=invoice.amount_rupiah,
-            expired_at=now,
+            expired_at=tx.now,
         ),
         subject=str(invoice.id),
     )
 
 
-async def cancel(
-    session: AsyncSession, outbox: Outbox, invoice: Invoice, *, reason: str, now: datetime
-) -> None:
+async def cancel(tx: Transaction, *, invoice: Invoice, reason: str) -> None:
+    """Close an open invoice a finance officer withdraws (the caller holds its row lock)."""
     if invoice.status is not InvoiceStatus.OPEN:
         raise InvoiceNotOpen(current_status=invoice.status.value)
     invoice.status = InvoiceStatus.CANCELLED
-    invoice.closed_at = now
-    await outbox.add(
-        session,
+    invoice.closed_at = tx.now
+    await tx.outbox.add(
+        tx.session,
         InvoiceCancelled(
             invoice_id=invoice.id,
             source=invoice.source,
             source_reference=invoice.source_reference,
             reason=reason,
-            cancelled_at=now,
+            cancelled_at=tx.now,
         ),
         subject=str(invoice.id),
     )

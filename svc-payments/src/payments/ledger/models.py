@@ -11,8 +11,8 @@ from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kota_shared.db import value_enum
+from payments.db import Base
 from payments.ledger.postings import JournalKind
-from payments.models import Base
 
 
 class LedgerEntry(Base):

@@ -31,7 +31,7 @@ def _total(column: SQLColumnExpression[int]) -> ColumnElement[int]:
     return cast(func.coalesce(func.sum(column), 0), BigInteger)
 
 
-async def post(*, session: AsyncSession, journal: Journal, at: datetime) -> uuid.UUID:
+async def post(session: AsyncSession, *, journal: Journal, at: datetime) -> uuid.UUID:
     """Add ``journal``'s entries in the caller's transaction; returns the new journal's id."""
     if at.tzinfo is None:
         raise ValueError("a journal's posting time needs a timezone")
@@ -52,7 +52,7 @@ async def post(*, session: AsyncSession, journal: Journal, at: datetime) -> uuid
     return journal_id
 
 
-async def trial_balance(*, session: AsyncSession) -> TrialBalance:
+async def trial_balance(session: AsyncSession) -> TrialBalance:
     """The whole ledger summed by account, accounts in name order."""
     rows = (
         await session.execute(
@@ -71,7 +71,7 @@ async def trial_balance(*, session: AsyncSession) -> TrialBalance:
     )
 
 
-async def unbalanced_invoices(*, session: AsyncSession) -> list[tuple[uuid.UUID, int, int]]:
+async def unbalanced_invoices(session: AsyncSession) -> list[tuple[uuid.UUID, int, int]]:
     """Invoices whose entries' debits and credits differ, with both: must always be empty."""
     debit, credit = _total(LedgerEntry.debit), _total(LedgerEntry.credit)
     rows = await session.execute(

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from kota_contracts.payments import Channel
-
 from payments.reconciliation.statement import StatementLine
 
 

@@ -1,43 +1,15 @@
 """Refunds by finance officers."""
 
 import uuid
-from datetime import datetime
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
 
-from kota_shared.clock import Now
-from kota_shared.db import DbSession
-from kota_shared.problems import NotFound
-from kota_shared.transaction import EventOutbox
+from kota_shared.transaction import CurrentTransaction
 from payments.dependencies import FinanceOfficer, Idempotent
-from payments.invoices import repository
 from payments.refunds import service
+from payments.refunds.schemas import RefundCreate, RefundRead
 
 router = APIRouter(prefix="/v1/payments/invoices/{invoice_id}/refunds", tags=["payments"])
-
-
-class RefundCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    amount_rupiah: int = Field(gt=0, description="Whole rupiah; at most what remains refundable.")
-    reason: str = Field(min_length=3, max_length=500)
-    expected_refundable_rupiah: int | None = Field(
-        default=None,
-        ge=0,
-        description="What you believe remains refundable; if it changed meanwhile, 412.",
-    )
-
-
-class RefundRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    invoice_id: uuid.UUID
-    amount_rupiah: int
-    reason: str
-    refunded_by: str
-    refunded_at: datetime
 
 
 @router.post(
@@ -53,28 +25,21 @@ class RefundRead(BaseModel):
 async def create_refund(
     invoice_id: uuid.UUID,
     body: RefundCreate,
-    session: DbSession,
-    outbox: EventOutbox,
+    tx: CurrentTransaction,
     officer: FinanceOfficer,
     idempotent: Idempotent,
-    now: Now,
 ) -> Response:
     async def refund_it() -> RefundRead:
-        invoice = await repository.get(session, invoice_id, for_update=True)
-        if invoice is None:
-            raise NotFound("There is no invoice with this id.")
         refund = await service.refund(
-            session,
-            outbox,
-            invoice,
+            tx,
+            invoice_id=invoice_id,
             amount=body.amount_rupiah,
             reason=body.reason,
             by=officer.subject,
             expected_refundable=body.expected_refundable_rupiah,
-            now=now,
         )
-        return RefundRead.model_validate(refund)
+        return RefundRead.of(refund, officer)
 
     return await idempotent.run(
-        session, scope=officer.subject, operation=refund_it, status_code=201
+        tx.session, scope=officer.subject, operation=refund_it, status_code=201
     )

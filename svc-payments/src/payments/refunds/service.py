@@ -1,16 +1,15 @@
 """Issuing refunds: posted to the ledger and announced, never above what remains."""
 
 import uuid
-from datetime import datetime
 
 from kota_contracts.payments import RefundIssued
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from kota_shared.events.outbox import Outbox
+from kota_shared.transaction import Transaction
+from payments.invoices import service as invoices
 from payments.invoices.models import Invoice, InvoiceStatus
 from payments.ledger import postings
 from payments.ledger import repository as ledger
 from payments.problems import InvoiceNotRefundable, RefundableChanged, RefundExceedsRefundable
+from payments.refunds import repository
 from payments.refunds.models import Refund
 
 SYSTEM = "system"
@@ -18,17 +17,20 @@ REFUNDABLE = frozenset({InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_REFUNDED})
 
 
 async def refund(
-    session: AsyncSession,
-    outbox: Outbox,
-    invoice: Invoice,
+    tx: Transaction,
     *,
+    invoice_id: uuid.UUID,
     amount: int,
     reason: str,
     by: str,
     expected_refundable: int | None,
-    now: datetime,
 ) -> Refund:
-    """A finance officer's refund of a paid invoice (the caller holds its row lock)."""
+    """A finance officer's refund of a paid invoice, under its row lock (404 if none).
+
+    The invoice is locked here, inside the idempotent operation, so a retried request is
+    answered from its key before it waits on the invoice.
+    """
+    invoice = await invoices.locked(tx, invoice_id=invoice_id)
     if invoice.status not in REFUNDABLE:
         raise InvoiceNotRefundable(current_status=invoice.status.value)
     if expected_refundable is not None and expected_refundable != invoice.refundable_rupiah:
@@ -46,70 +48,67 @@ async def refund(
     )
     refund_id = uuid.uuid4()
     await ledger.post(
-        session=session,
+        tx.session,
         journal=postings.refund_issued(invoice.id, invoice.source, amount, str(refund_id)),
-        at=now,
+        at=tx.now,
     )
     return await _record(
-        session,
-        outbox,
-        invoice,
-        refund_id,
-        None,
-        amount,
-        reason,
-        by,
-        now,
-        invoice.refundable_rupiah,
+        tx,
+        invoice=invoice,
+        refund_id=refund_id,
+        payment_id=None,
+        amount=amount,
+        reason=reason,
+        by=by,
+        remaining=invoice.refundable_rupiah,
     )
 
 
 async def refund_late_payment(
-    session: AsyncSession,
-    outbox: Outbox,
-    invoice: Invoice,
-    payment_id: uuid.UUID,
-    amount: int,
-    *,
-    now: datetime,
+    tx: Transaction, *, invoice: Invoice, payment_id: uuid.UUID, amount: int
 ) -> Refund:
     """Send back a payment that arrived when the invoice was no longer open."""
     refund_id = uuid.uuid4()
     await ledger.post(
-        session=session,
+        tx.session,
         journal=postings.refund_of_unowed_payment(invoice.id, amount, str(refund_id)),
-        at=now,
+        at=tx.now,
     )
-    reason = f"Payment received after the invoice was {invoice.status.value}."
     return await _record(
-        session, outbox, invoice, refund_id, payment_id, amount, reason, SYSTEM, now, 0
+        tx,
+        invoice=invoice,
+        refund_id=refund_id,
+        payment_id=payment_id,
+        amount=amount,
+        reason=f"Payment received after the invoice was {invoice.status.value}.",
+        by=SYSTEM,
+        remaining=0,
     )
 
 
 async def _record(
-    session: AsyncSession,
-    outbox: Outbox,
+    tx: Transaction,
+    *,
     invoice: Invoice,
     refund_id: uuid.UUID,
     payment_id: uuid.UUID | None,
     amount: int,
     reason: str,
     by: str,
-    now: datetime,
     remaining: int,
 ) -> Refund:
-    refund_row = Refund(
-        id=refund_id,
+    refund_row = await repository.add(
+        tx.session,
+        refund_id=refund_id,
         invoice_id=invoice.id,
         payment_id=payment_id,
         amount_rupiah=amount,
         reason=reason,
         refunded_by=by,
-        refunded_at=now,
+        refunded_at=tx.now,
     )
-    session.add(refund_row)
-    await outbox.add(
-        session,
+    await tx.outbox.add(
+        tx.session,
         RefundIssued(
             refund_id=refund_row.id,
             invoice_id=invoice.id,
@@ -118,7 +117,7 @@ async def _record(
             source_reference=invoice.source_reference,
             amount=amount,
             reason=reason,
-            refunded_at=now,
+            refunded_at=tx.now,
             remaining_refundable=remaining,
         ),
         subject=str(invoice.id),

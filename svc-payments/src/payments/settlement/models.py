@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kota_shared.db import value_enum
-from payments.models import Base
+from payments.db import Base
 
 
 class Channel(enum.StrEnum):

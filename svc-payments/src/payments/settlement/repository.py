@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from payments.settlement.models import Channel, Outcome, Payment, PaymentAnomaly
+from payments.settlement.models import AnomalyKind, Channel, Outcome, Payment, PaymentAnomaly
 
 
 async def recorded(session: AsyncSession, *, provider_transaction_id: str) -> Payment | None:
@@ -54,7 +54,7 @@ async def insert_once(
     )
 
 
-async def paid_on(session: AsyncSession, day: date, timezone: ZoneInfo) -> Sequence[Payment]:
+async def paid_on(session: AsyncSession, *, day: date, timezone: ZoneInfo) -> Sequence[Payment]:
     """Payments the provider says were made on ``day`` (local date), as a statement lists them."""
     start = datetime.combine(day, time.min, tzinfo=timezone)
     return (
@@ -64,6 +64,31 @@ async def paid_on(session: AsyncSession, day: date, timezone: ZoneInfo) -> Seque
             .order_by(Payment.paid_at)
         )
     ).all()
+
+
+async def flag(
+    session: AsyncSession,
+    *,
+    kind: AnomalyKind,
+    provider_transaction_id: str,
+    channel: str,
+    reference: str,
+    amount_rupiah: int,
+    expected_rupiah: int | None,
+    invoice_id: uuid.UUID | None,
+) -> None:
+    """Keep a refused report for finance officers."""
+    session.add(
+        PaymentAnomaly(
+            kind=kind,
+            provider_transaction_id=provider_transaction_id,
+            channel=channel,
+            reference=reference,
+            amount_rupiah=amount_rupiah,
+            expected_rupiah=expected_rupiah,
+            invoice_id=invoice_id,
+        )
+    )
 
 
 async def anomalies(session: AsyncSession, *, limit: int) -> Sequence[PaymentAnomaly]:

@@ -3,13 +3,12 @@
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
-from kota_shared.clock import Now
-from kota_shared.db import DbSession
 from kota_shared.problems import ValidationFailed, field_errors
-from kota_shared.transaction import EventOutbox
+from kota_shared.transaction import CurrentTransaction
+from payments.dependencies import Settings
 from payments.settlement import service
+from payments.settlement.dependencies import ProviderSignature
 from payments.settlement.schemas import SettlementAnswer, SettlementNotice
-from payments.settlement.signatures import CallbackVerifier
 
 router = APIRouter(prefix="/v1/payments/callbacks", tags=["payments"])
 
@@ -28,23 +27,18 @@ router = APIRouter(prefix="/v1/payments/callbacks", tags=["payments"])
     ),
 )
 async def settlement_notice(
-    request: Request, session: DbSession, outbox: EventOutbox, now: Now
+    request: Request, tx: CurrentTransaction, signature: ProviderSignature, settings: Settings
 ) -> SettlementAnswer:
+    # The raw body, not a parsed model: the signature covers its exact bytes.
     body = await request.body()
-    verifier: CallbackVerifier = request.app.state.callback_verifier
-    verifier.verify(body, request.headers, now=now)
+    signature.verify(body, request.headers, now=tx.now)
     try:
         notice = SettlementNotice.model_validate_json(body)
     except ValidationError as exc:
         raise ValidationFailed(errors=field_errors(exc.errors())) from None
     applied = await service.receive(
-        session,
-        outbox=outbox,
-        sessionmaker=request.app.state.sessionmaker,
-        settings=request.app.state.runtime.settings,
-        notice=notice,
-        now=now,
+        tx, notice=notice, settings=settings, sessionmaker=request.app.state.sessionmaker
     )
     return SettlementAnswer(
-        status=applied.status, invoice_id=str(applied.invoice_id), received_at=now
+        status=applied.status, invoice_id=str(applied.invoice_id), received_at=tx.now
     )

@@ -1,9 +1,14 @@
-"""The provider's settlement notification, as the simulator (and a real gateway) sends it."""
+"""The provider's settlement notification, as the simulator (and a real gateway) sends it,
+our answer to it, and the refused reports finance officers review."""
 
+import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from kota_shared.auth import Principal
+from payments.settlement.models import PaymentAnomaly
 
 
 class SettlementNotice(BaseModel):
@@ -24,3 +29,21 @@ class SettlementAnswer(BaseModel):
     no longer open, so the money goes back."""
     invoice_id: str
     received_at: datetime
+
+
+class AnomalyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    provider_transaction_id: str
+    channel: str
+    reference: str
+    amount_rupiah: int
+    expected_rupiah: int | None
+    invoice_id: uuid.UUID | None
+    flagged_at: datetime
+
+    @classmethod
+    def of(cls, anomaly: PaymentAnomaly, caller: Principal) -> Self:
+        """Only finance officers read refused reports, and in full."""
+        return cls.model_validate(anomaly)

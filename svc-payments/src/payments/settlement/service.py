@@ -7,13 +7,12 @@ notification (also several at once) waits on that key and finds the payment reco
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
-from kota_contracts.payments import InvoicePaid
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kota_shared.events.outbox import Outbox
+from kota_contracts.payments import InvoicePaid
+from kota_shared.transaction import Transaction
 from payments.channels.virtual_accounts import is_valid_va
 from payments.config import PaymentsSettings
 from payments.invoices import repository as invoices
@@ -23,7 +22,7 @@ from payments.ledger import repository as ledger
 from payments.problems import AmountMismatch, UnknownPaymentReference
 from payments.refunds.service import refund_late_payment
 from payments.settlement import repository
-from payments.settlement.models import AnomalyKind, Channel, Outcome, PaymentAnomaly
+from payments.settlement.models import AnomalyKind, Channel, Outcome
 from payments.settlement.schemas import SettlementNotice
 
 
@@ -34,13 +33,11 @@ class Applied:
 
 
 async def receive(
-    session: AsyncSession,
+    tx: Transaction,
     *,
-    outbox: Outbox,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: PaymentsSettings,
     notice: SettlementNotice,
-    now: datetime,
+    settings: PaymentsSettings,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> Applied:
     """Apply ``notice`` (its signature already verified), with the provider's fee for its
     channel; a refused one (a mistyped account, an unknown reference, a wrong amount) is
@@ -49,21 +46,15 @@ async def receive(
     try:
         if notice.channel == "va" and not is_valid_va(notice.reference, settings.va_bank_prefix):
             raise UnknownPaymentReference(reference=notice.reference)  # a mistyped account
-        return await apply(session, outbox=outbox, notice=notice, fee_rupiah=fee, now=now)
+        return await _apply(tx, notice=notice, fee_rupiah=fee)
     except (AmountMismatch, UnknownPaymentReference) as refused:
-        await _flag(sessionmaker, notice, refused)
+        await _flag(sessionmaker, notice=notice, refused=refused)
         raise
 
 
-async def apply(
-    session: AsyncSession,
-    *,
-    outbox: Outbox,
-    notice: SettlementNotice,
-    fee_rupiah: int,
-    now: datetime,
-) -> Applied:
+async def _apply(tx: Transaction, *, notice: SettlementNotice, fee_rupiah: int) -> Applied:
     """Record ``notice`` once; ``fee_rupiah`` is what the provider keeps of it."""
+    session = tx.session
     existing = await repository.recorded(
         session, provider_transaction_id=notice.provider_transaction_id
     )
@@ -90,29 +81,30 @@ async def apply(
         amount_rupiah=notice.amount,
         outcome=outcome,
         paid_at=notice.paid_at,
-        received_at=now,
+        received_at=tx.now,
     )
     if payment_id is None:  # the same notification, recorded a moment ago by another request
         return Applied("duplicate", invoice.id)
     fee = postings.provider_fee(invoice.id, fee_rupiah, notice.provider_transaction_id)
     if fee is not None:
-        await ledger.post(session=session, journal=fee, at=now)
+        await ledger.post(session, journal=fee, at=tx.now)
     if outcome is Outcome.APPLIED:
-        await _pay(session, outbox, invoice, notice, now=now)
+        await _pay(tx, invoice=invoice, notice=notice)
         return Applied("accepted", invoice.id)
     await ledger.post(
-        session=session,
+        session,
         journal=postings.payment_on_closed_invoice(
             invoice.id, notice.amount, notice.provider_transaction_id
         ),
-        at=now,
+        at=tx.now,
     )
-    await refund_late_payment(session, outbox, invoice, payment_id, notice.amount, now=now)
+    await refund_late_payment(tx, invoice=invoice, payment_id=payment_id, amount=notice.amount)
     return Applied("refunded", invoice.id)
 
 
 async def _flag(
     sessionmaker: async_sessionmaker[AsyncSession],
+    *,
     notice: SettlementNotice,
     refused: AmountMismatch | UnknownPaymentReference,
 ) -> None:
@@ -125,39 +117,31 @@ async def _flag(
     mismatch = isinstance(refused, AmountMismatch)
     invoice_id = refused.extensions.get("invoice_id")
     async with sessionmaker() as session, session.begin():
-        session.add(
-            PaymentAnomaly(
-                kind=AnomalyKind.AMOUNT_MISMATCH if mismatch else AnomalyKind.UNKNOWN_REFERENCE,
-                provider_transaction_id=notice.provider_transaction_id,
-                channel=notice.channel,
-                reference=notice.reference,
-                amount_rupiah=notice.amount,
-                expected_rupiah=refused.extensions.get("expected"),
-                invoice_id=uuid.UUID(invoice_id) if invoice_id else None,
-            )
+        await repository.flag(
+            session,
+            kind=AnomalyKind.AMOUNT_MISMATCH if mismatch else AnomalyKind.UNKNOWN_REFERENCE,
+            provider_transaction_id=notice.provider_transaction_id,
+            channel=notice.channel,
+            reference=notice.reference,
+            amount_rupiah=notice.amount,
+            expected_rupiah=refused.extensions.get("expected"),
+            invoice_id=uuid.UUID(invoice_id) if invoice_id else None,
         )
 
 
-async def _pay(
-    session: AsyncSession,
-    outbox: Outbox,
-    invoice: Invoice,
-    notice: SettlementNotice,
-    *,
-    now: datetime,
-) -> None:
+async def _pay(tx: Transaction, *, invoice: Invoice, notice: SettlementNotice) -> None:
     invoice.status = InvoiceStatus.PAID
     invoice.paid_rupiah = notice.amount
     invoice.paid_at = notice.paid_at
     await ledger.post(
-        session=session,
+        tx.session,
         journal=postings.payment_received(
             invoice.id, invoice.source, notice.amount, notice.provider_transaction_id
         ),
-        at=now,
+        at=tx.now,
     )
-    await outbox.add(
-        session,
+    await tx.outbox.add(
+        tx.session,
         InvoicePaid(
             invoice_id=invoice.id,
             number=invoice.number,

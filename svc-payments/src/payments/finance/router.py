@@ -1,49 +1,23 @@
 """Finance officers' controls: the ledger's balance, refused reports, reconciliation."""
 
-import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict
 
 from kota_shared.db import DbSession
-from payments.dependencies import FinanceOfficer
-from payments.ledger import repository as ledger
+from kota_shared.transaction import CurrentTransaction
+from payments.dependencies import FinanceOfficer, Settings
+from payments.ledger import service as ledger
+from payments.ledger.schemas import LedgerCheck
 from payments.problems import InvalidStatementFile
-from payments.reconciliation.matching import ReconciliationReport, RecordedPayment, reconcile
+from payments.reconciliation import service as reconciliation
+from payments.reconciliation.matching import ReconciliationReport
 from payments.reconciliation.statement import InvalidStatement, parse_statement
 from payments.settlement import repository as settlement
+from payments.settlement.schemas import AnomalyRead
 
 router = APIRouter(prefix="/v1/payments", tags=["payments"])
-
-
-class UnbalancedInvoice(BaseModel):
-    invoice_id: uuid.UUID
-    debit: int
-    credit: int
-
-
-class LedgerCheck(BaseModel):
-    balanced: bool
-    """Debits equal credits in total and for every invoice."""
-    total_debit: int
-    total_credit: int
-    balances: dict[str, int]
-    unbalanced_invoices: list[UnbalancedInvoice]
-
-
-class AnomalyRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    kind: str
-    provider_transaction_id: str
-    channel: str
-    reference: str
-    amount_rupiah: int
-    expected_rupiah: int | None
-    invoice_id: uuid.UUID | None
-    flagged_at: datetime
 
 
 @router.get(
@@ -54,18 +28,8 @@ class AnomalyRead(BaseModel):
         "invoice whose entries do not balance (there should be none). Strongly consistent."
     ),
 )
-async def check_ledger(session: DbSession, officer: FinanceOfficer) -> LedgerCheck:
-    totals = await ledger.trial_balance(session=session)
-    unbalanced = await ledger.unbalanced_invoices(session=session)
-    return LedgerCheck(
-        balanced=totals.balanced and not unbalanced,
-        total_debit=totals.total_debit,
-        total_credit=totals.total_credit,
-        balances=dict(totals.balances),
-        unbalanced_invoices=[
-            UnbalancedInvoice(invoice_id=i, debit=d, credit=c) for i, d, c in unbalanced
-        ],
-    )
+async def check_ledger(tx: CurrentTransaction, officer: FinanceOfficer) -> LedgerCheck:
+    return LedgerCheck.of(await ledger.audit(tx))
 
 
 @router.get(
@@ -76,7 +40,7 @@ async def check_ledger(session: DbSession, officer: FinanceOfficer) -> LedgerChe
 async def list_anomalies(
     session: DbSession, officer: FinanceOfficer, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[AnomalyRead]:
-    return [AnomalyRead.model_validate(a) for a in await settlement.anomalies(session, limit=limit)]
+    return [AnomalyRead.of(a, officer) for a in await settlement.anomalies(session, limit=limit)]
 
 
 @router.post(
@@ -95,8 +59,9 @@ async def reconcile_day(
         date, Query(description="The statement's local date (the city's, PAYMENTS_TIMEZONE).")
     ],
     request: Request,
-    session: DbSession,
+    tx: CurrentTransaction,
     officer: FinanceOfficer,
+    settings: Settings,
 ) -> ReconciliationReport:
     try:
         statement = parse_statement((await request.body()).decode("utf-8"))
@@ -106,13 +71,6 @@ async def reconcile_day(
         raise InvalidStatementFile(
             str(exc), errors=[{"line": e.line, "message": e.message} for e in exc.errors]
         ) from None
-    recorded = [
-        RecordedPayment(
-            provider_transaction_id=p.provider_transaction_id,
-            amount=p.amount_rupiah,
-            channel=p.channel.value,
-            reference=p.reference,
-        )
-        for p in await settlement.paid_on(session, day, request.app.state.runtime.settings.timezone)
-    ]
-    return reconcile(statement, recorded)
+    return await reconciliation.reconcile_day(
+        tx, day=day, timezone=settings.timezone, statement=statement
+    )

@@ -1,0 +1,19 @@
+"""The payments database: its declarative base and the tables every service shares.
+
+The aggregates' model modules declare their tables on ``Base``; `migrations/env.py` imports
+each of them, so this module imports none and nothing circles back to it.
+"""
+
+from sqlalchemy.orm import DeclarativeBase
+
+from kota_shared.db import new_metadata
+from kota_shared.events.tables import event_tables
+from kota_shared.idempotency import idempotency_table
+
+
+class Base(DeclarativeBase):
+    metadata = new_metadata()
+
+
+EVENT_TABLES = event_tables(Base.metadata)
+IDEMPOTENCY_KEYS = idempotency_table(Base.metadata)

@@ -1,0 +1,1 @@
+"""Finance officers' controls over the money: the ledger, refused reports, reconciliation."""
