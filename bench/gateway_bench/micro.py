@@ -16,8 +16,9 @@ async def micro_benchmarks(key_dir: Path, tokens: list[str]) -> dict[str, Any]:
     """Costs per call, in us: verifying a fresh token, a cached subject, a limit hit."""
     import jwt
 
-    from kota_gateway.keys import SigningKeys
-    from kota_gateway.ratelimit import RateLimits, Subjects
+    from kota_gateway.edge.ratelimit.limiter import RateLimits
+    from kota_gateway.edge.ratelimit.subjects import Subjects
+    from kota_gateway.identity.keys import SigningKeys
     from kota_shared.auth import JwksKeys, TokenVerifier
 
     ring = SigningKeys.load_or_create(key_dir)

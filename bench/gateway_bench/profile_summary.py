@@ -46,17 +46,17 @@ _LAYERS = {
     "fastapi": ("fastapi/applications.py", "__call__"),
     "starlette": ("starlette/applications.py", "__call__"),
     "observability": ("kota_shared/observability.py", "__call__"),
-    "rate_limit": ("kota_gateway/ratelimit.py", "__call__"),
-    "body_limit": ("kota_gateway/body_limit.py", "__call__"),
-    "proxy": ("kota_gateway/proxy.py", "__call__"),
-    "forward": ("kota_gateway/proxy.py", "_forward"),
-    "relay": ("kota_gateway/proxy.py", "_relay"),
+    "rate_limit": ("kota_gateway/edge/ratelimit/middleware.py", "__call__"),
+    "body_limit": ("kota_gateway/edge/body_limit.py", "__call__"),
+    "proxy": ("kota_gateway/edge/proxy.py", "__call__"),
+    "forward": ("kota_gateway/edge/proxy.py", "_forward"),
+    "relay": ("kota_gateway/edge/proxy.py", "_relay"),
     # StreamingResponse streams the body in a task of an anyio task group (ASGI spec < 2.4, as
     # uvicorn's httptools protocol declares): that work runs outside run_asgi.
     "task_group_tasks": ("anyio/_core/_tasks.py", "_run_coro"),
     "logging": ("logging/__init__.py", "callHandlers"),
-    "subject": ("kota_gateway/ratelimit.py", "of"),
-    "limit_hit": ("kota_gateway/ratelimit.py", "hit"),
+    "subject": ("kota_gateway/edge/ratelimit/subjects.py", "of"),
+    "limit_hit": ("kota_gateway/edge/ratelimit/limiter.py", "hit"),
 }
 
 

@@ -14,7 +14,7 @@ def sign_tokens(key_dir: Path, count: int, *, ttl: int = 3 * 3600) -> list[str]:
     """Citizen access tokens signed with the gateway's current key, as its login signs them."""
     import jwt
 
-    from kota_gateway.keys import SigningKeys
+    from kota_gateway.identity.keys import SigningKeys
 
     key = SigningKeys.load_or_create(key_dir).current
     now = int(time.time())

@@ -1,28 +1,27 @@
-"""The gateway's ASGI app (``uvicorn kota_gateway.main:create_app --factory``)."""
+"""The gateway's ASGI app (``uvicorn kota_gateway.main:create_app --factory``).
+
+Three parts, wired here and nowhere else: the identity provider (its own routes), the edge
+(middleware around everything, relaying ``/v1/<service>/...``) and composition (the home
+screen and the merged OpenAPI, which read the services through the edge's upstreams).
+"""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 
-from kota_gateway import discovery, edge, openapi, overview
-from kota_gateway.clients.router import router as clients_router
+from kota_gateway.composition import overview
+from kota_gateway.composition.openapi import serve_merged_openapi
 from kota_gateway.config import GatewaySettings
-from kota_gateway.identity import bootstrap as identity_bootstrap
-from kota_gateway.identity.router import router as identity_router
-from kota_gateway.keys import SigningKeys
-from kota_gateway.models import EVENT_TABLES
+from kota_gateway.db import EVENT_TABLES
+from kota_gateway.edge.middleware import install_edge_middleware
+from kota_gateway.edge.resources import routing_resources
+from kota_gateway.identity import discovery
+from kota_gateway.identity.accounts.router import router as accounts_router
+from kota_gateway.identity.bootstrap import start_identity
+from kota_gateway.identity.clients.router import router as clients_router
 from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.clock import Clock, system_clock
-
-
-def own_openapi(app: FastAPI) -> dict[str, Any]:
-    """The gateway's own operations, as FastAPI documents them."""
-    return get_openapi(
-        title=app.title, version=app.version, description=app.description, routes=app.routes
-    )
 
 
 def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
@@ -31,18 +30,11 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
 
     @asynccontextmanager
     async def gateway_resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
-        app.state.clock = clock  # identity's "now" (sign-in lockout, token lifetimes)
-        app.state.signing_keys = SigningKeys.load_or_create(settings.signing_key_dir)
-        await identity_bootstrap.start_identity(app, runtime, settings)
-        async with edge.routing_resources(app, settings) as upstreams:
-            app.state.overview_sections = settings.overview_sections
-            app.state.overview_timeout_seconds = settings.overview_timeout_seconds
-            documents = openapi.UpstreamDocuments(
-                upstreams.clients, refresh_seconds=settings.openapi_refresh_seconds
+        await start_identity(app, runtime, settings)
+        async with routing_resources(app, settings) as upstreams:
+            await serve_merged_openapi(
+                app, runtime, upstreams, refresh_seconds=settings.openapi_refresh_seconds
             )
-            await documents.refresh()
-            app.openapi = lambda: openapi.merge(own_openapi(app), documents.documents)  # type: ignore[method-assign]
-            runtime.supervisor.start("openapi-refresh", documents.keep_fresh)
             yield
 
     app = create_service_app(
@@ -51,11 +43,12 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
             title="Kota LIVE",
             description="One API for the citizen app, officers and partner agencies.",
             migrations="kota_gateway:migrations",
-            # /v1/<service>/... never gets here: the proxy middleware relays it (see edge.py).
-            routers=[discovery.router, identity_router, clients_router, overview.router],
+            # /v1/<service>/... never gets here: the proxy middleware relays it (see edge/).
+            routers=[discovery.router, accounts_router, clients_router, overview.router],
             event_tables=EVENT_TABLES,
             extension=gateway_resources,
+            clock=clock,
         )
     )
-    edge.install_edge_middleware(app, settings)
+    install_edge_middleware(app, settings)
     return app

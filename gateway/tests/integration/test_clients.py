@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from kota_dev.ports import free_port
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
-from kota_gateway.clients import models as client_models
 from kota_gateway.config import GatewaySettings
+from kota_gateway.db import Base
+from kota_gateway.identity.clients import models as client_models
 from kota_gateway.main import create_app as create_gateway
-from kota_gateway.models import Base
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.servers import serve_app
 from monitoring.config import MonitoringSettings

@@ -1,8 +1,8 @@
 """Identity on real PostgreSQL and Kafka: registration, tokens, lockout, staff, assistance,
 registration at a kiosk.
 
-The app is built as the gateway builds it (the shared service app, the signing keys, then
-`start_identity`), with only the gateway's own routers: no upstream is needed here.
+The app is built as the gateway builds it (the shared service app, then `start_identity`),
+with only the identity provider's routers: no upstream is needed here.
 """
 
 import asyncio
@@ -21,27 +21,27 @@ import pytest
 from alembic import command
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 from fastapi import FastAPI
-from kota_contracts.identity import TOPIC, CitizenAssisted, CitizenRegisteredByOfficer
 from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from kota_contracts.identity import TOPIC, CitizenAssisted, CitizenRegisteredByOfficer
 from kota_dev.pytest_plugin import (
     Infrastructure,
     bearer,
     migrated_database,
     running_app,
 )
-from kota_gateway import discovery
-from kota_gateway.clients.service import SUBJECT_PREFIX
 from kota_gateway.config import GatewaySettings
+from kota_gateway.db import EVENT_TABLES, Base
+from kota_gateway.identity import discovery
+from kota_gateway.identity.accounts.models import Account, AccountKind, RefreshTokenFamily
+from kota_gateway.identity.accounts.router import router as accounts_router
 from kota_gateway.identity.bootstrap import ensure_first_admin, start_identity
-from kota_gateway.identity.models import Account, AccountKind, RefreshTokenFamily
-from kota_gateway.identity.router import router as identity_router
-from kota_gateway.identity.service import IdentityConfig
+from kota_gateway.identity.clients.service import SUBJECT_PREFIX
+from kota_gateway.identity.config import IdentityConfig
+from kota_gateway.identity.keys import SigningKeys
 from kota_gateway.identity.tokens import issue_access_token
-from kota_gateway.keys import SigningKeys
-from kota_gateway.models import EVENT_TABLES, Base
 from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.auth import CurrentPrincipal, JwksKeys, TokenVerifier
 from kota_shared.clock import Clock, system_clock
@@ -60,8 +60,6 @@ def identity_gateway(settings: GatewaySettings, *, clock: Clock = system_clock) 
 
     @asynccontextmanager
     async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
-        app.state.clock = clock
-        app.state.signing_keys = SigningKeys.load_or_create(settings.signing_key_dir)
         await start_identity(app, runtime, settings)
         yield
 
@@ -71,9 +69,10 @@ def identity_gateway(settings: GatewaySettings, *, clock: Clock = system_clock) 
             title="Kota LIVE identity (test)",
             description="The gateway's identity endpoints.",
             migrations="kota_gateway:migrations",
-            routers=[discovery.router, identity_router],
+            routers=[discovery.router, accounts_router],
             event_tables=EVENT_TABLES,
             extension=resources,
+            clock=clock,
         )
     )
 
@@ -875,6 +874,7 @@ async def test_only_officers_serving_citizens_may_register_one(
         subject=f"{SUBJECT_PREFIX}ac_{uuid.uuid4().hex[:12]}",
         scopes=["permits:verify", "payments:invoices:write", "health:fhir:read"],
         ttl=config.access_ttl,
+        now=gateway_app.state.clock(),
     ).token
     # An officer's own assisted token is a citizen's: it may not register anyone either.
     assisted_token = (await register_at_kiosk(gateway, await officer_token(gateway)))[1][

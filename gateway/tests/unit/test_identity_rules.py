@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kota_gateway.identity.lockout import LockoutPolicy, retry_after_seconds
+from kota_gateway.identity.accounts.lockout import LockoutPolicy, retry_after_seconds
+from kota_gateway.identity.accounts.phones import InvalidPhone, normalise_phone
+from kota_gateway.identity.accounts.sign_in import sign_in_name
 from kota_gateway.identity.passwords import WeakPassword, check_policy
-from kota_gateway.identity.phones import InvalidPhone, normalise_phone
-from kota_gateway.identity.service import sign_in_name
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import stdnum.id.nik
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kota_gateway.identity.nik import (
+from kota_gateway.identity.accounts.nik import (
     InvalidNik,
     Nik,
     Sex,
@@ -18,7 +18,7 @@ from kota_gateway.identity.nik import (
     mask_nik,
     parse_nik,
 )
-from kota_gateway.identity.regions import PROVINCES, REGENCIES, REGIONS
+from kota_gateway.identity.accounts.regions import PROVINCES, REGENCIES, REGIONS
 
 TODAY = date(2026, 6, 1)
 

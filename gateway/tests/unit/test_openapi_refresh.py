@@ -6,7 +6,7 @@ and a document that stays broken would end up failing the gateway's /livez.
 
 import httpx
 
-from kota_gateway.openapi import UpstreamDocuments
+from kota_gateway.composition.openapi import UpstreamDocuments
 
 
 def upstream(body: bytes, status: int = 200) -> httpx.AsyncClient:

@@ -4,14 +4,10 @@ import asyncio
 
 import pytest
 
-from kota_gateway.ratelimit import (
-    Decision,
-    RateLimits,
-    SweepingMemoryStorage,
-    TrustedProxies,
-    parse_limits,
-    route_class,
-)
+from kota_gateway.edge.ratelimit.client_ip import TrustedProxies
+from kota_gateway.edge.ratelimit.limiter import RateLimits
+from kota_gateway.edge.ratelimit.policy import Decision, parse_limits, route_class
+from kota_gateway.edge.ratelimit.storage import SweepingMemoryStorage
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kota_gateway.breaker import BreakerState, CircuitBreaker, CircuitOpen
+from kota_gateway.edge.breaker import BreakerState, CircuitBreaker, CircuitOpen
 
 
 class Clock:

@@ -1,9 +1,13 @@
-"""Gateway settings that would route wrongly are refused at start."""
+"""Gateway settings: what would route wrongly is refused at start, each part reads its
+variables by their old names, and the defaults come from the service registry."""
 
 import pytest
 from pydantic import ValidationError
 
+from kota_gateway.composition.settings import CompositionSettings, OverviewSection
 from kota_gateway.config import GatewaySettings
+from kota_gateway.edge.settings import EdgeSettings
+from kota_gateway.identity.settings import IdentitySettings
 
 
 @pytest.mark.parametrize("name", ["auth", "me"])
@@ -16,3 +20,68 @@ def test_service_names_are_accepted_as_upstreams() -> None:
     settings = GatewaySettings(upstreams={"permits": "http://127.0.0.1:9"})
 
     assert settings.upstreams == {"permits": "http://127.0.0.1:9"}
+
+
+def test_the_parts_read_their_variables_by_their_old_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each part is a mixin, so ``GATEWAY_<FIELD>`` still sets it (operators, compose, kota up)."""
+    monkeypatch.setenv("GATEWAY_UPSTREAMS", '{"permits": "http://permits:8000"}')
+    monkeypatch.setenv("GATEWAY_RATE_LIMITS", '{"read": "10/second"}')
+    monkeypatch.setenv("GATEWAY_TRUSTED_PROXIES", '["10.0.0.0/8"]')
+    monkeypatch.setenv("GATEWAY_ACCESS_TOKEN_TTL_SECONDS", "120")
+    monkeypatch.setenv("GATEWAY_FIRST_ADMIN_PASSWORD", "first admin password 1")
+    monkeypatch.setenv("GATEWAY_AGENCY_CLIENT_SCOPES", '["permits:verify"]')
+    monkeypatch.setenv(
+        "GATEWAY_OVERVIEW_SECTIONS", '{"applications": {"service": "permits", "path": "/v1/a"}}'
+    )
+    monkeypatch.setenv("GATEWAY_OVERVIEW_TIMEOUT_SECONDS", "5")
+    monkeypatch.setenv("GATEWAY_TOKEN_ISSUER", "https://api.example.go.id")
+
+    settings = GatewaySettings()
+
+    assert isinstance(settings, EdgeSettings)
+    assert isinstance(settings, IdentitySettings)
+    assert isinstance(settings, CompositionSettings)
+    assert settings.upstreams == {"permits": "http://permits:8000"}
+    assert settings.rate_limits == {"read": "10/second"}
+    assert settings.trusted_proxies == ["10.0.0.0/8"]
+    assert settings.access_token_ttl_seconds == 120
+    assert settings.first_admin_password is not None
+    assert settings.first_admin_password.get_secret_value() == "first admin password 1"
+    assert settings.agency_client_scopes == ["permits:verify"]
+    assert settings.overview_sections == {
+        "applications": OverviewSection(service="permits", path="/v1/a")
+    }
+    assert settings.overview_timeout_seconds == 5
+    assert settings.token_issuer == "https://api.example.go.id"
+
+
+def test_the_parts_keep_their_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_UPSTREAMS", '{"me": "http://127.0.0.1:9"}')
+    with pytest.raises(ValidationError, match="the gateway's own /v1/ paths"):
+        GatewaySettings()
+    monkeypatch.delenv("GATEWAY_UPSTREAMS")
+    monkeypatch.setenv("GATEWAY_ACCESS_TOKEN_TTL_SECONDS", "30")
+    with pytest.raises(ValidationError, match="access_token_ttl_seconds"):
+        GatewaySettings()
+
+
+def test_the_defaults_come_from_the_service_registry_as_they_were_written_by_hand() -> None:
+    settings = GatewaySettings()
+
+    assert settings.upstreams == {
+        "permits": "http://127.0.0.1:8001",
+        "health": "http://127.0.0.1:8002",
+        "education": "http://127.0.0.1:8003",
+        "payments": "http://127.0.0.1:8004",
+        "monitoring": "http://127.0.0.1:8005",
+    }
+    assert settings.overview_sections == {
+        "applications": OverviewSection(service="permits", path="/v1/permits/applications"),
+        "unpaid_invoices": OverviewSection(
+            service="payments", path="/v1/payments/invoices", only={"status": "open"}
+        ),
+        "appointments": OverviewSection(service="health", path="/v1/health/bookings"),
+        "admissions": OverviewSection(service="education", path="/v1/education/registrations"),
+    }

@@ -1,1 +1,2 @@
-"""Identity: citizens, officers, their passwords and the tokens the gateway issues them."""
+"""The identity provider: signing keys and their discovery, citizen and staff accounts,
+agency clients, and the tokens the gateway issues them all."""

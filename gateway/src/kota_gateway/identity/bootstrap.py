@@ -1,18 +1,21 @@
-"""Identity at gateway start: its configuration, local token verification, the first admin."""
+"""Identity at gateway start: the key ring, its configuration, local token verification,
+the first admin."""
 
 import asyncio
 import logging
 import uuid
 
 from fastapi import FastAPI
-from kota_contracts.access import Role
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kota_gateway.config import GatewaySettings
-from kota_gateway.identity import passwords, repository
-from kota_gateway.identity.models import Account, AccountKind
-from kota_gateway.identity.schemas import normalise_username
-from kota_gateway.identity.service import IdentityConfig
+from kota_contracts.access import Role
+from kota_gateway.identity import passwords
+from kota_gateway.identity.accounts import repository
+from kota_gateway.identity.accounts.models import Account, AccountKind
+from kota_gateway.identity.accounts.schemas import normalise_username
+from kota_gateway.identity.config import IdentityConfig
+from kota_gateway.identity.keys import SigningKeys
+from kota_gateway.identity.settings import IdentitySettings
 from kota_gateway.identity.tokens import LocalFirstKeys
 from kota_shared.app import ServiceRuntime
 from kota_shared.auth import TokenVerifier
@@ -20,21 +23,26 @@ from kota_shared.auth import TokenVerifier
 _log = logging.getLogger(__name__)
 
 
-async def start_identity(app: FastAPI, runtime: ServiceRuntime, settings: GatewaySettings) -> None:
-    """Call once in the gateway's lifespan, after ``app.state.signing_keys`` is set.
+async def start_identity(app: FastAPI, runtime: ServiceRuntime, settings: IdentitySettings) -> None:
+    """Call once in the gateway's lifespan.
 
-    Puts the identity configuration on ``app.state.identity``, makes the gateway verify
-    its own tokens against its key ring (no HTTP call to itself), and creates the first
-    city admin when the settings name one.
+    Loads the key ring onto ``app.state.signing_keys`` (where a rotation replaces it), puts
+    the identity configuration on ``app.state.identity``, makes the gateway verify its own
+    tokens against its key ring (no HTTP call to itself), and creates the first city admin
+    when the settings name one. Issuer, audience and JWKS are every service's settings.
     """
+    app.state.signing_keys = SigningKeys.load_or_create(settings.signing_key_dir)
     # Building the hasher hashes its decoy: tens of milliseconds, kept off the event loop.
     hasher = await asyncio.to_thread(passwords.Passwords)
-    config = IdentityConfig.from_settings(settings, passwords=hasher)
+    service = runtime.settings
+    config = IdentityConfig.from_settings(
+        settings, issuer=service.token_issuer, audience=service.token_audience, passwords=hasher
+    )
     app.state.identity = config
     app.state.token_verifier = TokenVerifier(
-        keys=LocalFirstKeys(app, settings.jwks_url, client=runtime.http),
-        issuer=settings.token_issuer,
-        audience=settings.token_audience,
+        keys=LocalFirstKeys(app, service.jwks_url, client=runtime.http),
+        issuer=service.token_issuer,
+        audience=service.token_audience,
     )
     await ensure_first_admin(sessionmaker=runtime.sessionmaker, settings=settings, config=config)
 
@@ -42,7 +50,7 @@ async def start_identity(app: FastAPI, runtime: ServiceRuntime, settings: Gatewa
 async def ensure_first_admin(
     *,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: GatewaySettings,
+    settings: IdentitySettings,
     config: IdentityConfig,
 ) -> bool:
     """Create the city admin named by the settings unless that username exists.
@@ -63,10 +71,10 @@ async def ensure_first_admin(
     except ValueError as exc:
         raise ValueError(f"the first admin's settings are not valid: {exc}") from None
     async with sessionmaker.begin() as session:
-        if await repository.username_taken(session=session, username=username):
+        if await repository.username_taken(session, username=username):
             return False
         created = await repository.insert_staff_if_absent(
-            session=session,
+            session,
             account=Account(
                 id=uuid.uuid4(),
                 kind=AccountKind.STAFF,

@@ -18,7 +18,7 @@ import httpx
 import jwt
 from fastapi import FastAPI
 
-from kota_gateway.keys import SigningKeys
+from kota_gateway.identity.keys import SigningKeys
 from kota_shared.auth import ACCESS_TOKEN_TYPE, JwksKeys
 
 REFRESH_TOKEN_BYTES = 32
@@ -43,10 +43,10 @@ def issue_access_token(
     scopes: Iterable[str] = (),
     ttl: timedelta,
     acting_officer: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> AccessToken:
-    """Sign an access token with the current key; ``acting_officer`` adds ``act``."""
-    now = now or datetime.now(UTC)
+    """Sign an access token with the current key, issued at ``now`` (the app's clock);
+    ``acting_officer`` adds ``act``."""
     issued_at = int(now.timestamp())
     expires_in = int(ttl.total_seconds())
     jti = uuid.uuid4().hex

@@ -1,0 +1,230 @@
+"""Account endpoints: registration, tokens, sign-out, password, staff, assisted service
+(acting for a citizen, and registering one at a kiosk)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import TypeAdapter
+
+from kota_gateway.identity.accounts import assistance, password_change, registration, sign_in
+from kota_gateway.identity.accounts.bodies import json_or_form_body, read_json_or_form
+from kota_gateway.identity.accounts.dependencies import OwnAccount, ServiceOfficer
+from kota_gateway.identity.accounts.schemas import (
+    AccountRead,
+    AssistedCitizenRegistration,
+    AssistRequest,
+    AssistResponse,
+    CitizenRegistration,
+    LogoutRequest,
+    PasswordChange,
+    PasswordGrant,
+    RefreshGrant,
+    StaffCreate,
+    StaffRead,
+    TokenRequest,
+    TokenResponse,
+)
+from kota_gateway.identity.dependencies import CityAdmin, Config, Keys, Runtime
+from kota_shared.auth import CurrentPrincipal
+from kota_shared.problems import Problem
+from kota_shared.transaction import CurrentTransaction
+
+router = APIRouter(tags=["identity"])
+
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+_TOKEN_REQUEST: TypeAdapter[PasswordGrant | RefreshGrant] = TypeAdapter(TokenRequest)
+
+
+@router.post(
+    "/v1/auth/citizens",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register as a citizen",
+    description=(
+        "Who may call: anyone (public). The NIK is validated (region, date of birth, sex) and "
+        "must agree with the date of birth and sex given. A NIK or phone number that already "
+        "has an account gets 409 `already_registered`, which does not say which or whose."
+    ),
+    responses={409: _PROBLEM},
+)
+async def register_citizen(
+    body: CitizenRegistration, tx: CurrentTransaction, config: Config
+) -> AccountRead:
+    account = await registration.register_citizen(tx, config=config, body=body)
+    return AccountRead.of(account)
+
+
+@router.post(
+    "/v1/auth/token",
+    summary="Sign in, or refresh a session (OAuth2 token endpoint)",
+    description=(
+        "Who may call: anyone with credentials. `grant_type=password` with `username` (a "
+        "citizen's NIK or phone, or a staff username) and `password`; or "
+        "`grant_type=refresh_token` with `refresh_token`, which rotates it (each refresh "
+        "token works once; presenting a used one ends the whole session). JSON or form body. "
+        "Wrong credentials: 401 `invalid_credentials`. After repeated failures the account "
+        "is locked for a while: 429 `too_many_attempts` with `Retry-After`."
+    ),
+    openapi_extra=json_or_form_body(PasswordGrant, RefreshGrant),
+    responses={401: _PROBLEM, 429: _PROBLEM},
+)
+async def token(
+    request: Request, response: Response, runtime: Runtime, config: Config, keys: Keys
+) -> TokenResponse:
+    response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1: tokens are not cached
+    grant = await read_json_or_form(request, _TOKEN_REQUEST)
+    # This endpoint owns its transaction: a refusal must still commit what it recorded
+    # (a failure counted, a family revoked), so the Problem is raised after the commit.
+    async with runtime.sessionmaker.begin() as session:
+        tx = runtime.transaction(session)
+        outcome: TokenResponse | Problem
+        if isinstance(grant, PasswordGrant):
+            outcome = await sign_in.sign_in(
+                tx,
+                config=config,
+                keys=keys,
+                username=grant.username,
+                password=grant.password.get_secret_value(),
+            )
+        else:
+            outcome = await sign_in.refresh(
+                tx, config=config, keys=keys, refresh_token=grant.refresh_token.get_secret_value()
+            )
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome
+
+
+_LOGOUT_REQUEST: TypeAdapter[LogoutRequest] = TypeAdapter(LogoutRequest)
+
+
+@router.post(
+    "/v1/auth/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Sign out: end the session a refresh token belongs to",
+    description=(
+        "Who may call: whoever holds the refresh token. Its whole family is revoked. Always "
+        "204, also for an unknown or already ended token (nothing is revealed)."
+    ),
+    openapi_extra=json_or_form_body(LogoutRequest),
+)
+async def logout(request: Request, tx: CurrentTransaction) -> Response:
+    body = await read_json_or_form(request, _LOGOUT_REQUEST)
+    await sign_in.sign_out(tx, refresh_token=body.refresh_token.get_secret_value())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/v1/me",
+    summary="Your account",
+    description=(
+        "Who may call: any signed-in person, about their own account (the NIK whole: it is "
+        "theirs). An officer acting for a citizen sees the citizen's. Strongly consistent."
+    ),
+    responses={403: _PROBLEM},
+)
+async def read_me(account: OwnAccount) -> AccountRead:
+    return AccountRead.of(account)
+
+
+@router.post(
+    "/v1/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Change your password (ends every session)",
+    description=(
+        "Who may call: the account holder, signed in themselves (not an officer acting for "
+        "them). Needs the current password; a wrong one counts toward the sign-in lockout. "
+        "Every refresh token of the account stops working; access tokens already issued "
+        "expire on their own within 15 minutes."
+    ),
+    responses={403: _PROBLEM, 429: _PROBLEM},
+)
+async def change_password(
+    body: PasswordChange, principal: CurrentPrincipal, runtime: Runtime, config: Config
+) -> Response:
+    async with runtime.sessionmaker.begin() as session:  # a wrong password is counted
+        refusal = await password_change.change_password(
+            runtime.transaction(session),
+            config=config,
+            by=principal,
+            current_password=body.current_password.get_secret_value(),
+            new_password=body.new_password.get_secret_value(),
+        )
+    if refusal is not None:
+        raise refusal
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/v1/auth/officers",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an officer's or administrator's account",
+    description=(
+        "Who may call: a city admin (`city_admin`). Roles are any of permits_officer, "
+        "clinic_officer, school_officer, finance_officer, monitoring_viewer, city_admin. "
+        "The officer signs in with `grant_type=password` and the username."
+    ),
+    responses={403: _PROBLEM, 409: _PROBLEM},
+)
+async def create_officer(
+    body: StaffCreate, admin: CityAdmin, tx: CurrentTransaction, config: Config
+) -> StaffRead:
+    account = await registration.create_staff(tx, config=config, body=body, by=admin)
+    return StaffRead.of(account)
+
+
+@router.post(
+    "/v1/auth/assist",
+    summary="Act for a citizen at a kiosk (assisted service)",
+    description=(
+        "Who may call: an officer serving citizens (permits, clinic, school or finance "
+        "officer). Returns a 15-minute access token for the citizen with the given NIK; the "
+        "token's `act.sub` names the officer, so records it creates name both. No refresh "
+        "token. Announced as `identity.citizen.assisted.v1`."
+    ),
+    responses={403: _PROBLEM, 404: _PROBLEM},
+)
+async def assist(
+    body: AssistRequest,
+    officer: ServiceOfficer,
+    tx: CurrentTransaction,
+    config: Config,
+    keys: Keys,
+    response: Response,
+) -> AssistResponse:
+    response.headers["Cache-Control"] = "no-store"
+    return await assistance.assist(
+        tx, config=config, keys=keys, citizen_nik=body.citizen_nik, by=officer
+    )
+
+
+@router.post(
+    "/v1/auth/assisted-citizens",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a citizen at a kiosk and act for them (assisted service)",
+    description=(
+        "Who may call: an officer serving citizens (permits, clinic, school or finance "
+        "officer). Registers a citizen who may have no phone (and no email): the NIK is "
+        "validated as in self-registration and must agree with the date of birth and sex; "
+        "no password, so the citizen cannot sign in alone. The account records the officer "
+        "who registered it. Answers with what `/v1/auth/assist` answers: a 15-minute access "
+        "token for the new citizen whose `act.sub` names the officer, so the officer can go "
+        "on to file the application; no refresh token. A NIK or phone number that already "
+        "has an account gets 409 `already_registered`, which does not say which or whose "
+        "(an officer retrying after a lost answer can take a token with `/v1/auth/assist`). "
+        "Announced as `identity.citizen.registered_by_officer.v1` and "
+        "`identity.citizen.assisted.v1`."
+    ),
+    responses={403: _PROBLEM, 409: _PROBLEM},
+)
+async def register_assisted_citizen(
+    body: AssistedCitizenRegistration,
+    officer: ServiceOfficer,
+    tx: CurrentTransaction,
+    config: Config,
+    keys: Keys,
+    response: Response,
+) -> AssistResponse:
+    response.headers["Cache-Control"] = "no-store"
+    return await assistance.register_assisted_citizen(
+        tx, config=config, keys=keys, body=body, by=officer
+    )

@@ -1,0 +1,183 @@
+"""Endpoints for agency clients: the city admin's registry and the OAuth2 token endpoint."""
+
+import base64
+import binascii
+from datetime import timedelta
+from typing import Annotated
+from urllib.parse import unquote_plus
+
+from fastapi import APIRouter, Depends, Form, Request, Response, status
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+
+from kota_gateway.identity.clients import repository, service
+from kota_gateway.identity.clients.dependencies import AnyAgencyClient, AnyAgencyClientForUpdate
+from kota_gateway.identity.clients.problems import (
+    InvalidClient,
+    InvalidRequest,
+    UnsupportedGrantType,
+)
+from kota_gateway.identity.clients.schemas import (
+    AgencyClientCreate,
+    AgencyClientCreated,
+    AgencyClientRead,
+    ClientToken,
+    SecretRotated,
+    SecretRotation,
+)
+from kota_gateway.identity.dependencies import CityAdmin, Config, Keys
+from kota_shared.db import DbSession
+from kota_shared.transaction import CurrentTransaction
+
+router = APIRouter(prefix="/v1/auth/clients", tags=["agency clients"])
+
+
+class _ClientBasicAuth(HTTPBasic):
+    """HTTP Basic as RFC 6749 §2.3.1 has it (id and secret form-encoded), errors as OAuth2's."""
+
+    async def __call__(self, request: Request) -> HTTPBasicCredentials | None:  # type: ignore[override]
+        scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise InvalidClient("The Basic credentials are not valid base64.") from None
+        client_id, colon, secret = decoded.partition(":")
+        if not colon:
+            raise InvalidClient("The Basic credentials must be client_id:client_secret.")
+        return HTTPBasicCredentials(username=unquote_plus(client_id), password=unquote_plus(secret))
+
+
+BasicCredentials = Annotated[
+    HTTPBasicCredentials | None,
+    Depends(_ClientBasicAuth(auto_error=False, description="client_id and client_secret")),
+]
+
+
+@router.post(
+    "/token",
+    response_model=ClientToken,
+    summary="Get an access token for an agency client (OAuth2 client credentials)",
+    description=(
+        "Who may call: an agency client, with its `client_id` and `client_secret` in HTTP "
+        "Basic (preferred) or in the form. `grant_type=client_credentials`; `scope` "
+        "(space-separated) may narrow the token to some of the client's scopes. The token "
+        "lasts 15 minutes; ask for a new one rather than refreshing. Counted against the "
+        "per-IP `auth` rate limit."
+    ),
+    responses={
+        400: {"description": "invalid_request, unsupported_grant_type or invalid_scope"},
+        401: {"description": "invalid_client: unknown, revoked, or wrong secret"},
+    },
+)
+async def token(
+    response: Response,
+    tx: CurrentTransaction,
+    config: Config,
+    keys: Keys,
+    basic: BasicCredentials,
+    grant_type: Annotated[str | None, Form()] = None,
+    scope: Annotated[str | None, Form()] = None,
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+) -> ClientToken:
+    if grant_type is None:
+        raise InvalidRequest("grant_type is missing.")
+    if grant_type != "client_credentials":
+        raise UnsupportedGrantType()
+    if basic is not None and (client_id is not None or client_secret is not None):
+        raise InvalidRequest("Send the client's credentials one way only (Basic or form).")
+    if basic is not None:
+        client_id, client_secret = basic.username, basic.password
+    if not client_id or not client_secret:
+        raise InvalidClient("The client's credentials are missing.")
+    issued = await service.issue_token(
+        tx, config=config, keys=keys, client_id=client_id, client_secret=client_secret, scope=scope
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return issued
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register an agency client",
+    description=(
+        "Who may call: a city admin. Answers the client's id and secret; the secret is shown "
+        "this once. Scopes must come from the deployment's allowed list."
+    ),
+)
+async def register(
+    body: AgencyClientCreate,
+    tx: CurrentTransaction,
+    config: Config,
+    admin: CityAdmin,
+    response: Response,
+) -> AgencyClientCreated:
+    client, secret = await service.register(tx, config=config, body=body, by=admin)
+    response.headers["Cache-Control"] = "no-store"
+    return AgencyClientCreated.with_secret(client, secret)
+
+
+@router.get(
+    "",
+    summary="List agency clients",
+    description="Who may call: a city admin. Revoked clients are listed too (`active: false`).",
+)
+async def list_clients(session: DbSession, _admin: CityAdmin) -> list[AgencyClientRead]:
+    return [AgencyClientRead.of(client) for client in await repository.list_all(session)]
+
+
+@router.get(
+    "/{client_id}",
+    summary="Read one agency client",
+    description="Who may call: a city admin.",
+)
+async def read_client(client: AnyAgencyClient) -> AgencyClientRead:
+    return AgencyClientRead.of(client)
+
+
+@router.post(
+    "/{client_id}/secret",
+    summary="Rotate an agency client's secret",
+    description=(
+        "Who may call: a city admin. Answers the new secret, shown this once. The current "
+        "secret stops working at once, or after `grace_period_seconds` so the agency can "
+        "switch without a gap. A revoked client cannot be rotated (409)."
+    ),
+)
+async def rotate_secret(
+    client: AnyAgencyClientForUpdate,
+    tx: CurrentTransaction,
+    config: Config,
+    admin: CityAdmin,
+    response: Response,
+    body: SecretRotation | None = None,
+) -> SecretRotated:
+    rotation = body or SecretRotation()
+    secret = await service.rotate_secret(
+        tx,
+        config=config,
+        client=client,
+        grace=timedelta(seconds=rotation.grace_period_seconds),
+        by=admin,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return SecretRotated.of(client, secret)
+
+
+@router.delete(
+    "/{client_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke an agency client",
+    description=(
+        "Who may call: a city admin. The client gets no new tokens (its secrets stop working "
+        "at once); tokens it already holds expire within 15 minutes. The record is kept. "
+        "Revoking a revoked client changes nothing."
+    ),
+)
+async def revoke(
+    client: AnyAgencyClientForUpdate, tx: CurrentTransaction, admin: CityAdmin
+) -> None:
+    await service.revoke(tx, client=client, by=admin)

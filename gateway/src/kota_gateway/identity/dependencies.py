@@ -1,0 +1,37 @@
+"""What the identity provider's endpoints receive by injection: its configuration, the key
+ring, the runtime (for endpoints that own their transaction) and the city admin."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from kota_contracts.access import Role
+from kota_gateway.identity.config import IdentityConfig
+from kota_gateway.identity.keys import SigningKeys
+from kota_shared.app import ServiceRuntime
+from kota_shared.auth import Principal, Require
+
+
+def _config(request: Request) -> IdentityConfig:
+    config: IdentityConfig = request.app.state.identity
+    return config
+
+
+def _keys(request: Request) -> SigningKeys:
+    # Read per request: a key rotation replaces the ring while the gateway runs.
+    keys: SigningKeys = request.app.state.signing_keys
+    return keys
+
+
+def _runtime(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+Config = Annotated[IdentityConfig, Depends(_config)]
+Keys = Annotated[SigningKeys, Depends(_keys)]
+Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
+"""For an endpoint whose refusal must still commit what it recorded (a failed sign-in
+counted): it opens its own transaction with ``runtime.sessionmaker`` and
+``runtime.transaction``, and raises the refusal after the commit."""
+CityAdmin = Annotated[Principal, Depends(Require(roles={Role.CITY_ADMIN}))]
