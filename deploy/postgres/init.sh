@@ -3,17 +3,21 @@
 #
 # The postgres image runs this from /docker-entrypoint-initdb.d once, when the data volume is
 # first initialised; connection settings come from the usual libpq variables (PGHOST, PGPORT,
-# ...) and POSTGRES_USER / POSTGRES_DB. Each password comes from KOTA_<SERVICE>_DB_PASSWORD
-# (set in docker-compose.yml). Running it again is harmless: it creates what is missing and
+# ...) and POSTGRES_USER / POSTGRES_DB. The names come from KOTA_DATABASES (space-separated)
+# and each password from KOTA_<SERVICE>_DB_PASSWORD, both set in docker-compose.yml, which
+# writes them from the service registry (kota_contracts.services). Running it again is harmless: it creates what is missing and
 # resets passwords and ownership.
 #
 # No `set -u` on purpose: should the image ever source this file instead of executing it,
 # nounset would leak into its entrypoint.
 set -eo pipefail
 
-services="gateway permits health education payments monitoring"
+if [ -z "${KOTA_DATABASES:-}" ]; then
+    echo "init.sh: KOTA_DATABASES (the services' database names) is not set" >&2
+    exit 1
+fi
 
-for service in $services; do
+for service in $KOTA_DATABASES; do
     password_var="KOTA_${service^^}_DB_PASSWORD"
     password="${!password_var:-}"
     if [ -z "$password" ]; then

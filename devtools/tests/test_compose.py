@@ -1,6 +1,7 @@
 """docker-compose.yml and its PostgreSQL init script, checked without a Docker engine.
 
-Compose itself validates the file and prints it normalised (anchors merged, variables
+The file is rendered from the service registry (`kota_dev.compose`); compose itself validates
+it and prints it normalised (anchors merged, variables
 interpolated with their defaults); the tests read that output, so they see what
 `docker compose up` would run. The init script runs for real against a throwaway cluster.
 """
@@ -20,6 +21,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+from kota_contracts.services import EVERY_SERVICE, SERVICES
+from kota_dev import compose
 from kota_dev.postgres import PostgresCluster, server_bin_dir, start_cluster, stop_cluster
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,17 +31,10 @@ INIT_SCRIPT = REPO / "deploy" / "postgres" / "init.sh"
 DOCKERFILE = "deploy/Dockerfile.service"
 
 INFRASTRUCTURE = ("postgres", "kafka")
-# Compose service name -> workspace folder; the service name is also its database, its
-# role, its Python package and (upper-cased) its settings prefix.
-APP_SERVICES = {
-    "gateway": "gateway",
-    "permits": "svc-permits",
-    "health": "svc-health",
-    "education": "svc-education",
-    "payments": "svc-payments",
-    "monitoring": "svc-monitoring",
-}
-BACKENDS = [name for name in APP_SERVICES if name != "gateway"]
+# Compose service name -> workspace folder, from the registry; the service name is also its
+# database, its role and (upper-cased) its settings prefix.
+APP_SERVICES = {service.name: service.folder for service in EVERY_SERVICE}
+BACKENDS = [service.name for service in SERVICES]
 JWKS_URL = "http://gateway:8000/.well-known/jwks.json"
 
 
@@ -132,6 +128,12 @@ def published_ports(definition: dict[str, Any]) -> list[tuple[int, int]]:
             if host:
                 ports.append((int(host.rpartition(":")[2]), int(container)))
     return ports
+
+
+def test_the_file_is_what_the_registry_renders() -> None:
+    assert COMPOSE_FILE.read_text() == compose.render(), (
+        "docker-compose.yml is stale: run `uv run kota compose` and review the difference"
+    )
 
 
 def test_compose_validates_the_file() -> None:

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from e2e_suite import PAYSIM_OFFSET, Suite, free_block
+from e2e_suite import Suite
 
-from kota_dev.ports import free_port
+from kota_dev.ports import free_port, free_ports_from
+from kota_dev.suite import STARTED
 
 CLIENT_TIMEOUT_SECONDS = 10
 """How long a test waits for any one answer from the gateway."""
@@ -27,7 +28,7 @@ as the overview's partial answer (``available: false`` with a reason), not a cli
 @pytest.fixture(scope="package")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     state_dir = tmp_path_factory.mktemp("suite")
-    port_base = free_block(PAYSIM_OFFSET + 1)
+    port_base = free_ports_from(s.port_offset for s in STARTED)
     postgres_port, kafka_port = free_port(), free_port()
     log = state_dir / "kota-up.out"
     with log.open("wb") as out:
@@ -56,7 +57,7 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
         gateway=f"http://127.0.0.1:{port_base}",
         state_dir=state_dir,
         process=process,
-        ports=[*range(port_base, port_base + PAYSIM_OFFSET + 1), postgres_port, kafka_port],
+        ports=[*(port_base + s.port_offset for s in STARTED), postgres_port, kafka_port],
         log=log,
     )
     try:

@@ -2,8 +2,6 @@
 
 import itertools
 import json
-import random
-import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -17,9 +15,13 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from standardwebhooks.webhooks import Webhook
 
-SERVICES = ("permits", "health", "education", "payments", "monitoring")
-PAYSIM_OFFSET = 6
-"""The payment provider simulator listens at the gateway's port + 6 (``kota up``'s layout)."""
+from kota_contracts import services as registry
+from kota_dev.suite import PAYSIM
+
+SERVICES = tuple(service.name for service in registry.SERVICES)
+"""Every service behind the gateway, as the registry declares them."""
+PAYSIM_OFFSET = PAYSIM.port_offset
+"""Where the payment provider simulator listens, from the gateway's port (``kota up``'s layout)."""
 
 
 @dataclass
@@ -80,25 +82,6 @@ class Suite:
 
     def headers(self, subject: str, *, roles: list[str]) -> dict[str, Any]:
         return {"Authorization": f"Bearer {self.token(subject, roles=roles)}"}
-
-
-def free_block(size: int) -> int:
-    """A run of ``size`` free loopback ports (the gateway and each service)."""
-    for _ in range(200):
-        base = random.randint(20_000, 40_000)
-        sockets = []
-        try:
-            for port in range(base, base + size):
-                sock = socket.socket()
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no block of free ports")
 
 
 T = TypeVar("T")

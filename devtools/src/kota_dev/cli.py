@@ -1,4 +1,5 @@
-"""``kota``: start the whole suite on this machine (``up``), stop it (``down``), test it (``test``).
+"""``kota``: start the whole suite on this machine (``up``), stop it (``down``), test it (``test``),
+scaffold a service (``new-service``) and render the compose file (``compose``).
 
 No Docker needed: PostgreSQL from the installed server binaries, Kafka from Maven Central's
 jars, and every service as a uvicorn process, all under one state directory.
@@ -16,7 +17,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kota_dev import kafka, postgres
+from kota_dev import compose, kafka, postgres, scaffold
 from kota_dev.processes import (
     Launch,
     RunningService,
@@ -43,7 +44,7 @@ LINTED_PACKAGES = (
     "kota_dev",
     "kota_gateway",
     "kota_paysim",
-    *(s.name for s in SERVICES),
+    *(s.package for s in SERVICES),
 )
 READY_WITHIN_SECONDS = 180
 """How long the services may take, together, to be ready and seeded once PostgreSQL and Kafka
@@ -75,21 +76,32 @@ def infrastructure(
     postgres_port: int | None,
     kafka_port: int | None,
     say_on_stop: Callable[[str], None] = _say,
+    wait_for_kafka: bool = True,
 ) -> Iterator[tuple[postgres.PostgresCluster, kafka.KafkaBroker]]:
-    """PostgreSQL and Kafka, started under ``state_dir`` and stopped on the way out."""
-    _say("starting PostgreSQL…")
-    cluster = postgres.start_cluster(state_dir / "postgres", port=postgres_port)
+    """PostgreSQL and Kafka, started under ``state_dir`` and stopped on the way out.
+
+    Kafka's JVM is launched first and starts while PostgreSQL does; without
+    ``wait_for_kafka`` the caller gets the broker before it answers (`kafka.wait_until_ready`).
+    """
+    _say("starting Kafka (the first run fetches its jars with Maven) and PostgreSQL…")
+    broker = kafka.launch_broker(state_dir / "kafka", port=kafka_port, cache_dir=CACHE_DIR)
     try:
-        _say("starting Kafka (the first run fetches its jars with Maven)…")
-        broker = kafka.start_broker(state_dir / "kafka", port=kafka_port, cache_dir=CACHE_DIR)
+        cluster = postgres.start_cluster(state_dir / "postgres", port=postgres_port)
+    except BaseException:
+        kafka.stop_broker(broker)
+        raise
+    try:
+        if wait_for_kafka:
+            kafka.wait_until_ready(broker)
+        yield cluster, broker
+    finally:
+        # Kafka first: what the services drained into it is on its disk before PostgreSQL goes.
         try:
-            yield cluster, broker
-        finally:
             say_on_stop("stopping Kafka…")
             kafka.stop_broker(broker)
-    finally:
-        say_on_stop("stopping PostgreSQL…")
-        postgres.stop_cluster(cluster)
+        finally:
+            say_on_stop("stopping PostgreSQL…")
+            postgres.stop_cluster(cluster)
 
 
 def up(layout: Layout) -> int:
@@ -108,7 +120,10 @@ def up(layout: Layout) -> int:
     code = 0
     try:
         with infrastructure(
-            layout.state_dir, postgres_port=layout.postgres_port, kafka_port=layout.kafka_port
+            layout.state_dir,
+            postgres_port=layout.postgres_port,
+            kafka_port=layout.kafka_port,
+            wait_for_kafka=False,
         ) as (cluster, broker):
             try:
                 infrastructure_ready = time.monotonic()
@@ -127,12 +142,15 @@ def up(layout: Layout) -> int:
                 ]
                 asyncio.run(
                     _stopped_by_signals(
-                        start_together(
-                            launches,
-                            log_dir=layout.logs,
-                            running=running,
-                            ready_within=READY_WITHIN_SECONDS,
-                            say=_say,
+                        _while_kafka_starts(
+                            broker,
+                            start_together(
+                                launches,
+                                log_dir=layout.logs,
+                                running=running,
+                                ready_within=READY_WITHIN_SECONDS,
+                                say=_say,
+                            ),
                         )
                     )
                 )
@@ -161,6 +179,25 @@ def up(layout: Layout) -> int:
         pid_file.unlink(missing_ok=True)
     print("stopped.", flush=True)
     return code
+
+
+async def _while_kafka_starts(
+    broker: kafka.KafkaBroker, services: Coroutine[object, object, None]
+) -> None:
+    """Start the services while Kafka's JVM comes up: they import, migrate and connect once
+    it answers, which is most of what a start takes. A broker that never answers stops the
+    start at once with its log, rather than every service's readiness timing out."""
+    kafka_ready = asyncio.ensure_future(asyncio.to_thread(kafka.wait_until_ready, broker))
+    starting = asyncio.ensure_future(services)
+    try:
+        await asyncio.wait({kafka_ready, starting}, return_when=asyncio.FIRST_EXCEPTION)
+        if kafka_ready.done() and (failure := kafka_ready.exception()) is not None:
+            raise ServiceNotReady("Kafka", "did not start", tail=str(failure))
+        await starting
+        await kafka_ready
+    finally:
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
 
 
 async def _stopped_by_signals(work: Coroutine[object, object, None]) -> None:
@@ -202,8 +239,8 @@ def _announce(layout: Layout, *, infrastructure: float, services: float) -> None
     gateway = layout.url(GATEWAY)
     print(
         f"\nKota LIVE is up.\n"
-        f"  ready in {infrastructure + services:.0f} s (PostgreSQL and Kafka "
-        f"{infrastructure:.0f} s, then the services {services:.0f} s)\n"
+        f"  ready in {infrastructure + services:.0f} s (PostgreSQL {infrastructure:.0f} s, "
+        f"then Kafka and the services together {services:.0f} s)\n"
         f"  gateway:  {gateway}\n  API docs: {gateway}/docs\n"
         f"  admin:    {DEMO_ADMIN} / {demo_admin_password(layout.state_dir)}\n"
         f"  payment provider simulator: {layout.url(PAYSIM)}/docs\n"
@@ -284,6 +321,18 @@ def _lint() -> int:
     return 0
 
 
+def _new_service(name: str) -> int:
+    try:
+        written = scaffold.new_service(name, REPO)
+    except scaffold.ScaffoldError as exc:
+        print(f"kota new-service: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"  wrote {path.relative_to(REPO)}")
+    print(f"next: `uv sync`, then `uv run kota test svc-{name}/tests`; `kota up` starts it.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kota", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -295,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         command.add_argument("--postgres-port", type=int, default=54329)
         command.add_argument("--kafka-port", type=int, default=9092)
+    commands.add_parser("compose", help="render docker-compose.yml from the service registry")
+    scaffold_command = commands.add_parser(
+        "new-service", help="scaffold a service in the house shape, declared everywhere"
+    )
+    scaffold_command.add_argument("name", help="lower-case letters and digits, e.g. 'parking'")
     test_command = commands.add_parser("test", help="lint and run every test")
     test_command.add_argument("--no-lint", action="store_true", help="skip ruff and mypy")
     test_command.add_argument("--lint-only", action="store_true", help="only ruff and mypy")
@@ -303,6 +357,12 @@ def main(argv: list[str] | None = None) -> int:
         return test(rest, lint=not args.no_lint, lint_only=args.lint_only)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command == "compose":
+        changed = compose.write()
+        print(f"{compose.COMPOSE_FILE.name} {'rewritten' if changed else 'already up to date'}")
+        return 0
+    if args.command == "new-service":
+        return _new_service(args.name)
     layout = Layout(
         state_dir=args.state_dir.resolve(),
         port_base=args.port_base,

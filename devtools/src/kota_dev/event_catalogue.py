@@ -6,7 +6,6 @@ import pkgutil
 from pathlib import Path
 
 import kota_contracts
-
 from kota_shared.events.schemas import write_catalogue
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "schemas" / "events"

@@ -105,6 +105,14 @@ def start_broker(data_dir: Path, *, port: int | None = None, cache_dir: Path) ->
     Without `port`, the ports remembered in data_dir are reused, so a restarted broker keeps
     its address. If a broker already runs on data_dir, that one is returned.
     """
+    broker = launch_broker(data_dir, port=port, cache_dir=cache_dir)
+    wait_until_ready(broker)
+    return broker
+
+
+def launch_broker(data_dir: Path, *, port: int | None = None, cache_dir: Path) -> KafkaBroker:
+    """`start_broker` without the wait: the broker's JVM starts while the caller goes on
+    (``kota up`` starts the services meanwhile); `wait_until_ready` before relying on it."""
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     ports_file = data_dir / _PORTS_FILE
@@ -116,9 +124,7 @@ def start_broker(data_dir: Path, *, port: int | None = None, cache_dir: Path) ->
                 f"a Kafka broker already runs on {data_dir} (port {remembered['port']}); "
                 f"stop it first to move it to port {port}"
             )
-        broker = KafkaBroker(data_dir, remembered["port"], remembered["controller_port"], None)
-        _wait_until_ready(broker)
-        return broker
+        return KafkaBroker(data_dir, remembered["port"], remembered["controller_port"], None)
 
     port = port or remembered.get("port") or free_port()
     controller_port = remembered.get("controller_port") or free_port()
@@ -150,13 +156,7 @@ def start_broker(data_dir: Path, *, port: int | None = None, cache_dir: Path) ->
             start_new_session=True,
         )
     (data_dir / _PID_FILE).write_text(f"{process.pid}\n")
-    broker = KafkaBroker(data_dir, port, controller_port, process)
-    try:
-        _wait_until_ready(broker)
-    except BaseException:
-        stop_broker(broker)
-        raise
-    return broker
+    return KafkaBroker(data_dir, port, controller_port, process)
 
 
 def stop_broker(broker: KafkaBroker, *, timeout: float = 30) -> None:
@@ -227,7 +227,17 @@ def _random_cluster_id() -> str:
             return cluster_id
 
 
-def _wait_until_ready(broker: KafkaBroker) -> None:
+def wait_until_ready(broker: KafkaBroker) -> None:
+    """Return once clients work; a broker that exits or never answers is stopped and raised."""
+    try:
+        _wait_until_answering(broker)
+    except BaseException:
+        if broker.process is not None:
+            stop_broker(broker)
+        raise
+
+
+def _wait_until_answering(broker: KafkaBroker) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     while True:
         if broker.process is not None and broker.process.poll() is not None:

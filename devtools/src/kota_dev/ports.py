@@ -1,7 +1,9 @@
 """Loopback port helpers for local infrastructure: pick a free port, wait for a listener."""
 
+import random
 import socket
 import time
+from collections.abc import Iterable
 
 
 def free_port() -> int:
@@ -30,3 +32,24 @@ def wait_for_tcp(host: str, port: int, timeout: float) -> None:
                     f"(last error: {exc})"
                 ) from exc
             time.sleep(0.1)
+
+
+def free_ports_from(offsets: Iterable[int]) -> int:
+    """A base port such that base + each offset is free right now: where a whole suite
+    (``kota up --port-base``) can listen beside another one."""
+    wanted = sorted(set(offsets))
+    for _ in range(200):
+        base = random.randint(20_000, 40_000)
+        sockets = []
+        try:
+            for offset in wanted:
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"no free loopback ports at offsets {wanted}")

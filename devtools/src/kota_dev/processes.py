@@ -200,7 +200,7 @@ async def seed(service: Service, *, env: dict[str, str], once: asyncio.Event, by
     its database is migrated. Started (held) at once, so that its imports overlap the
     service's start. Returns its output, kept whole so that seeds run at once do not
     interleave. Cancelled, or still running at ``by`` (``time.monotonic()``), it is killed."""
-    module = f"{service.python_package}.seed"
+    module = f"{service.package}.seed"
     process = await asyncio.create_subprocess_exec(
         *_held(module, module),
         env={**os.environ, **env},

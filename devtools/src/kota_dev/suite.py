@@ -6,55 +6,59 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from kota_contracts import services as registry
+from kota_contracts.services import ServiceDeclaration
 from kota_dev import postgres
 
 
 @dataclass(frozen=True)
 class Service:
+    """A process of the local suite: a declared service (`kota_contracts.services`) or a
+    simulator of an outside party, with how ``kota up`` starts it."""
+
     name: str
     """The service's name: its database, role, URL prefix and settings prefix."""
     port_offset: int
+    package: str
+    """Its Python package (``main:create_app``, ``seed``)."""
     seeds_demo_data: bool = False
-    package: str = ""
-    """Its Python package, when that is not simply its name."""
     has_database: bool = True
     starts_after: tuple[str, ...] = ()
     """Services that must answer ``/readyz`` before this one starts (its lifespan) and serves;
     ``kota up`` starts its process with the others' and holds it once its code is imported."""
+
+    @classmethod
+    def declared(cls, declaration: ServiceDeclaration, **options: Any) -> "Service":
+        return cls(
+            name=declaration.name,
+            port_offset=declaration.port_offset,
+            package=declaration.package,
+            seeds_demo_data=declaration.seeds_demo_data,
+            **options,
+        )
 
     @property
     def env_prefix(self) -> str:
         return f"{self.name.upper()}_"
 
     @property
-    def python_package(self) -> str:
-        return self.package or self.name
-
-    @property
     def app(self) -> str:
-        return f"{self.python_package}.main:create_app"
+        return f"{self.package}.main:create_app"
 
 
-SERVICES = (
-    Service("permits", 1, seeds_demo_data=True),  # the city's starting permit catalogue
-    Service("health", 2, seeds_demo_data=True),
-    Service("education", 3, seeds_demo_data=True),
-    Service("payments", 4),
-    Service("monitoring", 5),
-)
-# Not `gateway`: that name is the repository folder, which pytest would import instead.
-GATEWAY = Service(
-    "gateway",
-    0,
-    package="kota_gateway",
+SERVICES = tuple(Service.declared(declaration) for declaration in registry.SERVICES)
+GATEWAY = Service.declared(
+    registry.GATEWAY,
     # It reads each upstream's OpenAPI document once at start, then only every
     # GATEWAY_OPENAPI_REFRESH_SECONDS (60 s): serving sooner, /docs would miss operations.
     starts_after=tuple(service.name for service in SERVICES),
 )
-PAYSIM = Service("paysim", 6, package="kota_paysim", has_database=False)
+PAYSIM = Service("paysim", 90, package="kota_paysim", has_database=False)
 """The payment provider simulator: plays the bank, calling payments back through the gateway.
-It needs nothing at start: a callback that finds the gateway not ready is retried."""
+It needs nothing at start: a callback that finds the gateway not ready is retried. Its port
+offset is far from the services', which the registry hands out one after another."""
 STARTED = (*SERVICES, GATEWAY, PAYSIM)
 """Every process of the suite, stopped in the reverse of this order: the simulator, then the
 gateway, then what it routes to. They start at once, apart from ``starts_after``."""
