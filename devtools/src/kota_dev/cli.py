@@ -84,7 +84,9 @@ def infrastructure(
     ``wait_for_kafka`` the caller gets the broker before it answers (`kafka.wait_until_ready`).
     """
     _say("starting Kafka (the first run fetches its jars with Maven) and PostgreSQL…")
-    broker = kafka.launch_broker(state_dir / "kafka", port=kafka_port, cache_dir=CACHE_DIR)
+    broker = kafka.launch_broker(
+        state_dir / "kafka", port=kafka_port, cache_dir=CACHE_DIR, quick_start=True
+    )
     try:
         cluster = postgres.start_cluster(state_dir / "postgres", port=postgres_port)
     except BaseException:
@@ -198,6 +200,9 @@ async def _while_kafka_starts(
     finally:
         starting.cancel()
         await asyncio.gather(starting, return_exceptions=True)
+        # The wait runs in a thread that cannot be cancelled; its end is read, not left
+        # to be reported as an exception nobody retrieved.
+        kafka_ready.add_done_callback(lambda wait: wait.cancelled() or wait.exception())
 
 
 async def _stopped_by_signals(work: Coroutine[object, object, None]) -> None:

@@ -22,6 +22,7 @@ importlib.import_module(preload)
 if sys.stdin.readline() != "go\\n":
     sys.exit(0)  # `kota` went away before letting it go on
 sys.argv = [module, *arguments]
+sys.modules.pop(module, None)  # run as __main__ afresh (its imports stay loaded)
 runpy.run_module(module, run_name="__main__", alter_sys=True)
 """
 """``python -m <module> <arguments>``, held after importing ``preload`` until ``go`` arrives

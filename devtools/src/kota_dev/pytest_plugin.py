@@ -47,7 +47,7 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
         return
     base = tmp_path_factory.mktemp("infra")
     cluster = postgres_dev.start_cluster(base / "postgres")
-    broker = kafka_dev.start_broker(base / "kafka", cache_dir=kafka_cache_dir())
+    broker = kafka_dev.start_broker(base / "kafka", cache_dir=kafka_cache_dir(), quick_start=True)
     try:
         yield Infrastructure(
             postgres_url=cluster.url(), kafka_bootstrap_servers=broker.bootstrap_servers
