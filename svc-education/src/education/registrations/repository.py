@@ -9,6 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from education.registrations.models import ACTIVE, Registration
 from kota_contracts.education import Pathway
+from kota_shared.keyset import ListOrder, SortColumn
+from kota_shared.pagination import Key
 
 _WITH_SCHOOL = joinedload(Registration.school)
 
@@ -30,21 +32,24 @@ async def get(
     return await session.scalar(query)
 
 
+PARENT_ORDER = ListOrder([SortColumn(Registration.number, descending=True)])
+"""A parent's registrations: the newest first (``number`` is unique and grows)."""
+PARENT_KEY_TYPES = (int,)
+
+
 async def list_for_parent(
-    session: AsyncSession, *, parent_id: str, admission_year: int
+    session: AsyncSession, *, parent_id: str, admission_year: int, after: Key | None, limit: int
 ) -> Sequence[Registration]:
-    """The parent's registrations of one admission year, the newest first."""
-    return (
-        await session.scalars(
-            select(Registration)
-            .options(_WITH_SCHOOL)
-            .where(
-                Registration.parent_id == parent_id,
-                Registration.admission_year == admission_year,
-            )
-            .order_by(Registration.number.desc())
-        )
-    ).all()
+    """The parent's registrations of one admission year in `PARENT_ORDER`, from the one after
+    ``after`` on."""
+    query = (
+        select(Registration)
+        .options(_WITH_SCHOOL)
+        .where(Registration.parent_id == parent_id, Registration.admission_year == admission_year)
+    )
+    if after is not None:
+        query = query.where(PARENT_ORDER.after(after))
+    return (await session.scalars(query.order_by(*PARENT_ORDER.order_by()).limit(limit))).all()
 
 
 async def active_for_student(

@@ -3,13 +3,14 @@
 from fastapi import APIRouter, Response, status
 
 from education.dependencies import Citizen, CitizenOrSchoolOfficer, Idempotent
-from education.registrations import service
+from education.registrations import repository, service
 from education.registrations.dependencies import (
     OwnRegistrationForUpdate,
     VisibleRegistrationForUpdate,
 )
 from education.registrations.schemas import RegistrationCreate, RegistrationRead
 from education.transaction import EducationTx
+from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 
 router = APIRouter(prefix="/v1/education/registrations", tags=["education"])
 
@@ -49,12 +50,20 @@ async def register(
     summary="Your registrations this admission year, newest first",
     description=(
         "Who may call: a signed-in citizen; only the registrations they made are listed, "
-        "withdrawn ones included. Strongly consistent."
+        "withdrawn ones included. Strongly consistent." + PAGINATION_DESCRIPTION
     ),
 )
-async def list_registrations(tx: EducationTx, parent: Citizen) -> list[RegistrationRead]:
-    registrations = await service.list_of_parent(tx, parent=parent)
-    return [RegistrationRead.of(r, parent) for r in registrations]
+async def list_registrations(
+    tx: EducationTx, parent: Citizen, page: Page, response: Response
+) -> list[RegistrationRead]:
+    registrations = await service.list_of_parent(
+        tx,
+        parent=parent,
+        after=page.after(*repository.PARENT_KEY_TYPES),
+        limit=page.fetch_size(),
+    )
+    shown = page.answer(registrations, response, key=repository.PARENT_ORDER.key)
+    return [RegistrationRead.of(r, parent) for r in shown]
 
 
 @router.get(

@@ -40,6 +40,7 @@ from kota_contracts.education import (
     SchoolLevel,
 )
 from kota_shared.auth import Principal
+from kota_shared.pagination import Key
 from kota_shared.problems import ValidationFailed
 
 _ACTIVE_STUDENT_INDEX = "uq_registrations_active_student"
@@ -249,10 +250,16 @@ async def withdraw(tx: EducationTransaction, *, registration: Registration, by: 
     )
 
 
-async def list_of_parent(tx: EducationTransaction, *, parent: Principal) -> Sequence[Registration]:
+async def list_of_parent(
+    tx: EducationTransaction, *, parent: Principal, after: Key | None, limit: int
+) -> Sequence[Registration]:
     """The registrations the parent made this admission year, withdrawn ones included."""
     return await repository.list_for_parent(
-        tx.session, parent_id=parent.subject, admission_year=tx.period.year
+        tx.session,
+        parent_id=parent.subject,
+        admission_year=tx.period.year,
+        after=after,
+        limit=limit,
     )
 
 

@@ -15,6 +15,8 @@ from sqlalchemy.orm import joinedload
 
 from health.bookings.models import Booking, BookingStatus, Queue, QueueCounter
 from health.facilities.models import ClinicService
+from kota_shared.keyset import ListOrder, SortColumn
+from kota_shared.pagination import Key
 
 
 def _with_place() -> Select[Booking]:
@@ -121,21 +123,26 @@ async def list_of_citizen(
     citizen_id: str,
     from_date: date,
     statuses: Sequence[BookingStatus],
+    after: Key | None,
     limit: int,
 ) -> Sequence[Booking]:
-    """The citizen's bookings visiting on or after ``from_date``, by date then queue number."""
-    return (
-        await session.scalars(
-            _with_place()
-            .where(
-                Booking.citizen_id == citizen_id,
-                Booking.visit_date >= from_date,
-                Booking.status.in_(statuses),
-            )
-            .order_by(Booking.visit_date, Booking.queue_number, Booking.id)
-            .limit(limit)
-        )
-    ).all()
+    """The citizen's bookings visiting on or after ``from_date``, in `CITIZEN_ORDER`, from
+    the one after ``after`` on."""
+    query = _with_place().where(
+        Booking.citizen_id == citizen_id,
+        Booking.visit_date >= from_date,
+        Booking.status.in_(statuses),
+    )
+    if after is not None:
+        query = query.where(CITIZEN_ORDER.after(after))
+    return (await session.scalars(query.order_by(*CITIZEN_ORDER.order_by()).limit(limit))).all()
+
+
+CITIZEN_ORDER = ListOrder(
+    [SortColumn(Booking.visit_date), SortColumn(Booking.queue_number), SortColumn(Booking.id)]
+)
+"""A citizen's bookings: by visit date, then queue number."""
+CITIZEN_KEY_TYPES = (date, int, uuid.UUID)
 
 
 async def day_at_facility(

@@ -5,12 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from health.bookings import service
+from health.bookings import repository, service
 from health.bookings.dependencies import OwnBookingForUpdate, VisibleBooking
 from health.bookings.models import BookingStatus
 from health.bookings.schemas import BookingRead, BookingRequest
 from health.dependencies import Citizen, CitizenOrClinicOfficer, Idempotent
 from health.transaction import HealthTx
+from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 
 router = APIRouter(prefix="/v1/health/bookings", tags=["health"])
 
@@ -49,26 +50,29 @@ async def book(
         "Who may call: a signed-in citizen; only their own bookings are listed. By default "
         "the active bookings visiting today or later; `status` and `from_date` widen it "
         "(e.g. `status=booked&status=cancelled`). Ordered by visit date, then queue number. "
-        "Strongly consistent."
+        "Strongly consistent." + PAGINATION_DESCRIPTION
     ),
 )
 async def list_bookings(
     tx: HealthTx,
     citizen: Citizen,
+    page: Page,
+    response: Response,
     status: Annotated[list[BookingStatus] | None, Query()] = None,
     from_date: Annotated[
         date | None, Query(description="Visits on or after this day; default today.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> list[BookingRead]:
     bookings = await service.list_of_citizen(
         tx,
         citizen=citizen,
         from_date=from_date,
         statuses=status,
-        limit=limit,
+        after=page.after(*repository.CITIZEN_KEY_TYPES),
+        limit=page.fetch_size(),
     )
-    return [BookingRead.of(b, citizen) for b in bookings]
+    shown = page.answer(bookings, response, key=repository.CITIZEN_ORDER.key)
+    return [BookingRead.of(b, citizen) for b in shown]
 
 
 @router.get(

@@ -13,6 +13,7 @@ from health.problems import AlreadyBooked, BookingNotActive, UnknownClinicServic
 from health.transaction import HealthTransaction
 from kota_contracts.health import AppointmentBooked, AppointmentCancelled
 from kota_shared.auth import Principal
+from kota_shared.pagination import Key
 
 
 async def _offered(tx: HealthTransaction, *, request: BookingRequest) -> ClinicService:
@@ -121,6 +122,7 @@ async def list_of_citizen(
     citizen: Principal,
     from_date: date | None,
     statuses: Sequence[BookingStatus] | None,
+    after: Key | None,
     limit: int,
 ) -> Sequence[Booking]:
     """The citizen's bookings visiting on or after ``from_date``, by default their active
@@ -130,6 +132,7 @@ async def list_of_citizen(
         citizen_id=citizen.subject,
         from_date=from_date or tx.today,
         statuses=statuses or [BookingStatus.BOOKED],
+        after=after,
         limit=limit,
     )
 

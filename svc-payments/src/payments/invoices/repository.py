@@ -13,16 +13,25 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kota_shared.keyset import ListOrder, SortColumn
+from kota_shared.pagination import Key
 from payments.invoices.models import INVOICE_SERIAL, Invoice, InvoiceLine, InvoiceStatus
 
 
-async def list_owned(session: AsyncSession, *, payer_id: str) -> Sequence[Invoice]:
-    """The invoices ``payer_id`` owes, soonest due first (others' are invisible)."""
-    return (
-        await session.scalars(
-            select(Invoice).where(Invoice.payer_id == payer_id).order_by(Invoice.due_at, Invoice.id)
-        )
-    ).all()
+async def list_owned(
+    session: AsyncSession, *, payer_id: str, after: Key | None, limit: int
+) -> Sequence[Invoice]:
+    """The invoices ``payer_id`` owes, soonest due first (others' are invisible), from the
+    one after ``after`` (a `list_key`) on."""
+    query = select(Invoice).where(Invoice.payer_id == payer_id)
+    if after is not None:
+        query = query.where(OWNED_ORDER.after(after))
+    return (await session.scalars(query.order_by(*OWNED_ORDER.order_by()).limit(limit))).all()
+
+
+OWNED_ORDER = ListOrder([SortColumn(Invoice.due_at), SortColumn(Invoice.id)])
+"""A payer's invoices: soonest due first."""
+OWNED_KEY_TYPES = (datetime, uuid.UUID)
 
 
 async def get(

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Response
 
 from kota_shared.db import DbSession
+from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 from kota_shared.problems import ValidationFailed
 from kota_shared.qr import qr_png, qr_svg
 from kota_shared.transaction import CurrentTransaction
@@ -27,12 +28,20 @@ router = APIRouter(prefix="/v1/payments/invoices", tags=["payments"])
     summary="List your invoices",
     description=(
         "Who may call: a signed-in citizen, for themselves; each sees only the invoices they "
-        "owe. Soonest due first. Strongly consistent."
+        "owe. Soonest due first. Strongly consistent." + PAGINATION_DESCRIPTION
     ),
 )
-async def list_invoices(session: DbSession, citizen: Citizen) -> list[InvoiceRead]:
-    invoices = await repository.list_owned(session, payer_id=citizen.subject)
-    return [InvoiceRead.of(i, citizen) for i in invoices]
+async def list_invoices(
+    session: DbSession, citizen: Citizen, page: Page, response: Response
+) -> list[InvoiceRead]:
+    invoices = await repository.list_owned(
+        session,
+        payer_id=citizen.subject,
+        after=page.after(*repository.OWNED_KEY_TYPES),
+        limit=page.fetch_size(),
+    )
+    shown = page.answer(invoices, response, key=repository.OWNED_ORDER.key)
+    return [InvoiceRead.of(i, citizen) for i in shown]
 
 
 @router.get(

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Literal
 
 from kota_shared.auth import Principal
+from kota_shared.pagination import Key
 from kota_shared.transaction import Transaction
 from permits.applications import repository
 from permits.applications.models import Application
@@ -26,6 +27,7 @@ async def work_queue(
     district_code: str | None,
     due_before: datetime | None,
     claimed: Claimed | None,
+    after: Key | None,
     limit: int,
 ) -> Sequence[Application]:
     """What needs an officer unless ``statuses`` says otherwise, narrowed by the filters."""
@@ -37,4 +39,4 @@ async def work_queue(
         claimed_by=officer.subject if claimed == "mine" else None,
         unclaimed=claimed == "none",
     )
-    return await repository.queue(tx.session, queue=queue, limit=limit)
+    return await repository.queue(tx.session, queue=queue, after=after, limit=limit)

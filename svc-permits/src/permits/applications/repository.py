@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kota_shared.keyset import ListOrder, SortColumn
+from kota_shared.pagination import Key
 from permits.applications.models import Application, Transition
 from permits.applications.workflow import Status
 
@@ -47,18 +49,21 @@ async def get_visible(
     )
 
 
+OWNED_ORDER = ListOrder(
+    [SortColumn(Application.created_at, descending=True), SortColumn(Application.id)]
+)
+"""An applicant's applications: newest first."""
+OWNED_KEY_TYPES = (datetime, uuid.UUID)
+
+
 async def list_owned(
-    session: AsyncSession, *, applicant_id: str, limit: int
+    session: AsyncSession, *, applicant_id: str, after: Key | None, limit: int
 ) -> Sequence[Application]:
-    """The applicant's applications, newest first."""
-    return (
-        await session.scalars(
-            select(Application)
-            .where(Application.applicant_id == applicant_id)
-            .order_by(Application.created_at.desc(), Application.id)
-            .limit(limit)
-        )
-    ).all()
+    """The applicant's applications in `OWNED_ORDER`, from the one after ``after`` on."""
+    query = select(Application).where(Application.applicant_id == applicant_id)
+    if after is not None:
+        query = query.where(OWNED_ORDER.after(after))
+    return (await session.scalars(query.order_by(*OWNED_ORDER.order_by()).limit(limit))).all()
 
 
 @dataclass(frozen=True)
@@ -86,19 +91,25 @@ def _queue_query(queue: QueueFilter) -> Select[Application]:
     return query
 
 
-async def queue(session: AsyncSession, *, queue: QueueFilter, limit: int) -> Sequence[Application]:
-    """Officers' work, the most urgent deadline first (no deadline last, then oldest)."""
-    return (
-        await session.scalars(
-            _queue_query(queue)
-            .order_by(
-                Application.stage_deadline_at.asc().nulls_last(),
-                Application.submitted_at.asc().nulls_last(),
-                Application.id,
-            )
-            .limit(limit)
-        )
-    ).all()
+QUEUE_ORDER = ListOrder(
+    [
+        SortColumn(Application.stage_deadline_at, nulls_last=True),
+        SortColumn(Application.submitted_at, nulls_last=True),
+        SortColumn(Application.id),
+    ]
+)
+"""Officers' work: the most urgent deadline first (no deadline last, then oldest)."""
+QUEUE_KEY_TYPES = (datetime, datetime, uuid.UUID)
+
+
+async def queue(
+    session: AsyncSession, *, queue: QueueFilter, after: Key | None, limit: int
+) -> Sequence[Application]:
+    """Officers' work in `QUEUE_ORDER`, from the one after ``after`` on."""
+    query = _queue_query(queue)
+    if after is not None:
+        query = query.where(QUEUE_ORDER.after(after))
+    return (await session.scalars(query.order_by(*QUEUE_ORDER.order_by()).limit(limit))).all()
 
 
 async def overdue(session: AsyncSession, *, now: datetime, limit: int) -> Sequence[Application]:

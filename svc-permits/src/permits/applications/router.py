@@ -1,11 +1,10 @@
 """Endpoints for applications: the applicant's own, and officers' review of any."""
 
-from typing import Annotated
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Query, Response, status
-
+from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 from kota_shared.transaction import CurrentTransaction
-from permits.applications import review, service
+from permits.applications import repository, review, service
 from permits.applications.dependencies import (
     AnyApplicationForUpdate,
     OwnApplicationForUpdate,
@@ -48,13 +47,20 @@ async def create_draft(
 @router.get(
     "",
     summary="Your applications, newest first",
-    description="Who may call: a signed-in citizen; only their own applications are listed.",
+    description="Who may call: a signed-in citizen; only their own applications are listed."
+    + PAGINATION_DESCRIPTION,
 )
 async def list_applications(
-    tx: CurrentTransaction, citizen: Citizen, limit: Annotated[int, Query(ge=1, le=100)] = 50
+    tx: CurrentTransaction, citizen: Citizen, page: Page, response: Response
 ) -> list[ApplicationRead]:
-    applications = await service.own_applications(tx, applicant=citizen, limit=limit)
-    return [ApplicationRead.of(a, citizen) for a in applications]
+    applications = await service.own_applications(
+        tx,
+        applicant=citizen,
+        after=page.after(*repository.OWNED_KEY_TYPES),
+        limit=page.fetch_size(),
+    )
+    shown = page.answer(applications, response, key=repository.OWNED_ORDER.key)
+    return [ApplicationRead.of(a, citizen) for a in shown]
 
 
 @router.get(

@@ -10,6 +10,7 @@ from kota_contracts.permits import (
     ApplicationSubmitted,
 )
 from kota_shared.auth import Principal
+from kota_shared.pagination import Key
 from kota_shared.transaction import Transaction
 from permits.applications import repository, transitions
 from permits.applications.models import Application, Transition
@@ -66,10 +67,12 @@ async def draft(tx: Transaction, *, draft: ApplicationDraft, by: Principal) -> A
 
 
 async def own_applications(
-    tx: Transaction, *, applicant: Principal, limit: int
+    tx: Transaction, *, applicant: Principal, after: Key | None, limit: int
 ) -> Sequence[Application]:
-    """The applicant's applications, newest first."""
-    return await repository.list_owned(tx.session, applicant_id=applicant.subject, limit=limit)
+    """The applicant's applications, newest first, from the one after ``after`` on."""
+    return await repository.list_owned(
+        tx.session, applicant_id=applicant.subject, after=after, limit=limit
+    )
 
 
 async def history(tx: Transaction, *, application: Application) -> Sequence[Transition]:
