@@ -59,3 +59,20 @@ async def test_a_cursor_that_is_not_ours_is_a_400_problem(payments: Any) -> None
 
         assert response.status_code == 400, (cursor, response.text)
         assert response.json()["code"] == "invalid_cursor"
+
+
+async def test_refused_reports_page_newest_first(payments: Any) -> None:
+    invoice = await payments.invoice(f"citizen-{uuid.uuid4().hex[:8]}", amount=300_000)
+    refused = []
+    for _ in range(3):
+        notice = payments.notice(invoice, amount=1_000)
+        assert (await payments.settle(notice)).status_code == 422
+        refused.append(notice["provider_transaction_id"])
+
+    first = await payments.client.get("/v1/payments/anomalies?limit=2", headers=payments.finance())
+    second_link = next_link(first)
+    assert second_link is not None
+    second = await payments.client.get(second_link, headers=payments.finance())
+
+    newest_three = [a["provider_transaction_id"] for a in first.json() + second.json()][:3]
+    assert newest_three == list(reversed(refused))

@@ -3,9 +3,10 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from kota_shared.db import DbSession
+from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 from kota_shared.transaction import CurrentTransaction
 from payments.dependencies import FinanceOfficer, Settings
 from payments.ledger import service as ledger
@@ -35,12 +36,16 @@ async def check_ledger(tx: CurrentTransaction, officer: FinanceOfficer) -> Ledge
 @router.get(
     "/anomalies",
     summary="Settlement reports that were refused (wrong amount, unknown reference)",
-    description="Who may call: a finance officer. Newest first.",
+    description="Who may call: a finance officer. Newest first." + PAGINATION_DESCRIPTION,
 )
 async def list_anomalies(
-    session: DbSession, officer: FinanceOfficer, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    session: DbSession, officer: FinanceOfficer, page: Page, response: Response
 ) -> list[AnomalyRead]:
-    return [AnomalyRead.of(a, officer) for a in await settlement.anomalies(session, limit=limit)]
+    found = await settlement.anomalies(
+        session, after=page.after(*settlement.ANOMALY_KEY_TYPES), limit=page.fetch_size()
+    )
+    shown = page.answer(found, response, key=settlement.ANOMALY_ORDER.key)
+    return [AnomalyRead.of(a, officer) for a in shown]
 
 
 @router.post(

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kota_shared.keyset import ListOrder, SortColumn
+from kota_shared.pagination import Key
 from payments.settlement.models import AnomalyKind, Channel, Outcome, Payment, PaymentAnomaly
 
 
@@ -91,9 +93,21 @@ async def flag(
     )
 
 
-async def anomalies(session: AsyncSession, *, limit: int) -> Sequence[PaymentAnomaly]:
-    return (
-        await session.scalars(
-            select(PaymentAnomaly).order_by(PaymentAnomaly.flagged_at.desc()).limit(limit)
-        )
-    ).all()
+ANOMALY_ORDER = ListOrder(
+    [
+        SortColumn(PaymentAnomaly.flagged_at, descending=True),
+        SortColumn(PaymentAnomaly.id, descending=True),
+    ]
+)
+"""Refused settlement reports: the newest first."""
+ANOMALY_KEY_TYPES = (datetime, int)
+
+
+async def anomalies(
+    session: AsyncSession, *, after: Key | None, limit: int
+) -> Sequence[PaymentAnomaly]:
+    """Refused reports in `ANOMALY_ORDER`, from the one after ``after`` on."""
+    query = select(PaymentAnomaly)
+    if after is not None:
+        query = query.where(ANOMALY_ORDER.after(after))
+    return (await session.scalars(query.order_by(*ANOMALY_ORDER.order_by()).limit(limit))).all()
