@@ -135,3 +135,23 @@ async def test_bad_bills_are_422(payments: Any) -> None:
 
 async def test_the_migration_creates_what_the_models_declare(payments_database: str) -> None:
     assert await schema_differences(payments_database, Base.metadata) == []
+
+
+async def test_lines_adding_up_beyond_what_qris_carries_are_422_not_500(payments: Any) -> None:
+    line = {"description": "Retribusi", "amount_rupiah": 9_000_000_000_000}
+
+    response = await payments.client.post(
+        INVOICES,
+        json={
+            "payer_id": "citizen-x",
+            "reference": f"BIG-{uuid.uuid4().hex[:8]}",
+            "description": "Two lines, each allowed, too much together",
+            "lines": [line, line],
+            "due_at": "2030-01-01T00:00:00+07:00",
+        },
+        headers={**payments.agency(), "Idempotency-Key": uuid.uuid4().hex},
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == "validation_failed"

@@ -4,12 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from kota_shared.auth import Principal
 from payments.invoices.models import Invoice, InvoiceStatus
 
-Rupiah = Field(gt=0, le=9_999_999_999_999, description="Whole rupiah (currency code 360).")
+MAX_INVOICE_RUPIAH = 9_999_999_999_999
+"""The most one invoice may ask: QRIS (EMVCo tag 54) carries at most 13 digits of rupiah."""
+Rupiah = Field(gt=0, le=MAX_INVOICE_RUPIAH, description="Whole rupiah (currency code 360).")
 
 
 class LineRead(BaseModel):
@@ -68,6 +70,17 @@ class InvoiceCreate(BaseModel):
     description: str = Field(min_length=2, max_length=500)
     lines: list[LineCreate] = Field(min_length=1, max_length=50)
     due_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _total_fits_one_payment(self) -> Self:
+        """Each line is bounded, and so is their sum: a QRIS payment carries the total."""
+        total = sum(line.amount_rupiah for line in self.lines)
+        if total > MAX_INVOICE_RUPIAH:
+            raise ValueError(
+                f"the lines add up to {total} rupiah; one invoice takes at most "
+                f"{MAX_INVOICE_RUPIAH}"
+            )
+        return self
 
 
 class CancelRequest(BaseModel):
