@@ -7,7 +7,7 @@ gateway's metrics counting it, and (``gateway``) counting per verified subject.
 from typing import Any
 
 from .config import DISTRICT, PATH, STATE_DIR
-from .servers import Target
+from .servers import Target, metrics_port
 from .tokens import sign_tokens
 
 
@@ -33,7 +33,8 @@ def probe(target: Target, *, token: str) -> dict[str, Any]:
         "ratelimit_headers": "ratelimit-limit" in response.headers,
     }
     if target.name.startswith("gateway"):
-        metrics = httpx.get(f"http://127.0.0.1:{target.port}/metrics", timeout=10).text
+        metrics_url = f"http://127.0.0.1:{metrics_port(target.port)}/metrics"
+        metrics = httpx.get(metrics_url, timeout=10).text
         found["metrics_count_requests"] = 'service="gateway"' in metrics
     if target.name == "gateway":
         found["counted_per_verified_subject"] = _counted_per_subject(url)

@@ -125,6 +125,7 @@ def gateway_env(
             {"auth": "60/minute", "read": UNREFUSED_READ_LIMIT, "write": "60/minute"}
         ),
         "GATEWAY_LOG_LEVEL": log_level,
+        "GATEWAY_METRICS_PORT": str(metrics_port(port)),
     }
 
 
@@ -196,12 +197,20 @@ GATEWAY_COUNTERS = (
 )
 
 
+def metrics_port(port: int) -> int:
+    """Where a gateway on ``port`` serves its metrics (never on its public port)."""
+    return port + METRICS_PORT_OFFSET
+
+
+METRICS_PORT_OFFSET = 1000
+
+
 def gateway_counters(port: int) -> dict[str, float]:
     """The gateway's own failure, retry and refusal counters (one process's, from /metrics)."""
     import httpx
 
     try:
-        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+        text = httpx.get(f"http://127.0.0.1:{metrics_port(port)}/metrics", timeout=10).text
     except httpx.HTTPError:
         return {}
     found = {}
@@ -216,6 +225,7 @@ def uvicorn_command(app: str, port: int, workers: int) -> list[str]:
     # As kota_dev.processes starts services; uvicorn picks uvloop and httptools (installed).
     command = [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--no-access-log", "--workers", str(workers)]
+    command += ["--no-proxy-headers", "--no-server-header"]
     return command
 
 

@@ -16,10 +16,13 @@ class Role(enum.StrEnum):
 
 
 class Scope(enum.StrEnum):
-    """What an agency client's token may be granted (``scope`` claim)."""
+    """What an agency client's token may be granted (``scope`` claim).
+
+    Only scopes that some operation requires (``Require(scopes=...)``): a scope offered
+    with nothing behind it would promise an agency access that does not exist. A test in
+    the gateway's suite fails when one is left without an operation.
+    """
 
     PERMITS_VERIFY = "permits:verify"
     PAYMENTS_INVOICES_WRITE = "payments:invoices:write"
-    HEALTH_FHIR_READ = "health:fhir:read"
-    EDUCATION_RESULTS_READ = "education:results:read"
     MONITORING_READ = "monitoring:read"

@@ -30,6 +30,16 @@ on stdin: importing (and, without a bytecode cache, compiling) the code is most 
 so a process that must wait for others to be ready does that part while they start."""
 
 
+UVICORN_OPTIONS = (
+    "--no-access-log",  # the service writes its own access log, with request ids
+    # Only the gateway decides who the client is, from GATEWAY_TRUSTED_PROXIES: uvicorn's
+    # default would take X-Forwarded-For from any loopback peer and rewrite the address first.
+    "--no-proxy-headers",
+    "--no-server-header",  # no "Server: uvicorn" on every answer
+)
+"""How every service's uvicorn is started here (``deploy/Dockerfile.service`` the same)."""
+
+
 def _held(preload: str, module: str, *arguments: str) -> list[str]:
     return [sys.executable, "-c", _HELD_START, preload, module, *arguments]
 
@@ -86,7 +96,7 @@ def start_service(
         "127.0.0.1",
         "--port",
         str(port),
-        "--no-access-log",  # the service writes its own access log, with request ids
+        *UVICORN_OPTIONS,
     ]
     if held:
         command = _held(service.app.partition(":")[0], "uvicorn", *arguments)

@@ -1,23 +1,33 @@
 """Agency clients: a city admin's registry, the client-credentials grant, and scopes end to end."""
 
 import base64
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import jwt
 import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from kota_dev.ports import free_port
-from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
+from kota_dev.pytest_plugin import (
+    AuthHeaders,
+    Infrastructure,
+    bearer,
+    migrated_database,
+    running_app,
+)
 from kota_gateway.config import GatewaySettings
 from kota_gateway.db import Base
 from kota_gateway.identity.clients import models as client_models
 from kota_gateway.main import create_app as create_gateway
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.servers import serve_app
+from kota_shared.testing.waiting import eventually
 from monitoring.config import MonitoringSettings
 from monitoring.main import create_app as create_monitoring
 
@@ -307,6 +317,60 @@ async def test_a_revoked_client_gets_no_more_tokens(
     assert record["revoked_at"] is not None
     assert rotate.status_code == 409
     assert (await gateway.delete(f"{CLIENTS}/ac_nobody", headers=admin)).status_code == 404
+
+
+def echo_app() -> FastAPI:
+    """An upstream that lets everything in (the edge is what is tested)."""
+    app = FastAPI()
+
+    @app.get("/v1/echo/{path:path}")
+    async def echo(path: str, request: Request) -> JSONResponse:
+        return JSONResponse({"path": path})
+
+    return app
+
+
+async def test_a_revoked_clients_tokens_stop_working_within_seconds(
+    settings: GatewaySettings, admin: dict[str, str]
+) -> None:
+    """Its tokens are refused at the edge of every gateway replica, not only new ones."""
+    refresh = settings.revoked_clients_refresh_seconds
+    async with serve_app(echo_app()) as echo:
+        behind = settings.model_copy(update={"upstreams": {"echo": echo}})
+        async with (
+            running_app(create_gateway(behind)) as gateway,
+            running_app(create_gateway(behind)) as replica,
+        ):
+            revoked = await register(gateway, admin, ["permits:verify"])
+            kept = await register(gateway, admin, ["permits:verify"])
+            revoked_token = bearer((await get_token(gateway, revoked)).json()["access_token"])
+            kept_token = bearer((await get_token(gateway, kept)).json()["access_token"])
+            before = [await g.get("/v1/echo/x", headers=revoked_token) for g in (gateway, replica)]
+
+            deleted = await gateway.delete(f"{CLIENTS}/{revoked['client_id']}", headers=admin)
+            began = time.monotonic()
+
+            async def answers() -> list[httpx.Response]:
+                return [
+                    await g.get("/v1/echo/x", headers=revoked_token) for g in (gateway, replica)
+                ]
+
+            after = await eventually(
+                answers,
+                until=lambda rs: all(r.status_code == 401 for r in rs),
+                within=refresh + 10,
+                what="the revoked client's token to be refused by both replicas",
+            )
+            took = time.monotonic() - began
+            still = await replica.get("/v1/echo/x", headers=kept_token)
+
+    assert [b.status_code for b in before] == [200, 200]
+    assert deleted.status_code == 204
+    assert took < refresh + 10
+    for answer in after:
+        assert answer.json()["code"] == "client_revoked"
+        assert answer.headers["www-authenticate"] == "Bearer"
+    assert still.status_code == 200
 
 
 async def test_the_migration_creates_the_agency_clients_table_as_modelled(

@@ -7,11 +7,12 @@ with only the identity provider's routers: no upstream is needed here.
 
 import asyncio
 import itertools
+import json
 import random
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,15 @@ from kota_dev.pytest_plugin import (
 from kota_gateway.config import GatewaySettings
 from kota_gateway.db import EVENT_TABLES, Base
 from kota_gateway.identity import discovery
-from kota_gateway.identity.accounts.models import Account, AccountKind, RefreshTokenFamily
+from kota_gateway.identity.accounts import lockout
+from kota_gateway.identity.accounts.models import (
+    Account,
+    AccountKind,
+    RefreshTokenFamily,
+    SignInFailures,
+)
 from kota_gateway.identity.accounts.router import router as accounts_router
+from kota_gateway.identity.accounts.sign_in import sign_in_name
 from kota_gateway.identity.bootstrap import ensure_first_admin, start_identity
 from kota_gateway.identity.clients.service import SUBJECT_PREFIX
 from kota_gateway.identity.config import IdentityConfig
@@ -390,6 +398,85 @@ async def test_malformed_json_is_422_not_500(gateway: httpx.AsyncClient) -> None
     assert response.status_code == 422
 
 
+DEEP_JSON = b'{"grant_type": ' + b"[" * 1000 + b"]" * 1000 + b"}"
+
+
+@pytest.mark.parametrize("url", [TOKEN_URL, "/v1/auth/logout"])
+async def test_deeply_nested_json_is_a_422_not_a_500(gateway: httpx.AsyncClient, url: str) -> None:
+    deep = await gateway.post(url, content=DEEP_JSON, headers={"content-type": "application/json"})
+    deep_array = await gateway.post(
+        url, content=b"[" * 50_000, headers={"content-type": "application/json"}
+    )
+    after = await gateway.post(url, json={"grant_type": "password"})  # the app is fine
+
+    for answer in (deep, deep_array):
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        (error,) = answer.json()["errors"]
+        assert (error["field"], error["type"]) == ("body", "body_too_deep")
+    assert after.status_code == 422
+
+
+@pytest.mark.parametrize("url", [TOKEN_URL, "/v1/auth/logout"])
+@pytest.mark.parametrize("content_type", ["text/plain", "text/plain;charset=UTF-8", None])
+async def test_a_json_body_in_another_content_type_is_a_415(
+    gateway: httpx.AsyncClient, url: str, content_type: str | None
+) -> None:
+    """What a page on another origin can send without a CORS preflight is not read."""
+    citizen = await register(gateway)
+    body = json.dumps({"grant_type": "password", "username": citizen["nik"], "password": PASSWORD})
+    headers = {"content-type": content_type} if content_type else {}
+
+    answer = await gateway.post(url, content=body.encode(), headers=headers)
+
+    assert answer.status_code == 415, answer.text
+    assert answer.json()["code"] == "unsupported_media_type"
+    assert answer.json()["accepted"] == ["application/json", "application/x-www-form-urlencoded"]
+
+
+async def test_a_json_body_as_a_json_subtype_is_read(gateway: httpx.AsyncClient) -> None:
+    citizen = await register(gateway)
+    body = {"grant_type": "password", "username": citizen["nik"], "password": PASSWORD}
+
+    answer = await gateway.post(
+        TOKEN_URL,
+        content=json.dumps(body).encode(),
+        headers={"content-type": "application/vnd.kota+json; charset=utf-8"},
+    )
+
+    assert answer.status_code == 200, answer.text
+
+
+async def test_error_answers_do_not_echo_what_was_sent(gateway: httpx.AsyncClient) -> None:
+    long_grant = "x" * 60_000
+    huge_key = "k" * 1_000_000
+
+    as_form = await gateway.post(TOKEN_URL, data={"grant_type": long_grant})
+    unknown_field = await gateway.post("/v1/auth/citizens", json={**new_citizen(), huge_key: 1})
+    too_large = await gateway.post(TOKEN_URL, data={"grant_type": "password", "x": huge_key})
+
+    for answer in (as_form, unknown_field):
+        assert answer.status_code == 422, answer.text[:500]
+        assert len(answer.content) < 4000
+    (extra,) = unknown_field.json()["errors"]
+    assert extra["type"] == "extra_forbidden"
+    assert extra["field"].startswith("body.kkkk")
+    assert len(extra["field"]) <= 200
+    assert too_large.status_code == 413
+    assert too_large.json()["code"] == "payload_too_large"
+
+
+async def test_a_form_field_sent_twice_is_a_422(gateway: httpx.AsyncClient) -> None:
+    answer = await gateway.post(
+        TOKEN_URL,
+        content=b"grant_type=password&username=a&username=b&password=x",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["type"] == "body_repeated_field"
+
+
 async def test_wrong_credentials_do_not_say_which_part_was_wrong(
     gateway: httpx.AsyncClient,
 ) -> None:
@@ -451,6 +538,23 @@ async def test_a_token_from_an_unknown_key_is_refused(gateway: httpx.AsyncClient
 
 # Lockout ---------------------------------------------------------------------------------
 
+HERE = "127.0.0.1"
+"""The address `running_app`'s client speaks from (httpx's ASGI transport)."""
+
+
+def from_address(app: FastAPI, address: str) -> httpx.AsyncClient:
+    """A client of the running ``app`` speaking from ``address`` (its lifespan already runs)."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+def _addresses() -> Iterator[str]:
+    for n in itertools.count(1):
+        yield f"198.51.{n // 250}.{n % 250 + 1}"
+
+
+_fresh_addresses = _addresses()
+
 
 async def _account(app: FastAPI, account_id: str) -> Account:
     async with app.state.sessionmaker() as session:
@@ -459,18 +563,25 @@ async def _account(app: FastAPI, account_id: str) -> Account:
     return account
 
 
-async def _let_the_lock_run_out(app: FastAPI, clock: MovableClock, account_id: str) -> None:
-    """Move the app's clock to the moment the account's lock ends, instead of waiting."""
-    locked_until = (await _account(app, account_id)).locked_until
-    assert locked_until is not None
-    clock.fixed = locked_until
+async def _failures(
+    app: FastAPI, kind: str, name: str, source: str = HERE
+) -> SignInFailures | None:
+    async with app.state.sessionmaker() as session:
+        return await session.get(SignInFailures, (lockout.name_digest(kind, name), source))
 
 
-async def test_repeated_failures_lock_the_account_even_for_the_right_password(
+async def _let_the_lock_run_out(app: FastAPI, clock: MovableClock, kind: str, name: str) -> None:
+    """Move the app's clock to the moment this address's lock ends, instead of waiting."""
+    failures = await _failures(app, kind, name)
+    assert failures is not None
+    assert failures.locked_until is not None
+    clock.fixed = failures.locked_until
+
+
+async def test_repeated_failures_lock_the_address_out_even_for_the_right_password(
     gateway: httpx.AsyncClient, gateway_app: FastAPI, clock: MovableClock
 ) -> None:
     citizen = await register(gateway)
-    account_id = citizen["account"]["id"]
 
     failures = [await sign_in(gateway, citizen["nik"], "wrong password!") for _ in range(5)]
     assert [f.status_code for f in failures] == [401, 401, 401, 401, 429]
@@ -478,20 +589,82 @@ async def test_repeated_failures_lock_the_account_even_for_the_right_password(
     assert locked.status_code == 429
     assert locked.json()["code"] == "too_many_attempts"
     assert 25 <= int(locked.headers["retry-after"]) <= 30
-    assert (await sign_in(gateway, citizen["phone"])).status_code == 429  # any sign-in name
+    # The lock is the name's: the phone number is a name of its own, with its own count.
+    assert (await sign_in(gateway, citizen["phone"])).status_code == 200
 
     # After the lock, one more failure locks again for twice as long.
-    await _let_the_lock_run_out(gateway_app, clock, account_id)
+    await _let_the_lock_run_out(gateway_app, clock, "nik", citizen["nik"])
     doubled = await sign_in(gateway, citizen["nik"], "wrong password!")
     assert doubled.status_code == 429
     assert 55 <= int(doubled.headers["retry-after"]) <= 60
 
-    # Success after the lock resets the count.
-    await _let_the_lock_run_out(gateway_app, clock, account_id)
+    # Success after the lock resets this address's count.
+    await _let_the_lock_run_out(gateway_app, clock, "nik", citizen["nik"])
     assert (await sign_in(gateway, citizen["nik"])).status_code == 200
-    account = await _account(gateway_app, account_id)
-    assert (account.failed_logins, account.locked_until) == (0, None)
+    assert await _failures(gateway_app, "nik", citizen["nik"]) is None
     assert (await sign_in(gateway, citizen["nik"], "wrong password!")).status_code == 401
+
+
+def _answer(response: httpx.Response) -> tuple[int, dict[str, str], dict[str, Any]]:
+    """What a caller sees of an answer, but for what differs per request (its id)."""
+    headers = {k: v for k, v in response.headers.items() if k not in ("x-request-id", "date")}
+    body = {k: v for k, v in response.json().items() if k != "request_id"}
+    return response.status_code, headers, body
+
+
+async def test_an_unknown_name_is_answered_and_locked_exactly_as_a_known_one(
+    gateway: httpx.AsyncClient, clock: MovableClock
+) -> None:
+    known, unknown = (await register(gateway))["nik"], new_citizen()["nik"]
+    clock.fixed = datetime.now(UTC)  # the same Retry-After for both
+
+    for attempt in range(7):
+        with_account = await sign_in(gateway, known, "wrong password!")
+        without = await sign_in(gateway, unknown, "wrong password!")
+        assert _answer(with_account) == _answer(without), f"attempt {attempt + 1}"
+        assert with_account.status_code == (401 if attempt < 4 else 429)
+    # The right password does not tell either: the address is locked out of both names.
+    assert _answer(await sign_in(gateway, known)) == _answer(await sign_in(gateway, unknown))
+
+
+async def test_a_lockout_from_one_address_does_not_stop_the_owner_at_another(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI
+) -> None:
+    officer = await create_officer(gateway, ["permits_officer"])
+    stranger, office = next(_fresh_addresses), next(_fresh_addresses)
+
+    async with from_address(gateway_app, stranger) as attacker:
+        guesses = [await sign_in(attacker, officer["username"], f"guess {n}!") for n in range(8)]
+        right_password_there = await sign_in(attacker, officer["username"])
+    async with from_address(gateway_app, office) as owner:
+        at_the_office = await sign_in(owner, officer["username"])
+
+    assert [g.status_code for g in guesses] == [401] * 4 + [429] * 4
+    assert right_password_there.status_code == 429
+    assert at_the_office.status_code == 200, at_the_office.text
+
+
+async def test_past_the_ceiling_each_address_gets_one_guess_and_the_owner_still_signs_in(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI, gateway_settings: GatewaySettings
+) -> None:
+    """A guess spread over many addresses: slowed (one failure per address), never a lock."""
+    officer = await create_officer(gateway, ["clinic_officer"])
+    per_address, ceiling = gateway_settings.login_max_failures, gateway_settings.login_name_ceiling
+    spread = -(-ceiling // per_address)  # addresses that use up their budget to reach it
+
+    async def guesses_from(address: str, count: int) -> list[int]:
+        async with from_address(gateway_app, address) as client:
+            name = officer["username"]
+            return [(await sign_in(client, name, f"guess {n}!")).status_code for n in range(count)]
+
+    budgets = [await guesses_from(next(_fresh_addresses), per_address) for _ in range(spread)]
+    past_the_ceiling = await guesses_from(next(_fresh_addresses), 2)
+    async with from_address(gateway_app, next(_fresh_addresses)) as owner:
+        signed_in = await sign_in(owner, officer["username"])
+
+    assert all(b == [401] * (per_address - 1) + [429] for b in budgets)
+    assert past_the_ceiling == [429, 429]  # locked out after the first failure
+    assert signed_in.status_code == 200, signed_in.text
 
 
 async def test_concurrent_guesses_are_counted_one_by_one(
@@ -504,7 +677,9 @@ async def test_concurrent_guesses_are_counted_one_by_one(
     )
 
     assert sorted(a.status_code for a in answers) == [401] * 4 + [429] * 6
-    assert (await _account(gateway_app, citizen["account"]["id"])).failed_logins == 5
+    failures = await _failures(gateway_app, "nik", citizen["nik"])
+    assert failures is not None
+    assert failures.failures == 5
 
 
 async def test_another_replica_sees_the_lock(
@@ -518,6 +693,27 @@ async def test_another_replica_sees_the_lock(
         answer = await sign_in(replica, citizen["nik"])
 
     assert answer.status_code == 429
+
+
+async def test_failures_are_purged_once_stale(
+    gateway: httpx.AsyncClient, gateway_app: FastAPI, clock: MovableClock
+) -> None:
+    unknown = new_citizen()["nik"]
+    for _ in range(5):
+        await sign_in(gateway, unknown, "wrong password!")
+    config: IdentityConfig = gateway_app.state.identity
+    runtime: ServiceRuntime = gateway_app.state.runtime
+
+    async def purge_at(moment: datetime) -> None:
+        clock.fixed = moment
+        async with runtime.sessionmaker.begin() as session:
+            await lockout.purge_stale(runtime.transaction(session), policy=config.lockout)
+
+    await purge_at(datetime.now(UTC))  # locked now: kept
+    assert await _failures(gateway_app, "nik", unknown) is not None
+    await purge_at(datetime.now(UTC) + config.lockout.window + timedelta(seconds=1))
+    assert await _failures(gateway_app, "nik", unknown) is None
+    assert await _failures(gateway_app, "nik", unknown, source=lockout.EVERY_SOURCE) is None
 
 
 # Staff and assisted service --------------------------------------------------------------
@@ -1000,7 +1196,7 @@ async def test_a_citizen_registered_at_a_kiosk_cannot_sign_in_with_a_password(
     gateway: httpx.AsyncClient, gateway_app: FastAPI
 ) -> None:
     token = await officer_token(gateway)
-    at_kiosk, assisted = await register_at_kiosk(gateway, token, phone=new_citizen()["phone"])
+    at_kiosk, _assisted = await register_at_kiosk(gateway, token, phone=new_citizen()["phone"])
     themselves = await register(gateway)
 
     attempts = [
@@ -1019,7 +1215,9 @@ async def test_a_citizen_registered_at_a_kiosk_cannot_sign_in_with_a_password(
         assert without_request_id(attempt) == without_request_id(wrong_password)
         assert attempt.headers["www-authenticate"] == wrong_password.headers["www-authenticate"]
     # Counted as wrong passwords are, so it also locks the same way.
-    assert (await _account(gateway_app, assisted["citizen"]["id"])).failed_logins == 3
+    by_nik = await _failures(gateway_app, *sign_in_name(at_kiosk["nik"]))
+    by_phone = await _failures(gateway_app, *sign_in_name(at_kiosk["phone"]))
+    assert (by_nik and by_nik.failures, by_phone and by_phone.failures) == (2, 1)
 
 
 async def test_an_officer_serves_a_citizen_registered_at_a_kiosk_again_later(
@@ -1089,14 +1287,16 @@ async def test_a_wrong_current_password_is_refused_and_counted(
 
     assert response.status_code == 403
     assert response.json()["code"] == "wrong_password"
-    assert (await _account(gateway_app, citizen["account"]["id"])).failed_logins == 1
+    counted = await _failures(gateway_app, "account", citizen["account"]["id"])
+    assert counted is not None
+    assert counted.failures == 1
     assert (await refresh(gateway, tokens["refresh_token"])).status_code == 200
 
 
 # Schema and documentation ----------------------------------------------------------------
 
 
-IDENTITY_TABLES = {"accounts", "refresh_token_families", "refresh_tokens"}
+IDENTITY_TABLES = {"accounts", "refresh_token_families", "refresh_tokens", "sign_in_failures"}
 
 
 def table_of(difference: Any) -> str | None:
@@ -1248,3 +1448,33 @@ def test_openapi_says_who_may_call_each_identity_operation(gateway_app: FastAPI)
         assert operation["description"].startswith("Who may call: ")
     token_body = gateway_app.openapi()["paths"]["/v1/auth/token"]["post"]["requestBody"]
     assert set(token_body["content"]) == {"application/json", "application/x-www-form-urlencoded"}
+
+
+async def test_migration_0005_goes_down_and_up(infrastructure: Infrastructure) -> None:
+    url = await migrated_database(infrastructure, "kota_gateway:migrations", "downgrade")
+    config = alembic_config("kota_gateway:migrations", url)
+    engine = create_async_engine(url)
+
+    async def shape() -> tuple[set[str], bool]:
+        async with engine.connect() as connection:
+            columns = await connection.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_name = 'accounts'"
+                )
+            )
+            table = await connection.scalar(text("SELECT to_regclass('sign_in_failures')"))
+        return set(columns.scalars()), table is not None
+
+    try:
+        await asyncio.to_thread(command.downgrade, config, "0004")
+        down_columns, down_table = await shape()
+        await asyncio.to_thread(command.upgrade, config, "head")
+        up_columns, up_table = await shape()
+    finally:
+        await engine.dispose()
+
+    assert {"failed_logins", "locked_until"} <= down_columns
+    assert not down_table
+    assert not {"failed_logins", "locked_until"} & up_columns
+    assert up_table

@@ -13,6 +13,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from prometheus_client import generate_latest
 
 from kota_dev.ports import free_port
 from kota_dev.pytest_plugin import Infrastructure, migrated_database, running_app
@@ -146,8 +147,10 @@ def metric(text: str, name: str, **labels: str) -> float:
     return 0.0
 
 
-async def metrics(client: httpx.AsyncClient) -> str:
-    return (await client.get("/metrics")).text
+async def metrics(_gateway: httpx.AsyncClient) -> str:
+    """This process's metrics, which the in-process gateway counts into (and its internal
+    listener serves: the public port has no /metrics)."""
+    return generate_latest().decode()
 
 
 async def test_a_killed_upstream_opens_its_circuit_and_closes_it_when_back(
@@ -303,7 +306,10 @@ async def test_only_requests_that_are_safe_to_send_again_are_retried(
 async def serving_on(app: FastAPI, listener: socket.socket) -> AsyncIterator[None]:
     """Serve ``app`` on a socket that already listens: connections the kernel has queued
     meanwhile are answered once the server runs."""
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on"))
+    config = uvicorn.Config(
+        app, log_config=None, lifespan="on", proxy_headers=False, server_header=False
+    )
+    server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve(sockets=[listener]))
     try:
         yield

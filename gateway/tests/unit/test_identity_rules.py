@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kota_gateway.identity.accounts.lockout import LockoutPolicy, retry_after_seconds
+from kota_gateway.identity.accounts.lockout import LockoutPolicy, name_digest, retry_after_seconds
 from kota_gateway.identity.accounts.phones import InvalidPhone, normalise_phone
 from kota_gateway.identity.accounts.sign_in import sign_in_name
 from kota_gateway.identity.passwords import WeakPassword, check_policy
@@ -75,6 +75,25 @@ def test_lockout_never_shrinks_and_never_exceeds_the_cap(
     if now is not None:
         assert then is not None
         assert now <= then <= timedelta(seconds=cap)
+
+
+def test_past_the_name_ceiling_an_address_is_locked_at_its_first_failure() -> None:
+    policy = LockoutPolicy(max_failures=5, base_seconds=30, name_ceiling=50)
+
+    assert policy.limit_at(50) == 5
+    assert policy.limit_at(51) == 1
+    first = policy.lock_after(1, limit=policy.limit_at(51))
+    assert first is not None
+    assert first.total_seconds() == 30
+    assert policy.lock_after(1, limit=policy.limit_at(50)) is None
+
+
+def test_a_name_is_kept_as_a_digest_of_its_kind_and_value() -> None:
+    digest = name_digest("nik", "3671014508900001")
+
+    assert len(digest) == 64
+    assert "3671014508900001" not in digest
+    assert digest != name_digest("phone", "3671014508900001")
 
 
 def test_retry_after_is_whole_seconds_rounded_up() -> None:

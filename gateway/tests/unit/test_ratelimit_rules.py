@@ -2,12 +2,14 @@
 
 import asyncio
 
+import jwt
 import pytest
 
 from kota_gateway.edge.ratelimit.client_ip import TrustedProxies
 from kota_gateway.edge.ratelimit.limiter import RateLimits
 from kota_gateway.edge.ratelimit.policy import Decision, parse_limits, route_class
 from kota_gateway.edge.ratelimit.storage import SweepingMemoryStorage
+from kota_gateway.edge.revocations import unverified_subject
 
 
 @pytest.mark.parametrize(
@@ -101,3 +103,16 @@ async def test_the_in_process_storage_sweeps_at_most_once_a_second() -> None:
     assert first_sweep is not None  # the library still calls the hook we override
     assert storage.timer is first_sweep  # and no other sweep started within the second
     await limits.aclose()
+
+
+def test_the_edge_reads_a_tokens_subject_without_trusting_it() -> None:
+    token = jwt.encode(
+        {"sub": "client:ac_1"},
+        "a key of thirty-two bytes or more, never checked",
+        algorithm="HS256",
+    )
+
+    assert unverified_subject(token) == "client:ac_1"
+    assert unverified_subject("not.a.token") is None
+    assert unverified_subject("a.b") is None
+    assert unverified_subject(token.split(".")[0] + ".W10." + "sig") is None  # a list, no sub

@@ -4,6 +4,10 @@ Every error a client can cause is a `Problem` with a stable machine ``code``; th
 render it, FastAPI's validation errors and unknown routes alike, so bad input never
 becomes a 500 and never leaks a stack trace. The database going away, or transactions
 colliding, is neither the client's fault nor a bug: a 503 with ``Retry-After``.
+
+An answer never echoes unbounded input: a field's name (which the caller chose: an unknown
+form field, a JSON key), its message and a problem's ``detail`` are cut to a bound, and at
+most `MAX_FIELD_ERRORS` field errors are listed, so a 1 MB field name gets a small 422.
 """
 
 import logging
@@ -23,6 +27,20 @@ from kota_shared.outages import Transience, describe, transience
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _log = logging.getLogger(__name__)
+
+MAX_FIELD_CHARS = 200
+"""The longest field path an error names (``body.<a name the caller made up>``)."""
+MAX_MESSAGE_CHARS = 500
+"""The longest message of one field error (validators may quote what they were given)."""
+MAX_DETAIL_CHARS = 1000
+"""The longest ``detail`` (some quote the request: a scope asked for, a code)."""
+MAX_FIELD_ERRORS = 50
+"""At most this many field errors are listed; a body with more gets the first ones."""
+
+
+def bounded(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 class Problem(Exception):
@@ -82,6 +100,22 @@ class ValidationFailed(Problem):
     code = "validation_failed"
     title_en = "Some of the information you sent is not valid."
     title_id = "Sebagian data yang Anda kirim tidak valid."
+
+
+class PayloadTooLarge(Problem):
+    status = 413
+    code = "payload_too_large"
+    title_en = "The request is too large."
+    title_id = "Permintaan terlalu besar."
+
+
+class UnsupportedMediaType(Problem):
+    """The body's ``Content-Type`` is not one the operation reads (``accepted`` lists them)."""
+
+    status = 415
+    code = "unsupported_media_type"
+    title_en = "The request body is not in a format this operation accepts."
+    title_id = "Format isi permintaan tidak diterima oleh operasi ini."
 
 
 class ServiceUnavailable(Problem):
@@ -161,11 +195,13 @@ def problem_response(
         "instance": request.url.path,
     }
     if detail:
-        body["detail"] = detail
+        body["detail"] = bounded(detail, MAX_DETAIL_CHARS)
     request_id = request.headers.get("x-request-id")
     if request_id:
         body["request_id"] = request_id
     body.update(extensions or {})
+    if isinstance(body.get("errors"), list):  # also when a service raised them itself
+        body["errors"] = _bounded_errors(body["errors"])
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
@@ -192,18 +228,34 @@ async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
 
 
 def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
-    """Name each invalid field by its JSON pointer-ish path, with the validator's message."""
+    """Name each invalid field by its JSON pointer-ish path, with the validator's message
+    (the first `MAX_FIELD_ERRORS`, each cut to its bounds: see `bounded`)."""
     fields = []
-    for error in errors:
+    for error in errors[:MAX_FIELD_ERRORS]:
         location = [str(part) for part in error.get("loc", ())]
         fields.append(
             {
-                "field": ".".join(location),
-                "message": error.get("msg", ""),
+                "field": bounded(".".join(location), MAX_FIELD_CHARS),
+                "message": bounded(str(error.get("msg", "")), MAX_MESSAGE_CHARS),
                 "type": error.get("type"),
             }
         )
     return fields
+
+
+def _bounded_errors(errors: list[Any]) -> list[Any]:
+    """A problem's ``errors`` within the bounds, whoever built them."""
+    kept = []
+    for error in errors[:MAX_FIELD_ERRORS]:
+        if isinstance(error, dict):
+            error = {
+                key: bounded(value, MAX_MESSAGE_CHARS if key == "message" else MAX_FIELD_CHARS)
+                if isinstance(value, str)
+                else value
+                for key, value in error.items()
+            }
+        kept.append(error)
+    return kept
 
 
 async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:

@@ -1,18 +1,30 @@
 """problem+json rendering: every error a client can meet, in its language, never a stack trace."""
 
 import logging
+from typing import Literal
 
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError
 
-from kota_shared.problems import Conflict, install_problem_handlers
+from kota_shared.problems import (
+    MAX_FIELD_ERRORS,
+    Conflict,
+    ValidationFailed,
+    install_problem_handlers,
+)
 
 
 class Body(BaseModel):
     amount_rupiah: int
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Literal["a", "b"] = "a"
 
 
 class DriverError(Exception):
@@ -35,6 +47,17 @@ async def client():
     @app.post("/things")
     async def create(body: Body) -> dict[str, int]:
         return {"amount_rupiah": body.amount_rupiah}
+
+    @app.post("/strict")
+    async def strict(body: Strict) -> dict[str, str]:
+        return {"code": body.code}
+
+    @app.post("/own-errors")
+    async def own_errors(body: dict[str, str]) -> None:
+        raise ValidationFailed(
+            body.get("detail"),
+            errors=[{"field": name, "message": f"{name!r} is not allowed"} for name in body],
+        )
 
     @app.post("/conflict")
     async def conflict() -> None:
@@ -163,3 +186,39 @@ async def test_an_outage_is_logged_in_one_line_and_a_bug_with_its_traceback(clie
     assert "\n" not in outage.getMessage()
     assert bug.levelname == "ERROR"
     assert bug.exc_info is not None
+
+
+async def test_field_errors_never_echo_unbounded_input(client) -> None:
+    """A 1 MB field name, a 1 MB value quoted in a message: the answer stays small."""
+    huge = "z" * 1_000_000
+
+    unknown_name = await client.post("/strict", json={huge: 1})
+    quoted_value = await client.post("/strict", json={"code": huge})
+
+    for answer in (unknown_name, quoted_value):
+        assert answer.status_code == 422
+        assert len(answer.content) < 2000
+    (name_error,) = unknown_name.json()["errors"]
+    assert len(name_error["field"]) == 200
+    assert name_error["field"].endswith("\u2026")
+
+
+async def test_at_most_a_bounded_number_of_errors_is_listed(client) -> None:
+    many = {f"field_{n}": n for n in range(1000)}
+
+    answer = await client.post("/strict", json=many)
+
+    assert answer.status_code == 422
+    assert len(answer.json()["errors"]) == MAX_FIELD_ERRORS
+
+
+async def test_errors_a_service_builds_itself_are_bounded_too(client) -> None:
+    body = {"detail": "d" * 100_000, **{f"{n}{'x' * 10_000}": "" for n in range(100)}}
+
+    answer = await client.post("/own-errors", json=body)
+
+    assert answer.status_code == 422
+    assert len(answer.content) < 60_000
+    assert len(answer.json()["detail"]) == 1000
+    assert len(answer.json()["errors"]) == MAX_FIELD_ERRORS
+    assert all(len(e["message"]) <= 500 for e in answer.json()["errors"])

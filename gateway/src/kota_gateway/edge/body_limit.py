@@ -10,14 +10,9 @@ its client disconnect and acts on nothing), and the caller gets the 413.
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kota_shared.problems import Problem, render_problem
+from kota_shared.problems import PayloadTooLarge, render_problem
 
-
-class PayloadTooLarge(Problem):
-    status = 413
-    code = "payload_too_large"
-    title_en = "The request is too large."
-    title_id = "Permintaan terlalu besar."
+__all__ = ["BodyLimitMiddleware", "PayloadTooLarge"]
 
 
 class BodyLimitMiddleware:

@@ -1,7 +1,9 @@
 """Reverse proxy: ``/v1/<service>/...`` to the service's internal URL, streamed both ways.
 
-Hop-by-hop headers are dropped (RFC 9110 §7.6.1), ``X-Forwarded-*`` added, ``X-Request-ID``
-passed on and the trace continued, so a request can be followed from the app to the database.
+Hop-by-hop headers are dropped (RFC 9110 §7.6.1), and so are the upstream's ``Date`` and
+``Server`` (our own server sends a ``Date`` and no ``Server``); ``X-Forwarded-*`` are added,
+``X-Request-ID`` passed on and the trace continued, so a request can be followed from the app
+to the database.
 
 `ProxyMiddleware` is the innermost of the gateway's middleware: a request for a configured
 upstream is relayed from there, in plain ASGI, and never reaches FastAPI's router, whose
@@ -45,6 +47,8 @@ HOP_BY_HOP = frozenset(
         "content-length",  # recomputed by whoever frames the body next
     }
 )
+SERVER_HEADERS = frozenset({"date", "server"})
+"""Our own server writes ``Date`` (and no ``Server``): the upstream's would come twice."""
 TRACE_HEADERS = frozenset({"traceparent", "tracestate"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_AFTER_SECONDS = 5
@@ -287,6 +291,7 @@ def _response_headers(response: aiohttp.ClientResponse) -> list[tuple[bytes, byt
         (name, value)
         for name, value in response.raw_headers
         if (lowered := name.decode("latin-1").lower()) not in HOP_BY_HOP
+        and lowered not in SERVER_HEADERS
         and lowered not in dropped
         and lowered != "x-request-id"  # ours is the same id, set by the observability middleware
     ]

@@ -1,15 +1,18 @@
 """The edge's resources for the app's lifetime: the upstreams (pooled clients and a circuit
-breaker each) and the rate-limit storage, with their readiness checks.
+breaker each) and the rate-limit storage, with their readiness checks, and the internal
+metrics listener when ``metrics_port`` is set.
 
 Built in the lifespan, not at import: aiohttp and Redis pools belong to a running loop.
-The middleware finds them on ``app.state`` (``upstreams``, ``rate_limits``).
+The middleware finds them on ``app.state`` (``upstreams``, ``rate_limits``); the metrics
+listener's URL is ``app.state.metrics_url`` (None when there is none).
 """
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 
+from kota_gateway.edge.metrics import metrics_listener
 from kota_gateway.edge.ratelimit.limiter import RateLimits
 from kota_gateway.edge.settings import EdgeSettings
 from kota_gateway.edge.upstreams import Upstreams
@@ -25,11 +28,13 @@ async def routing_resources(app: FastAPI, settings: EdgeSettings) -> AsyncIterat
     app.state.readiness_checks.update(upstreams.readiness_checks())
     if rate_limits is not None:
         app.state.readiness_checks["rate_limits"] = rate_limits.readiness
-    try:
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(upstreams.aclose)
+        if rate_limits is not None:
+            stack.push_async_callback(rate_limits.aclose)
+        app.state.metrics_url = None
+        if settings.metrics_port is not None:
+            app.state.metrics_url = await stack.enter_async_context(
+                metrics_listener(settings.metrics_host, settings.metrics_port)
+            )
         yield upstreams
-    finally:
-        try:
-            if rate_limits is not None:
-                await rate_limits.aclose()
-        finally:
-            await upstreams.aclose()

@@ -1,5 +1,6 @@
 """Settings of the edge: upstreams, their timeouts, retries and breakers, rate limits, the
-body limit and CORS (part of `kota_gateway.config.GatewaySettings`, prefix ``GATEWAY_``)."""
+body limit, CORS and the internal metrics listener (part of
+`kota_gateway.config.GatewaySettings`, prefix ``GATEWAY_``)."""
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -72,7 +73,7 @@ class EdgeSettings(BaseModel):
     )
     rate_limits: dict[str, str] = Field(
         # auth is per IP: many citizens share one carrier-NAT address, and guessing one
-        # account is already stopped by the per-account lockout.
+        # name is already stopped by the sign-in lockout (per name and address).
         default={"auth": "60/minute", "read": "300/minute", "write": "60/minute"},
         description="Route class → limits in `limits` notation ('10/minute', several joined by "
         "';'). Classes: auth (/v1/auth/*, per client IP), read (GET/HEAD/OPTIONS), write (others). "
@@ -91,12 +92,26 @@ class EdgeSettings(BaseModel):
     trusted_proxies: list[str] = Field(
         default=[],
         description="Addresses or networks (CIDR) of proxies in front of the gateway whose "
-        "X-Forwarded-For is believed when finding the client's IP.",
+        "X-Forwarded-For is believed when finding the client's IP (for rate limits and the "
+        "sign-in lockout). Empty: the connection's peer, whatever the headers say. The only "
+        "rule that decides: uvicorn is started with --no-proxy-headers.",
     )
 
     # Request size and browsers.
     max_body_bytes: int = Field(
         default=10 * 1024 * 1024, ge=0, description="Largest request body accepted (413 above)."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Port of the internal listener that serves Prometheus /metrics (0: any "
+        "free port). The public port never serves /metrics. Unset: not served.",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics listener binds: loopback, or 0.0.0.0 in a container "
+        "whose metrics port is not published beyond the internal network.",
     )
     cors_origins: list[str] = Field(
         default=[],

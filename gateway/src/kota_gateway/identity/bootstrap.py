@@ -1,42 +1,64 @@
 """Identity at gateway start: the key ring, its configuration, local token verification,
-the first admin."""
+the first admin, and two background jobs (the revoked clients' refresh, the purge of stale
+sign-in failures)."""
 
 import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
+from functools import partial
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_contracts.access import Role
 from kota_gateway.identity import passwords
-from kota_gateway.identity.accounts import repository
+from kota_gateway.identity.accounts import lockout, repository
 from kota_gateway.identity.accounts.models import Account, AccountKind
 from kota_gateway.identity.accounts.schemas import normalise_username
+from kota_gateway.identity.clients.revocations import RevokedClients
 from kota_gateway.identity.config import IdentityConfig
 from kota_gateway.identity.keys import SigningKeys
 from kota_gateway.identity.settings import IdentitySettings
 from kota_gateway.identity.tokens import LocalFirstKeys
 from kota_shared.app import ServiceRuntime
 from kota_shared.auth import TokenVerifier
+from kota_shared.periodic import every
 
 _log = logging.getLogger(__name__)
 
+PURGE_SIGN_IN_FAILURES_SECONDS = 3600
 
-async def start_identity(app: FastAPI, runtime: ServiceRuntime, settings: IdentitySettings) -> None:
+
+async def start_identity(
+    app: FastAPI,
+    runtime: ServiceRuntime,
+    settings: IdentitySettings,
+    *,
+    trusted_proxies: Sequence[str] = (),
+) -> None:
     """Call once in the gateway's lifespan.
 
     Loads the key ring onto ``app.state.signing_keys`` (where a rotation replaces it), puts
     the identity configuration on ``app.state.identity``, makes the gateway verify its own
     tokens against its key ring (no HTTP call to itself), and creates the first city admin
-    when the settings name one. Issuer, audience and JWKS are every service's settings.
+    when the settings name one. Issuer, audience and JWKS are every service's settings;
+    ``trusted_proxies`` is the edge's (the caller's address counts failed sign-ins).
+
+    Starts, on the runtime's supervisor, the refresh of ``app.state.revoked_clients`` (read
+    by the edge, `kota_gateway.edge.revocations`) and the hourly purge of stale sign-in
+    failures.
     """
     app.state.signing_keys = SigningKeys.load_or_create(settings.signing_key_dir)
     # Building the hasher hashes its decoy: tens of milliseconds, kept off the event loop.
     hasher = await asyncio.to_thread(passwords.Passwords)
     service = runtime.settings
     config = IdentityConfig.from_settings(
-        settings, issuer=service.token_issuer, audience=service.token_audience, passwords=hasher
+        settings,
+        issuer=service.token_issuer,
+        audience=service.token_audience,
+        passwords=hasher,
+        trusted_proxies=trusted_proxies,
     )
     app.state.identity = config
     app.state.token_verifier = TokenVerifier(
@@ -45,6 +67,24 @@ async def start_identity(app: FastAPI, runtime: ServiceRuntime, settings: Identi
         audience=service.token_audience,
     )
     await ensure_first_admin(sessionmaker=runtime.sessionmaker, settings=settings, config=config)
+    revoked = RevokedClients()
+    app.state.revoked_clients = revoked
+    await revoked.refresh(runtime.sessionmaker)  # before the first request is served
+    runtime.supervisor.start(
+        "revoked-clients",
+        every(
+            settings.revoked_clients_refresh_seconds, partial(revoked.refresh, runtime.sessionmaker)
+        ),
+    )
+    runtime.supervisor.start(
+        "sign-in-failures-purge",
+        every(PURGE_SIGN_IN_FAILURES_SECONDS, partial(_purge_sign_in_failures, runtime, config)),
+    )
+
+
+async def _purge_sign_in_failures(runtime: ServiceRuntime, config: IdentityConfig) -> int:
+    async with runtime.sessionmaker.begin() as session:
+        return await lockout.purge_stale(runtime.transaction(session), policy=config.lockout)
 
 
 async def ensure_first_admin(

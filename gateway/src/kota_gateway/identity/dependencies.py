@@ -1,5 +1,6 @@
 """What the identity provider's endpoints receive by injection: its configuration, the key
-ring, the runtime (for endpoints that own their transaction) and the city admin."""
+ring, the runtime (for endpoints that own their transaction), the caller's address and the
+city admin."""
 
 from typing import Annotated
 
@@ -23,6 +24,10 @@ def _keys(request: Request) -> SigningKeys:
     return keys
 
 
+def _client_address(request: Request) -> str:
+    return _config(request).client_address(request)
+
+
 def _runtime(request: Request) -> ServiceRuntime:
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
@@ -30,6 +35,8 @@ def _runtime(request: Request) -> ServiceRuntime:
 
 Config = Annotated[IdentityConfig, Depends(_config)]
 Keys = Annotated[SigningKeys, Depends(_keys)]
+ClientAddress = Annotated[str, Depends(_client_address)]
+"""The caller's IP address: the connection's peer, or what trusted proxies forwarded."""
 Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
 """For an endpoint whose refusal must still commit what it recorded (a failed sign-in
 counted): it opens its own transaction with ``runtime.sessionmaker`` and

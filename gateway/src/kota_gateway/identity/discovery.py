@@ -4,8 +4,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from kota_contracts.access import Scope
-
 router = APIRouter(tags=["identity"])
 
 
@@ -37,10 +35,5 @@ async def openid_configuration(request: Request, response: Response) -> dict[str
         "id_token_signing_alg_values_supported": ["EdDSA"],
         "subject_types_supported": ["public"],
         "response_types_supported": ["token"],
-        "scopes_supported": [
-            Scope.PERMITS_VERIFY,
-            Scope.PAYMENTS_INVOICES_WRITE,
-            Scope.HEALTH_FHIR_READ,
-            Scope.MONITORING_READ,
-        ],
+        "scopes_supported": list(request.app.state.identity.agency_client_scopes),
     }

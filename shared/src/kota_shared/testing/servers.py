@@ -13,7 +13,16 @@ from kota_shared.testing.waiting import eventually
 @asynccontextmanager
 async def serve_app(app: Any, *, port: int = 0) -> AsyncIterator[str]:
     """Run ``app`` under uvicorn (lifespan included); yields its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        lifespan="on",
+        # As the suite runs: the gateway alone decides the client address, and says no name.
+        proxy_headers=False,
+        server_header=False,
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
 

@@ -1,4 +1,4 @@
-"""Accounts (citizens and staff) and their refresh-token families."""
+"""Accounts (citizens and staff), their refresh-token families, and failed sign-ins."""
 
 import enum
 import uuid
@@ -73,9 +73,6 @@ class Account(Base):
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     """Argon2id; None for a citizen registered by an officer who has not set one."""
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
-    """Consecutive failed sign-ins; reset by a successful one."""
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     """The admin who created a staff account (None for citizens and the first admin)."""
     registered_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
@@ -124,3 +121,23 @@ class RefreshToken(Base):
     # Declared so a family and its first token can be added in one flush (inserted in
     # order); never loaded implicitly.
     family: Mapped[RefreshTokenFamily] = relationship(lazy="raise")
+
+
+class SignInFailures(Base):
+    """Failed sign-ins with one sign-in name from one source address (see `lockout`).
+
+    Kept by name, not by account, so a name nobody has is counted exactly as one that
+    exists; the name is kept only as a digest. ``source`` is the client's address, or
+    ``*`` for the count from every address together.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    name_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """SHA-256 (hex) of the sign-in name's kind and value (``nik:…``, ``account:<id>``)."""
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """Failures since the last success, forgotten once none came for the failure window."""
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Until when this address is refused for this name, even with the right password."""

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +13,7 @@ from kota_gateway.identity.accounts.models import (
     AccountKind,
     RefreshToken,
     RefreshTokenFamily,
+    SignInFailures,
 )
 
 
@@ -38,13 +39,13 @@ SignInName = Literal["nik", "phone", "username"]
 _SIGN_IN_COLUMNS = {"nik": Account.nik, "phone": Account.phone, "username": Account.username}
 
 
-async def lock_account_for_sign_in(
+async def account_for_sign_in(
     session: AsyncSession, *, name_kind: SignInName, name: str
 ) -> Account | None:
-    """The account a sign-in names, row-locked until the transaction ends, so concurrent
-    attempts on one account are counted one after the other (replicas included)."""
+    """The account a sign-in names (not locked: the attempt's failure row serialises
+    attempts; see `lock_sign_in_failures`)."""
     column = _SIGN_IN_COLUMNS[name_kind]
-    return await session.scalar(select(Account).where(column == name).with_for_update())
+    return await session.scalar(select(Account).where(column == name))
 
 
 async def lock_account(session: AsyncSession, *, account_id: uuid.UUID) -> Account | None:
@@ -107,4 +108,68 @@ async def revoke_families(
     else:
         raise ValueError("name a family or an account")
     result = await session.execute(statement.values(revoked_at=now, revoked_reason=reason))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def lock_sign_in_failures(
+    session: AsyncSession, *, name_digest: str, source: str
+) -> SignInFailures:
+    """The failures of this name from this address, created if none, row-locked until the
+    transaction ends: concurrent attempts are counted one after the other, replicas too.
+
+    The insert waits for a concurrent one of the same key to commit, then does nothing;
+    the select then waits for that attempt's lock.
+    """
+    await session.execute(
+        insert(SignInFailures)
+        .values(name_digest=name_digest, source=source, failures=0)
+        .on_conflict_do_nothing(index_elements=[SignInFailures.name_digest, SignInFailures.source])
+    )
+    row = await session.scalar(
+        select(SignInFailures)
+        .where(SignInFailures.name_digest == name_digest, SignInFailures.source == source)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert row is not None, "inserted above or already there, and only purged when stale"
+    return row
+
+
+async def count_failure_everywhere(
+    session: AsyncSession, *, name_digest: str, source: str, now: datetime, since: datetime
+) -> int:
+    """Add a failure to the name's count from every address (row ``source``), which starts
+    again when none came since ``since``; the count after it."""
+    stale = or_(SignInFailures.last_failed_at.is_(None), SignInFailures.last_failed_at < since)
+    counted = await session.scalar(
+        insert(SignInFailures)
+        .values(name_digest=name_digest, source=source, failures=1, last_failed_at=now)
+        .on_conflict_do_update(
+            index_elements=[SignInFailures.name_digest, SignInFailures.source],
+            set_={
+                "failures": case((stale, 1), else_=SignInFailures.failures + 1),
+                "last_failed_at": now,
+            },
+        )
+        .returning(SignInFailures.failures)
+    )
+    return int(counted or 0)
+
+
+async def forget_sign_in_failures(session: AsyncSession, *, name_digest: str, source: str) -> None:
+    await session.execute(
+        delete(SignInFailures).where(
+            SignInFailures.name_digest == name_digest, SignInFailures.source == source
+        )
+    )
+
+
+async def purge_sign_in_failures(session: AsyncSession, *, before: datetime, now: datetime) -> int:
+    """Forget failures older than ``before`` that hold no lock at ``now``; how many rows."""
+    result = await session.execute(
+        delete(SignInFailures).where(
+            or_(SignInFailures.last_failed_at.is_(None), SignInFailures.last_failed_at < before),
+            or_(SignInFailures.locked_until.is_(None), SignInFailures.locked_until <= now),
+        )
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import TypeAdapter
 
 from kota_gateway.identity.accounts import assistance, password_change, registration, sign_in
-from kota_gateway.identity.accounts.bodies import json_or_form_body, read_json_or_form
 from kota_gateway.identity.accounts.dependencies import OwnAccount, ServiceOfficer
 from kota_gateway.identity.accounts.schemas import (
     AccountRead,
@@ -24,14 +23,17 @@ from kota_gateway.identity.accounts.schemas import (
     TokenRequest,
     TokenResponse,
 )
-from kota_gateway.identity.dependencies import CityAdmin, Config, Keys, Runtime
+from kota_gateway.identity.dependencies import CityAdmin, ClientAddress, Config, Keys, Runtime
 from kota_shared.auth import CurrentPrincipal
+from kota_shared.bodies import BodyFormat, body_openapi, read_body
 from kota_shared.problems import Problem
 from kota_shared.transaction import CurrentTransaction
 
 router = APIRouter(tags=["identity"])
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+_JSON_OR_FORM = (BodyFormat.JSON, BodyFormat.FORM)
+"""OAuth2 clients send forms (RFC 6749 §4.3.2), the app sends JSON; nothing else is read."""
 _TOKEN_REQUEST: TypeAdapter[PasswordGrant | RefreshGrant] = TypeAdapter(TokenRequest)
 
 
@@ -60,18 +62,26 @@ async def register_citizen(
         "Who may call: anyone with credentials. `grant_type=password` with `username` (a "
         "citizen's NIK or phone, or a staff username) and `password`; or "
         "`grant_type=refresh_token` with `refresh_token`, which rotates it (each refresh "
-        "token works once; presenting a used one ends the whole session). JSON or form body. "
-        "Wrong credentials: 401 `invalid_credentials`. After repeated failures the account "
-        "is locked for a while: 429 `too_many_attempts` with `Retry-After`."
+        "token works once; presenting a used one ends the whole session). Body as "
+        "`application/json` or `application/x-www-form-urlencoded` (else 415 "
+        "`unsupported_media_type`). Wrong credentials, or a name nobody has: 401 "
+        "`invalid_credentials`. After repeated failures with one name from one address, that "
+        "address is refused that name for a while, even with the right password: 429 "
+        "`too_many_attempts` with `Retry-After` (other addresses are not affected)."
     ),
-    openapi_extra=json_or_form_body(PasswordGrant, RefreshGrant),
-    responses={401: _PROBLEM, 429: _PROBLEM},
+    openapi_extra=body_openapi(PasswordGrant, RefreshGrant, formats=_JSON_OR_FORM),
+    responses={401: _PROBLEM, 415: _PROBLEM, 429: _PROBLEM},
 )
-async def token(
-    request: Request, response: Response, runtime: Runtime, config: Config, keys: Keys
+async def issue_token(
+    request: Request,
+    response: Response,
+    runtime: Runtime,
+    config: Config,
+    keys: Keys,
+    source: ClientAddress,
 ) -> TokenResponse:
     response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1: tokens are not cached
-    grant = await read_json_or_form(request, _TOKEN_REQUEST)
+    grant = await read_body(request, _TOKEN_REQUEST, formats=_JSON_OR_FORM)
     # This endpoint owns its transaction: a refusal must still commit what it recorded
     # (a failure counted, a family revoked), so the Problem is raised after the commit.
     async with runtime.sessionmaker.begin() as session:
@@ -84,6 +94,7 @@ async def token(
                 keys=keys,
                 username=grant.username,
                 password=grant.password.get_secret_value(),
+                source=source,
             )
         else:
             outcome = await sign_in.refresh(
@@ -105,10 +116,11 @@ _LOGOUT_REQUEST: TypeAdapter[LogoutRequest] = TypeAdapter(LogoutRequest)
         "Who may call: whoever holds the refresh token. Its whole family is revoked. Always "
         "204, also for an unknown or already ended token (nothing is revealed)."
     ),
-    openapi_extra=json_or_form_body(LogoutRequest),
+    openapi_extra=body_openapi(LogoutRequest, formats=_JSON_OR_FORM),
+    responses={415: _PROBLEM},
 )
 async def logout(request: Request, tx: CurrentTransaction) -> Response:
-    body = await read_json_or_form(request, _LOGOUT_REQUEST)
+    body = await read_body(request, _LOGOUT_REQUEST, formats=_JSON_OR_FORM)
     await sign_in.sign_out(tx, refresh_token=body.refresh_token.get_secret_value())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -132,14 +144,19 @@ async def read_me(account: OwnAccount) -> AccountRead:
     summary="Change your password (ends every session)",
     description=(
         "Who may call: the account holder, signed in themselves (not an officer acting for "
-        "them). Needs the current password; a wrong one counts toward the sign-in lockout. "
+        "them). Needs the current password; wrong ones are counted as failed sign-ins are "
+        "(after five from one address, 429 `too_many_attempts` there for a while). "
         "Every refresh token of the account stops working; access tokens already issued "
         "expire on their own within 15 minutes."
     ),
     responses={403: _PROBLEM, 429: _PROBLEM},
 )
 async def change_password(
-    body: PasswordChange, principal: CurrentPrincipal, runtime: Runtime, config: Config
+    body: PasswordChange,
+    principal: CurrentPrincipal,
+    runtime: Runtime,
+    config: Config,
+    source: ClientAddress,
 ) -> Response:
     async with runtime.sessionmaker.begin() as session:  # a wrong password is counted
         refusal = await password_change.change_password(
@@ -148,6 +165,7 @@ async def change_password(
             by=principal,
             current_password=body.current_password.get_secret_value(),
             new_password=body.new_password.get_secret_value(),
+            source=source,
         )
     if refusal is not None:
         raise refusal
@@ -183,7 +201,7 @@ async def create_officer(
     ),
     responses={403: _PROBLEM, 404: _PROBLEM},
 )
-async def assist(
+async def act_for_citizen(
     body: AssistRequest,
     officer: ServiceOfficer,
     tx: CurrentTransaction,

@@ -10,13 +10,8 @@ answering with it.
 import uuid
 
 from kota_gateway.identity import tokens
+from kota_gateway.identity.accounts import lockout, phones, repository
 from kota_gateway.identity.accounts import nik as nik_rules
-from kota_gateway.identity.accounts import phones, repository
-from kota_gateway.identity.accounts.lockout import (
-    count_failure,
-    refusal_while_locked,
-    reset_failures,
-)
 from kota_gateway.identity.accounts.models import Account, RefreshToken, RefreshTokenFamily
 from kota_gateway.identity.accounts.problems import InvalidCredentials, InvalidRefreshToken
 from kota_gateway.identity.accounts.repository import SignInName
@@ -72,24 +67,34 @@ async def _issue_pair(
 
 
 async def sign_in(
-    tx: Transaction, *, config: IdentityConfig, keys: SigningKeys, username: str, password: str
+    tx: Transaction,
+    *,
+    config: IdentityConfig,
+    keys: SigningKeys,
+    username: str,
+    password: str,
+    source: str,
 ) -> TokenResponse | Problem:
-    """Password grant: a new refresh-token family and an access token, or the refusal."""
+    """Password grant: a new refresh-token family and an access token, or the refusal.
+
+    ``source`` is the client's address (`lockout` counts failures per name and address).
+    A name no account has goes the same way as a wrong password, step for step: checked
+    against the decoy hash, counted, locked, and answered alike.
+    """
     name_kind, name = sign_in_name(username)
-    account = await repository.lock_account_for_sign_in(tx.session, name_kind=name_kind, name=name)
-    if account is None:
-        await config.passwords.verify(None, password)  # as slow as a wrong password
-        return InvalidCredentials()
-    locked = refusal_while_locked(account, now=tx.now)
-    if locked is not None:
-        return locked  # without checking the password: a lock holds even for the right one
-    password_hash = account.password_hash
-    # An account without a password (a citizen an officer registered at a kiosk) is
-    # refused as a wrong password is: the decoy hash checked, the failure counted, the
-    # same 401, so the answer does not say how the account was made.
+    attempt = await lockout.begin(tx, digest=lockout.name_digest(name_kind, name), source=source)
+    if isinstance(attempt, Problem):
+        return attempt  # without checking the password: a lock holds even for the right one
+    account = await repository.account_for_sign_in(tx.session, name_kind=name_kind, name=name)
+    password_hash = account.password_hash if account is not None else None
+    # No account, or one without a password (a citizen an officer registered at a kiosk):
+    # the decoy hash is checked, the failure counted, the same 401, so the answer says
+    # neither whether the name exists nor how the account was made.
     if not await config.passwords.verify(password_hash, password) or password_hash is None:
-        return count_failure(account, policy=config.lockout, now=tx.now) or InvalidCredentials()
-    reset_failures(account)
+        refusal = await lockout.failed(tx, attempt, policy=config.lockout)
+        return refusal or InvalidCredentials()
+    assert account is not None  # a hash matched, so there is an account
+    await lockout.succeeded(tx, attempt)
     if config.passwords.needs_rehash(password_hash):
         account.password_hash = await config.passwords.hash(password)
     family = RefreshTokenFamily(id=uuid.uuid4(), account_id=account.id)

@@ -26,3 +26,10 @@ async def add(session: AsyncSession, *, client: AgencyClient) -> None:
     """Insert now, so the row exists before the event announcing it is written."""
     session.add(client)
     await session.flush()
+
+
+async def revoked_client_ids(session: AsyncSession) -> Sequence[str]:
+    result = await session.scalars(
+        select(AgencyClient.client_id).where(AgencyClient.revoked_at.is_not(None))
+    )
+    return result.all()

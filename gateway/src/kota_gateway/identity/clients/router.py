@@ -70,7 +70,7 @@ BasicCredentials = Annotated[
         401: {"description": "invalid_client: unknown, revoked, or wrong secret"},
     },
 )
-async def token(
+async def issue_client_token(
     response: Response,
     tx: CurrentTransaction,
     config: Config,
@@ -108,7 +108,7 @@ async def token(
         "this once. Scopes must come from the deployment's allowed list."
     ),
 )
-async def register(
+async def register_agency_client(
     body: AgencyClientCreate,
     tx: CurrentTransaction,
     config: Config,
@@ -173,11 +173,12 @@ async def rotate_secret(
     summary="Revoke an agency client",
     description=(
         "Who may call: a city admin. The client gets no new tokens (its secrets stop working "
-        "at once); tokens it already holds expire within 15 minutes. The record is kept. "
-        "Revoking a revoked client changes nothing."
+        "at once), and the tokens it already holds are refused (401 `client_revoked`) by "
+        "every gateway within a few seconds. The record is kept. Revoking a revoked client "
+        "changes nothing."
     ),
 )
-async def revoke(
+async def revoke_agency_client(
     client: AnyAgencyClientForUpdate, tx: CurrentTransaction, admin: CityAdmin
 ) -> None:
     await service.revoke(tx, client=client, by=admin)
