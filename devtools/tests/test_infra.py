@@ -1,7 +1,10 @@
-"""Local infrastructure, for real: a throwaway PostgreSQL cluster and a KRaft Kafka broker."""
+"""Local infrastructure, for real: a throwaway PostgreSQL cluster and a KRaft Kafka broker,
+open (a test's own) or secured (what `kota up` and the test suite run)."""
 
 import asyncio
+import json
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,8 +12,9 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
 
-from kota_dev.kafka import start_broker, stop_broker, stop_broker_at
+from kota_dev.kafka import credentials_at, launch_broker, start_broker, stop_broker, stop_broker_at
 from kota_dev.postgres import (
     PostgresCluster,
     drop_database,
@@ -18,6 +22,7 @@ from kota_dev.postgres import (
     start_cluster,
     stop_cluster,
 )
+from kota_shared.events.kafka_security import UNAUTHENTICATED, KafkaSecurity
 
 # Shared with the test plugin and `kota up`, so the broker's jars are downloaded only once.
 KAFKA_CACHE = Path(
@@ -124,3 +129,68 @@ async def _consume_one(bootstrap_servers: str, *, group: str) -> bytes | None:
     finally:
         await consumer.stop()
     return message.value
+
+
+async def _writes(bootstrap_servers: str, security: KafkaSecurity, topic: str) -> bool:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **security.client_options())
+    try:
+        await producer.start()
+        await producer.send_and_wait(topic, b"probe", key=b"probe")
+        return True
+    except (KafkaConnectionError, TopicAuthorizationFailedError):
+        return False
+    finally:
+        await producer.stop()
+
+
+async def test_a_secured_broker_keeps_its_principals_and_learns_new_ones(tmp_path: Path) -> None:
+    data_dir = tmp_path / "kafka"
+    broker = await asyncio.to_thread(
+        start_broker, data_dir, cache_dir=KAFKA_CACHE, secured=True, harness=True
+    )
+    try:
+        assert stat.S_IMODE((data_dir / "credentials.json").stat().st_mode) == 0o600
+        assert stat.S_IMODE((data_dir / "server.properties").stat().st_mode) == 0o600
+        assert credentials_at(data_dir) == broker.credentials
+        assert await _writes(broker.bootstrap_servers, broker.security("health"), "health.events")
+        assert not await _writes(broker.bootstrap_servers, UNAUTHENTICATED, "health.events")
+        # The harness listener asks nothing and refuses nothing: the tests' way in alone.
+        assert await _writes(broker.harness_bootstrap_servers, UNAUTHENTICATED, "health.events")
+    finally:
+        await asyncio.to_thread(stop_broker, broker)
+
+    # As if health had been declared after the storage was formatted.
+    passwords = json.loads((data_dir / "credentials.json").read_text())
+    del passwords["health"]
+    (data_dir / "credentials.json").write_text(json.dumps(passwords))
+    registered = json.loads((data_dir / "scram-registered.json").read_text())
+    (data_dir / "scram-registered.json").write_text(
+        json.dumps(sorted(set(registered) - {"health"}))
+    )
+
+    restarted = await asyncio.to_thread(
+        start_broker, data_dir, cache_dir=KAFKA_CACHE, secured=True, harness=True
+    )
+    try:
+        assert restarted.port == broker.port
+        assert restarted.harness_port == broker.harness_port
+        assert restarted.credentials is not None
+        assert broker.credentials is not None
+        assert restarted.credentials["permits"] == broker.credentials["permits"]
+        assert restarted.credentials["health"] != broker.credentials["health"]
+        assert await _writes(
+            restarted.bootstrap_servers, restarted.security("health"), "health.events"
+        )
+        assert await _writes(
+            restarted.bootstrap_servers, restarted.security("permits"), "permits.events"
+        )
+    finally:
+        await asyncio.to_thread(stop_broker, restarted)
+
+
+def test_storage_formatted_open_is_not_started_secured(tmp_path: Path) -> None:
+    data_dir = tmp_path / "kafka"
+    stop_broker(start_broker(data_dir, cache_dir=KAFKA_CACHE))
+
+    with pytest.raises(RuntimeError, match="formatted without authentication"):
+        launch_broker(data_dir, cache_dir=KAFKA_CACHE, secured=True)

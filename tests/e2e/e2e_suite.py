@@ -32,6 +32,11 @@ class Suite:
     ports: list[int]
     log: Path
 
+    def service_url(self, name: str) -> str:
+        """Where a service listens in this suite (behind the gateway, not public)."""
+        offset = registry.declared(name).port_offset
+        return f"http://127.0.0.1:{int(self.gateway.rsplit(':', 1)[1]) + offset}"
+
     @property
     def paysim(self) -> str:
         """The simulated bank: tests pay invoices here, as a citizen's banking app would."""

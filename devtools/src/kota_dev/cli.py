@@ -77,6 +77,7 @@ def infrastructure(
     kafka_port: int | None,
     say_on_stop: Callable[[str], None] = _say,
     wait_for_kafka: bool = True,
+    harness: bool = False,
 ) -> Iterator[tuple[postgres.PostgresCluster, kafka.KafkaBroker]]:
     """PostgreSQL and Kafka, started under ``state_dir`` and stopped on the way out.
 
@@ -84,8 +85,14 @@ def infrastructure(
     ``wait_for_kafka`` the caller gets the broker before it answers (`kafka.wait_until_ready`).
     """
     _say("starting Kafka (the first run fetches its jars with Maven) and PostgreSQL…")
+    # Secured as compose's is (kota_dev.kafka_access); the test run's adds the harness listener.
     broker = kafka.launch_broker(
-        state_dir / "kafka", port=kafka_port, cache_dir=CACHE_DIR, quick_start=True
+        state_dir / "kafka",
+        port=kafka_port,
+        cache_dir=CACHE_DIR,
+        quick_start=True,
+        secured=True,
+        harness=harness,
     )
     try:
         cluster = postgres.start_cluster(state_dir / "postgres", port=postgres_port)
@@ -296,14 +303,13 @@ def test(pytest_args: list[str], *, lint: bool, lint_only: bool) -> int:
     shutil.rmtree(state_dir, ignore_errors=True)
     try:
         # Quiet on the way out: pytest's summary stays the last thing printed.
-        with infrastructure(state_dir, postgres_port=None, kafka_port=None, say_on_stop=_quiet) as (
-            cluster,
-            broker,
-        ):
+        with infrastructure(
+            state_dir, postgres_port=None, kafka_port=None, say_on_stop=_quiet, harness=True
+        ) as (cluster, broker):
             env = {
                 **os.environ,
                 "KOTA_TEST_POSTGRES_URL": cluster.url(),
-                "KOTA_TEST_KAFKA": broker.bootstrap_servers,
+                "KOTA_TEST_KAFKA_DIR": str(broker.data_dir),
             }
             return subprocess.run(
                 [sys.executable, "-m", "pytest", *pytest_args], cwd=REPO, env=env, check=False

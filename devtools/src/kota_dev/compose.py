@@ -8,9 +8,13 @@ new service appears in compose, the PostgreSQL init script and the gateway's rou
 
 # ruff: noqa: E501 - the YAML's own long lines are kept as compose prints them
 
+import shlex
 from pathlib import Path
 
 from kota_contracts.services import EVERY_SERVICE, GATEWAY, SERVICES, ServiceDeclaration
+from kota_dev import kafka_access
+from kota_dev.kafka import SINGLE_NODE_SETTINGS, admin_client_properties, secured_listener_settings
+from kota_dev.kafka_access import ADMIN
 
 COMPOSE_FILE = Path(__file__).resolve().parents[3] / "docker-compose.yml"
 
@@ -23,8 +27,13 @@ _HEAD = """# Kota LIVE on one host: Kafka (KRaft), PostgreSQL, every service and
 #
 # Only the gateway publishes a port; everything else is reachable on the compose network
 # alone. Passwords have development defaults: override them (shell or a `.env` file beside
-# this one) before the postgres volume is first created, as the init script reads them only
-# then. They are embedded in URLs, so keep them URL-safe (letters, digits, `-._~`).
+# this one) before the postgres and kafka volumes are first created, as the init script and
+# the broker's first start read them only then. They are embedded in URLs and broker
+# settings, so keep them URL-safe (letters, digits, `-._~`).
+#
+# Kafka authenticates every client (SASL/SCRAM-SHA-512, one principal per service) and its
+# ACLs, derived from the registry, let a service write only its own topic and read only those
+# it consumes (docs/events-security.md).
 
 # Values every application service shares (each under its own env prefix).
 x-kafka-bootstrap: &kafka-bootstrap kafka:9092
@@ -59,41 +68,6 @@ x-app: &app
     start_period: 60s # migrations run before the app answers
 
 services:
-  kafka:
-    image: apache/kafka:4.1.0
-    restart: unless-stopped
-    environment:
-      # Single node acting as both broker and KRaft controller.
-      KAFKA_NODE_ID: 1
-      KAFKA_PROCESS_ROLES: broker,controller
-      KAFKA_CONTROLLER_QUORUM_VOTERS: 1@kafka:9093
-      KAFKA_LISTENERS: PLAINTEXT://:9092,CONTROLLER://:9093
-      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:9092
-      KAFKA_CONTROLLER_LISTENER_NAMES: CONTROLLER
-      KAFKA_INTER_BROKER_LISTENER_NAME: PLAINTEXT
-      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-      # One broker: internal topics cannot have more than one replica.
-      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 1
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: 1
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: 1
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: 0
-      KAFKA_NUM_PARTITIONS: 3
-      # Fixed (base64url of 16 bytes), so the storage on the volume is reused across
-      # container re-creation.
-      CLUSTER_ID: ${KOTA_KAFKA_CLUSTER_ID:-a290YS1saXZlLWthZmthMQ}
-      KAFKA_LOG_DIRS: /var/lib/kafka/data
-    volumes:
-      - kafka-data:/var/lib/kafka/data
-    healthcheck:
-      test:
-        - CMD-SHELL
-        - /opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null
-      interval: 10s
-      timeout: 10s
-      retries: 10
-      start_period: 30s
 """
 
 _EXTRA_ENVIRONMENT = {
@@ -124,6 +98,135 @@ _EXTRA_ENVIRONMENT = {
 
 _VOLUMES = {"permits": "permits-documents", "gateway": "gateway-keys"}
 """Services keeping state on a named volume (mounted at /var/lib/kota)."""
+
+
+KAFKA_IMAGE = "apache/kafka:4.1.0"
+KAFKA_WORK_DIR = "/tmp/kota-kafka"  # noqa: S108 - in the container, made with umask 077
+"""Where the broker's container keeps its settings (they hold the admin password, so not in
+the image) and the file that says its principals, ACLs and topics are in place."""
+
+
+def _kafka_password_variable(name: str) -> str:
+    return "KOTA_KAFKA_ADMIN_PASSWORD" if name == ADMIN else f"KOTA_{name.upper()}_KAFKA_PASSWORD"
+
+
+def kafka_start_script(
+    *,
+    bin_dir: str = "/opt/kafka/bin",
+    work_dir: str = KAFKA_WORK_DIR,
+    data_dir: str = "/var/lib/kafka/data",
+    host: str = "kafka",
+    port: int = 9092,
+    controller_port: int = 9093,
+) -> str:
+    """What compose's broker container runs (bash): format the storage with every principal's
+    SCRAM credentials (the first start only), start the broker, then create the published
+    topics and the registry's ACLs as the super user, and mark itself ready.
+
+    Passwords and the cluster id come from the container's environment when it runs; the
+    parameters exist so that a test can run the very same script outside a container.
+    """
+    admin_password = f"${{{_kafka_password_variable(ADMIN)}}}"
+    settings = {
+        "process.roles": "broker,controller",
+        "node.id": "1",
+        "controller.quorum.voters": f"1@localhost:{controller_port}",
+        "controller.listener.names": "CONTROLLER",
+        # The controller answers inside the container only.
+        "listeners": f"CLIENTS://:{port},CONTROLLER://localhost:{controller_port}",
+        "advertised.listeners": f"CLIENTS://{host}:{port}",
+        "listener.security.protocol.map": "CLIENTS:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+        **secured_listener_settings(admin_password=admin_password),
+        "log.dirs": data_dir,
+        **SINGLE_NODE_SETTINGS,
+        "group.initial.rebalance.delay.ms": "0",
+    }
+    properties = "".join(f"{key}={value}\n" for key, value in settings.items())
+    principals = [ADMIN, *(service.name for service in EVERY_SERVICE)]
+    scram = "".join(
+        f' \\\n  --add-scram "SCRAM-SHA-512=[name={name},'
+        f'password=${{{_kafka_password_variable(name)}}}]"'
+        for name in principals
+    )
+    topics = "".join(
+        f"tool kafka-topics.sh --create --if-not-exists --topic {shlex.quote(topic)}"
+        " --partitions 3 --replication-factor 1\n"
+        for topic in kafka_access.published_topics()
+    )
+    acls = "".join(
+        f"tool kafka-acls.sh {shlex.join(command)}\n"
+        for command in kafka_access.acl_commands(kafka_access.grants())
+    )
+    return f"""\
+set -euo pipefail
+work={work_dir}
+mkdir -p "$work"
+rm -f "$work/ready"
+umask 077
+cat > "$work/server.properties" <<EOF
+{properties}EOF
+cat > "$work/admin.properties" <<EOF
+{admin_client_properties(admin_password)}EOF
+# SCRAM credentials go into the metadata log with the format, so they hold from the first
+# second; on later starts the storage is formatted already and this changes nothing.
+{bin_dir}/kafka-storage.sh format --ignore-formatted --config "$work/server.properties" \\
+  --cluster-id "$CLUSTER_ID"{scram}
+{bin_dir}/kafka-server-start.sh "$work/server.properties" &
+broker=$!
+trap 'kill -TERM "$broker" 2>/dev/null; wait "$broker"; exit $?' TERM INT
+tool() {{
+  KAFKA_HEAP_OPTS=-Xmx256m "{bin_dir}/$1" --bootstrap-server localhost:{port} \\
+    --command-config "$work/admin.properties" "${{@:2}}"
+}}
+until tool kafka-broker-api-versions.sh > /dev/null 2>&1; do
+  kill -0 "$broker"
+  sleep 2
+done
+# A consumer may not create the topics it reads: they exist before any service starts.
+{topics}# What each service may do, from the registry (kota_dev.kafka_access); idempotent.
+{acls}touch "$work/ready"
+wait "$broker"
+"""
+
+
+def _kafka() -> str:
+    passwords = "".join(
+        f"      {_kafka_password_variable(name)}: ${{{_kafka_password_variable(name)}:-{name}}}\n"
+        for name in [ADMIN, *(service.name for service in EVERY_SERVICE)]
+    )
+    script = "".join(
+        f"        {line}\n" if line else "\n"
+        for line in kafka_start_script().replace("$", "$$").splitlines()
+    )
+    return f"""\
+  kafka:
+    image: {KAFKA_IMAGE}
+    restart: unless-stopped
+    # Not the image's own start: that cannot give the broker its principals' credentials.
+    command:
+      - bash
+      - -c
+      - |
+{script}\
+    environment:
+      # Fixed (base64url of 16 bytes), so the storage on the volume is reused across
+      # container re-creation.
+      CLUSTER_ID: ${{KOTA_KAFKA_CLUSTER_ID:-a290YS1saXZlLWthZmthMQ}}
+      # Each principal's password, read at the first start (SCRAM credentials in the
+      # storage); the services' environments below carry the same.
+{passwords}\
+    volumes:
+      - kafka-data:/var/lib/kafka/data
+    healthcheck:
+      # Healthy once the principals, topics and ACLs are in place, not merely listening.
+      test:
+        - CMD-SHELL
+        - test -f {KAFKA_WORK_DIR}/ready && /opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 --command-config {KAFKA_WORK_DIR}/admin.properties > /dev/null
+      interval: 10s
+      timeout: 10s
+      retries: 12
+      start_period: 120s # a Kafka tool is a JVM start each: the ACLs take a minute
+"""
 
 
 def _postgres() -> str:
@@ -182,6 +285,10 @@ def _service(service: ServiceDeclaration) -> str:
     environment:
       {prefix}DATABASE_URL: postgresql+asyncpg://{service.name}:${{{_password_variable(service)}:-{service.name}}}@postgres:5432/{service.name}
       {prefix}KAFKA_BOOTSTRAP_SERVERS: *kafka-bootstrap
+      {prefix}KAFKA_SECURITY_PROTOCOL: SASL_PLAINTEXT
+      {prefix}KAFKA_SASL_MECHANISM: SCRAM-SHA-512
+      {prefix}KAFKA_USERNAME: {service.name}
+      {prefix}KAFKA_PASSWORD: ${{{_kafka_password_variable(service.name)}:-{service.name}}}
       {prefix}JWKS_URL: *jwks-url
       {prefix}TOKEN_ISSUER: *token-issuer
       {prefix}TOKEN_AUDIENCE: *token-audience
@@ -199,7 +306,7 @@ def _service(service: ServiceDeclaration) -> str:
 
 def render() -> str:
     """The whole compose file: infrastructure, every service, then the gateway."""
-    blocks = [_HEAD, _postgres(), *(_service(s) for s in (*SERVICES, GATEWAY))]
+    blocks = [_HEAD + _kafka(), _postgres(), *(_service(s) for s in (*SERVICES, GATEWAY))]
     volumes = ["kafka-data", "postgres-data", *_VOLUMES.values()]
     tail = "volumes:\n" + "".join(
         f"  {name}:\n" for name in sorted(set(volumes), key=volumes.index)

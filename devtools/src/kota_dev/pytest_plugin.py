@@ -2,7 +2,14 @@
 
 The infrastructure is started once per test session, by the plugin itself, unless the
 ``kota test`` command already started it and said where (``KOTA_TEST_POSTGRES_URL`` and
-``KOTA_TEST_KAFKA``). Nothing here is a stand-in: tests talk to the real servers.
+``KOTA_TEST_KAFKA_DIR``, the broker's data directory). Nothing here is a stand-in: tests talk
+to the real servers.
+
+The broker is the secured one ``kota up`` runs (SASL/SCRAM, one principal per service, ACLs
+from the registry) plus a harness listener of the tests' own, which asks no credentials and
+grants every right: test code plays every outside party through it (it publishes as payments,
+reads any topic to check what was published), and the services under test use it too unless
+a test gives one its own principal (``infrastructure.kafka_principals.settings("permits")``).
 
 It lives in the dev tools, which start those servers, so that the shared library never
 imports the tools that are built on it.
@@ -11,9 +18,9 @@ imports the tools that are built on it.
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +33,32 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from kota_dev import kafka as kafka_dev
 from kota_dev import postgres as postgres_dev
+from kota_shared.events.kafka_security import KafkaSecurity
 from kota_shared.migrations import upgrade_to_head
 from kota_shared.testing.tokens import TestSigner, serve_jwks
+
+
+@dataclass(frozen=True)
+class KafkaPrincipals:
+    """The session broker's authenticating listener and every principal's password."""
+
+    bootstrap_servers: str
+    passwords: Mapping[str, str] = field(repr=False)
+
+    def security(self, principal: str) -> KafkaSecurity:
+        """``principal``'s credentials (a service's name, or `kafka_access.ADMIN`)."""
+        return KafkaSecurity.scram(principal, self.passwords[principal])
+
+    def settings(self, principal: str) -> dict[str, Any]:
+        """Service settings that make a service under test connect as ``principal``, as it
+        does in ``kota up``, with only what its ACLs allow."""
+        return {
+            "kafka_bootstrap_servers": self.bootstrap_servers,
+            "kafka_security_protocol": "SASL_PLAINTEXT",
+            "kafka_sasl_mechanism": "SCRAM-SHA-512",
+            "kafka_username": principal,
+            "kafka_password": self.passwords[principal],
+        }
 
 
 @dataclass(frozen=True)
@@ -36,25 +67,49 @@ class Infrastructure:
 
     postgres_url: str  # a superuser URL on the maintenance database
     kafka_bootstrap_servers: str
+    """The broker's harness listener: no credentials asked, every right granted."""
+    kafka_principals: KafkaPrincipals
+    """The listener the services use outside tests, where each is only itself."""
 
 
 @pytest.fixture(scope="session")
 def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
     postgres_url = os.environ.get("KOTA_TEST_POSTGRES_URL")
-    kafka = os.environ.get("KOTA_TEST_KAFKA")
-    if postgres_url and kafka:
-        yield Infrastructure(postgres_url=postgres_url, kafka_bootstrap_servers=kafka)
+    kafka_dir = os.environ.get("KOTA_TEST_KAFKA_DIR")
+    if postgres_url and kafka_dir:
+        yield _infrastructure(postgres_url, kafka_dev.attach(Path(kafka_dir)))
         return
     base = tmp_path_factory.mktemp("infra")
     cluster = postgres_dev.start_cluster(base / "postgres")
-    broker = kafka_dev.start_broker(base / "kafka", cache_dir=kafka_cache_dir(), quick_start=True)
     try:
-        yield Infrastructure(
-            postgres_url=cluster.url(), kafka_bootstrap_servers=broker.bootstrap_servers
+        broker = kafka_dev.start_broker(
+            base / "kafka",
+            cache_dir=kafka_cache_dir(),
+            quick_start=True,
+            secured=True,
+            harness=True,
         )
+        try:
+            yield _infrastructure(cluster.url(), broker)
+        finally:
+            kafka_dev.stop_broker(broker)
     finally:
-        kafka_dev.stop_broker(broker)
         postgres_dev.stop_cluster(cluster)
+
+
+def _infrastructure(postgres_url: str, broker: kafka_dev.KafkaBroker) -> Infrastructure:
+    if broker.credentials is None or broker.harness_port is None:
+        raise RuntimeError(
+            f"the broker on {broker.data_dir} must be secured and have a harness listener "
+            "(kafka.launch_broker(..., secured=True, harness=True))"
+        )
+    return Infrastructure(
+        postgres_url=postgres_url,
+        kafka_bootstrap_servers=broker.harness_bootstrap_servers,
+        kafka_principals=KafkaPrincipals(
+            bootstrap_servers=broker.bootstrap_servers, passwords=broker.credentials
+        ),
+    )
 
 
 def kafka_cache_dir() -> Path:

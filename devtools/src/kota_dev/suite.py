@@ -10,7 +10,7 @@ from typing import Any
 
 from kota_contracts import services as registry
 from kota_contracts.services import ServiceDeclaration
-from kota_dev import postgres
+from kota_dev import kafka, postgres
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,11 @@ class Layout:
     def logs(self) -> Path:
         return self.state_dir / "logs"
 
+    @property
+    def kafka_dir(self) -> Path:
+        """The broker's data, and its principals' passwords (`kafka.credentials_at`)."""
+        return self.state_dir / "kafka"
+
 
 DEMO_ADMIN = "admin"
 
@@ -127,7 +132,11 @@ def service_environment(
     cluster: postgres.PostgresCluster,
     kafka_bootstrap_servers: str,
 ) -> dict[str, str]:
-    """The variables a service reads (its own prefix), pointing at this suite's parts."""
+    """The variables a service reads (its own prefix), pointing at this suite's parts.
+
+    On the suite's secured broker each service connects as itself: the broker lets it write
+    its own topic and read those it consumes, and nothing else.
+    """
     gateway_url = layout.url(GATEWAY)
     # Standard Webhooks secret shared by the simulated provider and payments.
     provider_secret = _state_secret(
@@ -148,6 +157,12 @@ def service_environment(
         "JWKS_URL": f"{gateway_url}/.well-known/jwks.json",
         "TOKEN_ISSUER": gateway_url,
     }
+    kafka_passwords = kafka.credentials_at(layout.kafka_dir)
+    if kafka_passwords:
+        env["KAFKA_SECURITY_PROTOCOL"] = "SASL_PLAINTEXT"
+        env["KAFKA_SASL_MECHANISM"] = "SCRAM-SHA-512"
+        env["KAFKA_USERNAME"] = service.name
+        env["KAFKA_PASSWORD"] = kafka_passwords[service.name]
     if service is GATEWAY:
         env["UPSTREAMS"] = json.dumps({s.name: layout.url(s) for s in SERVICES})
         env["SIGNING_KEY_DIR"] = str(layout.state_dir / "gateway-keys")

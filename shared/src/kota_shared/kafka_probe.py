@@ -4,16 +4,26 @@ from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from kota_shared.events.kafka_security import UNAUTHENTICATED, KafkaSecurity
+
 
 class KafkaProbe:
-    def __init__(self, bootstrap_servers: str) -> None:
+    """Asks the broker for its metadata as the service's own principal: a service whose
+    credentials the broker refuses is not ready, however well the broker itself is."""
+
+    def __init__(
+        self, bootstrap_servers: str, *, security: KafkaSecurity = UNAUTHENTICATED
+    ) -> None:
         self._bootstrap_servers = bootstrap_servers
+        self._security = security
         self._admin: Any = None
 
     async def check(self) -> dict[str, Any]:
         if self._admin is None:
             admin = AIOKafkaAdminClient(
-                bootstrap_servers=self._bootstrap_servers, request_timeout_ms=2000
+                bootstrap_servers=self._bootstrap_servers,
+                request_timeout_ms=2000,
+                **self._security.client_options(),
             )
             try:
                 await admin.start()

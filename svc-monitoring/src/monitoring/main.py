@@ -27,6 +27,7 @@ def create_app(
                 name="monitoring.event-counts",
                 topics=settings.watched_topics,
                 bootstrap_servers=settings.kafka_bootstrap_servers,
+                security=settings.kafka_security,
                 sessionmaker=runtime.sessionmaker,
                 tables=EVENT_TABLES,
                 context=runtime.transaction,

@@ -64,6 +64,7 @@ def create_app(settings: PaymentsSettings | None = None, *, clock: Clock = syste
                 name="payments.permit-fees",
                 topics=[PERMITS_TOPIC],
                 bootstrap_servers=settings.kafka_bootstrap_servers,
+                security=settings.kafka_security,
                 sessionmaker=runtime.sessionmaker,
                 tables=EVENT_TABLES,
                 context=runtime.transaction,

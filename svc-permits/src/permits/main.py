@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kota_contracts.payments import TOPIC as PAYMENTS_TOPIC
-from kota_contracts.payments import InvoiceExpired, InvoicePaid
+from kota_contracts.payments import InvoiceCreated, InvoiceExpired, InvoicePaid
 from kota_shared.app import Extension, ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.clock import Clock, system_clock
 from kota_shared.events.consumer import EventConsumer, on
@@ -107,10 +107,12 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
                 name="permits.payment-outcomes",
                 topics=[PAYMENTS_TOPIC],
                 bootstrap_servers=settings.kafka_bootstrap_servers,
+                security=settings.kafka_security,
                 sessionmaker=runtime.sessionmaker,
                 tables=EVENT_TABLES,
                 context=_background_transactions(runtime, calendar, settings.city_code),
                 subscriptions=[
+                    on(InvoiceCreated, payment_outcomes.fee_invoiced),
                     on(InvoicePaid, payment_outcomes.fee_paid),
                     on(InvoiceExpired, payment_outcomes.fee_expired),
                 ],

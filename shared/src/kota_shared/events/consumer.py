@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared import tracing
 from kota_shared.events.envelope import EventData, MalformedEvent, ReceivedEvent, parse_message
+from kota_shared.events.kafka_security import UNAUTHENTICATED, KafkaSecurity
 from kota_shared.events.metrics import CONSUMER_PAUSES, EVENTS_CONSUMED
 from kota_shared.events.published_schemas import PublishedSchemas
 from kota_shared.events.tables import EventTables
@@ -138,6 +139,9 @@ class EventConsumer(Generic[ContextT]):
     neither are acknowledged and skipped.
     ``schemas`` (the published catalogue) lets a consumer check the data of types it has no
     model for: one with a fallback should pass it, so it acts only on what it can check.
+    ``security`` is the service's principal: on a broker with ACLs, ``name`` must start with
+    the service's name and a dot (``permits.payment-outcomes``), the consumer groups and the
+    dead-letter topics (``<name>.dlq``) that principal may use.
 
     `run` is the whole life of the consumer; start it under a `Supervisor`.
     """
@@ -151,6 +155,7 @@ class EventConsumer(Generic[ContextT]):
         sessionmaker: async_sessionmaker[AsyncSession],
         tables: EventTables,
         context: Callable[[AsyncSession], ContextT],
+        security: KafkaSecurity = UNAUTHENTICATED,
         subscriptions: Sequence[Subscription[ContextT]] = (),
         fallback: Fallback[ContextT] | None = None,
         schemas: PublishedSchemas | None = None,
@@ -161,6 +166,7 @@ class EventConsumer(Generic[ContextT]):
         self.name = name
         self._topics = topics
         self._bootstrap_servers = bootstrap_servers
+        self._security = security
         self._sessionmaker = sessionmaker
         self._inbox = tables.inbox
         self._context = context
@@ -206,7 +212,9 @@ class EventConsumer(Generic[ContextT]):
     async def _connect(self) -> None:
         try:
             await ensure_topics(
-                self._bootstrap_servers, [*self._topics, dead_letter_topic(self.name)]
+                self._bootstrap_servers,
+                [*self._topics, dead_letter_topic(self.name)],
+                security=self._security,
             )
             self._consumer = AIOKafkaConsumer(
                 bootstrap_servers=self._bootstrap_servers,
@@ -214,11 +222,14 @@ class EventConsumer(Generic[ContextT]):
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
                 isolation_level="read_committed",
+                **self._security.client_options(),
             )
             self._consumer.subscribe(self._topics, listener=_RevokeListener(self._lock))
             await self._consumer.start()
             self._dlq_producer = AIOKafkaProducer(
-                bootstrap_servers=self._bootstrap_servers, enable_idempotence=True
+                bootstrap_servers=self._bootstrap_servers,
+                enable_idempotence=True,
+                **self._security.client_options(),
             )
             await self._dlq_producer.start()
         except BaseException:

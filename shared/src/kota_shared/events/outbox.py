@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kota_shared import tracing
 from kota_shared.events.envelope import EventData, build_message
+from kota_shared.events.kafka_security import UNAUTHENTICATED, KafkaSecurity
 from kota_shared.events.metrics import EVENTS_PUBLISHED, OUTBOX_RELAY_UP
 from kota_shared.events.tables import EventTables
 from kota_shared.outages import describe, is_transient
@@ -76,6 +77,7 @@ class OutboxRelay:
 
     One relay per database publishes at a time (a transaction-scoped advisory lock), which is
     what keeps events of one aggregate in order when a service runs several replicas.
+    ``security`` is the service's principal, the only one the broker lets write its topic.
     """
 
     def __init__(
@@ -84,6 +86,7 @@ class OutboxRelay:
         tables: EventTables,
         sessionmaker: async_sessionmaker[AsyncSession],
         bootstrap_servers: str,
+        security: KafkaSecurity = UNAUTHENTICATED,
         poll_seconds: float = 1.0,
         batch_size: int = 500,
         max_backoff_seconds: float = 5.0,
@@ -93,6 +96,7 @@ class OutboxRelay:
         self._table = tables.outbox
         self._sessionmaker = sessionmaker
         self._bootstrap_servers = bootstrap_servers
+        self._security = security
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
         self._max_backoff = max_backoff_seconds
@@ -161,6 +165,7 @@ class OutboxRelay:
                 enable_idempotence=True,  # implies acks=all; no duplicates from producer retries
                 linger_ms=2,
                 request_timeout_ms=10_000,
+                **self._security.client_options(),
             )
             try:
                 await producer.start()

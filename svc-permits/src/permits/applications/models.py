@@ -49,6 +49,9 @@ class Application(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     fee_amount: Mapped[int | None] = mapped_column(BigInteger)
     """Whole rupiah, assessed on approval."""
+    fee_invoice_id: Mapped[uuid.UUID | None]
+    """The invoice payments opened for the fee (``payments.invoice.created.v1``): the only one
+    whose payment issues the permit."""
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

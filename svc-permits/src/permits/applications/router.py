@@ -113,7 +113,7 @@ async def update_application(
         "verification stage's service-level clock."
     ),
 )
-async def submit(
+async def submit_application(
     citizen: Citizen,
     application: OwnApplicationForUpdate,
     tx: PermitsTx,
@@ -128,7 +128,7 @@ async def submit(
     summary="Withdraw the application before it is decided",
     description="Who may call: the citizen who owns it.",
 )
-async def cancel(
+async def cancel_application(
     citizen: Citizen,
     application: OwnApplicationForUpdate,
     tx: PermitsTx,
@@ -143,7 +143,7 @@ async def cancel(
     summary="Claim a submitted application and start reviewing it",
     description="Who may call: a permits officer (`permits_officer`).",
 )
-async def claim(
+async def claim_application(
     officer: Officer,
     application: AnyApplicationForUpdate,
     tx: PermitsTx,
@@ -173,7 +173,7 @@ async def request_revision(
     summary="Approve: the fee is assessed; a free permit is issued at once",
     description="Who may call: the permits officer who claimed it.",
 )
-async def approve(
+async def approve_application(
     officer: Officer,
     application: AnyApplicationForUpdate,
     tx: PermitsTx,
@@ -188,7 +188,7 @@ async def approve(
     summary="Reject the application, giving the reason",
     description="Who may call: the permits officer who claimed it.",
 )
-async def reject(
+async def reject_application(
     body: ReasonedStepRequest,
     officer: Officer,
     application: AnyApplicationForUpdate,

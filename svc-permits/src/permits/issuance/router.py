@@ -50,7 +50,7 @@ def _read(
         "`invalid_verification_code`. Strongly consistent."
     ),
 )
-async def verify(permit: VerifiedPermit, tx: PermitsTx) -> PublicVerification:
+async def verify_permit(permit: VerifiedPermit, tx: PermitsTx) -> PublicVerification:
     definition = await service.permit_type(tx, permit=permit)
     return PublicVerification.of(
         permit, definition=definition, today=tx.today, timezone=tx.calendar.timezone
@@ -104,7 +104,7 @@ async def read_permit(
         "scope (e.g. a bank checking a business permit). Strongly consistent."
     ),
 )
-async def lookup(
+async def find_permit_by_number(
     permit: NumberedPermit, request: Request, tx: PermitsTx, codes: Codes
 ) -> PermitRead:
     return _read(request, tx, codes, permit)
@@ -115,7 +115,7 @@ async def lookup(
     summary="Revoke an issued permit, giving the reason",
     description="Who may call: a permits officer. Verification answers `revoked` from now on.",
 )
-async def revoke(
+async def revoke_permit(
     body: RevocationRequest,
     officer: Officer,
     permit: AnyPermitForUpdate,
