@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from kota_gateway.composition import overview
+from kota_gateway.composition.docs import serve_docs
 from kota_gateway.composition.openapi import serve_merged_openapi
 from kota_gateway.config import GatewaySettings
 from kota_gateway.db import EVENT_TABLES
@@ -30,7 +31,7 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
 
     @asynccontextmanager
     async def gateway_resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
-        await start_identity(app, runtime, settings)
+        await start_identity(app, runtime, settings, trusted_proxies=settings.trusted_proxies)
         async with routing_resources(app, settings) as upstreams:
             await serve_merged_openapi(
                 app, runtime, upstreams, refresh_seconds=settings.openapi_refresh_seconds
@@ -47,8 +48,10 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
             routers=[discovery.router, accounts_router, clients_router, overview.router],
             event_tables=EVENT_TABLES,
             extension=gateway_resources,
+            metrics_route=False,  # on an internal listener instead (edge/metrics.py)
             clock=clock,
         )
     )
+    serve_docs(app)  # /docs, /redoc, /problems, /asyncapi.json, /schemas/events
     install_edge_middleware(app, settings)
     return app

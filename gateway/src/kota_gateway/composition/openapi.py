@@ -17,8 +17,10 @@ import httpx
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from kota_gateway.composition import docs
 from kota_gateway.edge.upstreams import Upstreams
 from kota_shared.app import ServiceRuntime
+from kota_shared.openapi import document_problems
 
 _log = logging.getLogger(__name__)
 _SCHEMA_REF = "#/components/schemas/"
@@ -105,9 +107,14 @@ class UpstreamDocuments:
 
 
 def own_openapi(app: FastAPI) -> dict[str, Any]:
-    """The gateway's own operations, as FastAPI documents them."""
-    return get_openapi(
-        title=app.title, version=app.version, description=app.description, routes=app.routes
+    """The gateway's own operations, with their error answers as they are."""
+    return document_problems(
+        get_openapi(
+            title=app.title,
+            version=app.version,
+            description=f"{app.description}\n\n{docs.REFERENCE}",
+            routes=app.routes,
+        )
     )
 
 
