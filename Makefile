@@ -1,10 +1,10 @@
 # The two commands: `make up` starts the whole suite, `make test` runs every test.
-# Both install what is missing first (scripts/bootstrap.sh).
+# Both install what is missing first (scripts/bootstrap.sh), uv included, into ~/.local/bin.
 export PATH := $(HOME)/.local/bin:$(PATH)
 
 .PHONY: up down test lint bench bench-faults
 
-up:  ## start PostgreSQL, Kafka, the five services and the gateway; Ctrl-C stops all
+up:  ## start PostgreSQL, Kafka, every service, the gateway and the payment simulator; Ctrl-C stops all
 	@scripts/bootstrap.sh
 	@uv run kota up
 
@@ -15,10 +15,11 @@ test:  ## lint (ruff, mypy) and run every test against real PostgreSQL and Kafka
 	@scripts/bootstrap.sh --test
 	@uv run kota test
 
-lint:
+lint:  ## ruff, ruff format --check and mypy only
+	@scripts/bootstrap.sh
 	@uv run kota test --lint-only
 
-bench:  ## event-delivery and gateway benchmarks (see README and bench/gateway.py)
+bench:  ## event-delivery and gateway benchmarks (docs/benchmarks.md)
 	@scripts/bootstrap.sh
 	@uv run python bench/events.py
 	@uv run python bench/gateway.py

@@ -25,6 +25,12 @@ slow service). Below ``CLIENT_TIMEOUT_SECONDS``, so a section later than this st
 as the overview's partial answer (``available: false`` with a reason), not a client timeout."""
 
 
+E2E_RATE_LIMITS = '{"auth": "6000/minute", "read": "6000/minute", "write": "6000/minute"}'
+"""Every client of this suite is 127.0.0.1: the contract test's fuzzing of sign-in alone would
+spend a real city's per-address budget (60 sign-ins a minute) for the tests after it. The
+limits themselves are tested in the gateway's own tests."""
+
+
 @pytest.fixture(scope="package")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     state_dir = tmp_path_factory.mktemp("suite")
@@ -51,7 +57,10 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
             stderr=subprocess.STDOUT,
             # `kota up` passes its environment on to every service.
             env={k: v for k, v in os.environ.items() if not k.startswith("KOTA_TEST_")}
-            | {"GATEWAY_OVERVIEW_TIMEOUT_SECONDS": str(OVERVIEW_TIMEOUT_SECONDS)},
+            | {
+                "GATEWAY_OVERVIEW_TIMEOUT_SECONDS": str(OVERVIEW_TIMEOUT_SECONDS),
+                "GATEWAY_RATE_LIMITS": E2E_RATE_LIMITS,
+            },
         )
     suite = Suite(
         gateway=f"http://127.0.0.1:{port_base}",

@@ -28,8 +28,10 @@ from kota_shared.kafka_probe import KafkaProbe
 from kota_shared.logging import setup_logging
 from kota_shared.migrations import upgrade_to_head
 from kota_shared.observability import ObservabilityMiddleware, metrics_endpoint
+from kota_shared.openapi import document_problems, operation_id
 from kota_shared.periodic import every
 from kota_shared.problems import install_problem_handlers
+from kota_shared.security_headers import SecurityHeadersMiddleware
 from kota_shared.settings import ServiceSettings
 from kota_shared.supervision import RestartPolicy, Supervisor
 from kota_shared.transaction import Transaction
@@ -81,6 +83,10 @@ class ServiceDefinition:
     clock: Clock = system_clock
     """The service's "now" (``app.state.clock``): tests move it instead of waiting."""
     version: str = "0.1.0"
+    metrics_route: bool = True
+    """Serve Prometheus ``/metrics`` on the app's own port. Services are reached only on the
+    internal network, so they do; the gateway's port is public, so it serves its metrics on
+    an internal listener of its own instead (``GATEWAY_METRICS_PORT``)."""
 
 
 IDEMPOTENCY_PURGE_SECONDS = 3600
@@ -115,7 +121,7 @@ def _lifespan(
             stack.push_async_callback(engine.dispose)
             http = httpx.AsyncClient()
             stack.push_async_callback(http.aclose)
-            kafka = KafkaProbe(settings.kafka_bootstrap_servers)
+            kafka = KafkaProbe(settings.kafka_bootstrap_servers, security=settings.kafka_security)
             stack.push_async_callback(kafka.close)
             sessionmaker = db.create_sessionmaker(engine)
             tables = definition.event_tables
@@ -154,6 +160,7 @@ def _lifespan(
                     tables=tables,
                     sessionmaker=sessionmaker,
                     bootstrap_servers=settings.kafka_bootstrap_servers,
+                    security=settings.kafka_security,
                     poll_seconds=settings.outbox_poll_seconds,
                 )
                 supervisor.start("outbox-relay", runtime.relay.run)
@@ -174,6 +181,18 @@ def _lifespan(
     return lifespan
 
 
+def _document_problems(app: FastAPI) -> None:
+    """Build the OpenAPI document once, with its error answers as they really are."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_service_app(definition: ServiceDefinition) -> FastAPI:
     app = FastAPI(
         title=definition.title,
@@ -185,11 +204,16 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
         # ObservabilityMiddleware already traces and measures every request; FastAPI's own
         # telemetry would add a second span and second metrics per request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        generate_unique_id_function=operation_id,
     )
+    _document_problems(app)
     install_problem_handlers(app)
     app.add_middleware(ObservabilityMiddleware, service=definition.settings.service_name)
+    # Outermost (added last): every answer gets them, the edge's 429s and 413s too.
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health_router())
-    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    if definition.metrics_route:
+        app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in definition.routers:
         app.include_router(router)
     return app

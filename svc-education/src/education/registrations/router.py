@@ -35,7 +35,7 @@ router = APIRouter(prefix="/v1/education/registrations", tags=["education"])
         "retry returns the first answer. Strongly consistent."
     ),
 )
-async def register(
+async def register_child(
     body: RegistrationCreate, tx: EducationTx, parent: Citizen, idempotent: Idempotent
 ) -> Response:
     async def register_it() -> RegistrationRead:
@@ -89,7 +89,7 @@ async def read_registration(
         "409 `registration_not_active`. The child may then register again."
     ),
 )
-async def withdraw(
+async def withdraw_registration(
     tx: EducationTx, parent: Citizen, registration: OwnRegistrationForUpdate
 ) -> RegistrationRead:
     await service.withdraw(tx, registration=registration, by=parent)

@@ -33,7 +33,7 @@ router = APIRouter(prefix="/v1/health/bookings", tags=["health"])
         "the first answer. Strongly consistent."
     ),
 )
-async def book(
+async def book_clinic_visit(
     body: BookingRequest, tx: HealthTx, citizen: Citizen, idempotent: Idempotent
 ) -> Response:
     async def book_it() -> BookingRead:
@@ -97,6 +97,8 @@ async def read_booking(caller: CitizenOrClinicOfficer, booking: VisibleBooking) 
         "The place is freed for someone else; the number is not given again."
     ),
 )
-async def cancel(tx: HealthTx, citizen: Citizen, booking: OwnBookingForUpdate) -> BookingRead:
+async def cancel_booking(
+    tx: HealthTx, citizen: Citizen, booking: OwnBookingForUpdate
+) -> BookingRead:
     await service.cancel(tx, booking=booking, by=citizen)
     return BookingRead.of(booking, citizen)
