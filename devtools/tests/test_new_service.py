@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from kota_dev.ports import free_port, free_ports_from
-from kota_dev.suite import SERVICES, STARTED
+from kota_dev.suite import GATEWAY_METRICS_OFFSET, SERVICES, STARTED
 
 REPO = Path(__file__).resolve().parents[2]
 NAME = "demo"
@@ -134,6 +134,7 @@ def test_its_generated_tests_pass(scratch: Path) -> None:
 def test_kota_up_starts_it_and_the_gateway_routes_to_it(scratch: Path) -> None:
     # The scratch suite has one more service than this one: its offset is the next free.
     offsets = [s.port_offset for s in STARTED] + [max(s.port_offset for s in SERVICES) + 1]
+    offsets.append(GATEWAY_METRICS_OFFSET)
     port_base = free_ports_from(offsets)
     state_dir = scratch / ".kota" / "run"
     log = scratch / "kota-up.out"

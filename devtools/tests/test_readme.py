@@ -17,7 +17,7 @@ import pytest
 from stdnum import luhn
 
 from kota_dev.ports import free_port, free_ports_from
-from kota_dev.suite import PAYSIM, STARTED
+from kota_dev.suite import GATEWAY_METRICS_OFFSET, PAYSIM, STARTED
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
@@ -134,7 +134,7 @@ class RunningSuite:
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSuite]:
     home = tmp_path_factory.mktemp("clone")
     state_dir = home / ".kota" / "run"
-    port_base = free_ports_from(s.port_offset for s in STARTED)
+    port_base = free_ports_from([*(s.port_offset for s in STARTED), GATEWAY_METRICS_OFFSET])
     log = home / "kota-up.out"
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -12,7 +12,7 @@ import pytest
 from e2e_suite import Suite
 
 from kota_dev.ports import free_port, free_ports_from
-from kota_dev.suite import STARTED
+from kota_dev.suite import GATEWAY_METRICS_OFFSET, STARTED
 
 CLIENT_TIMEOUT_SECONDS = 10
 """How long a test waits for any one answer from the gateway."""
@@ -34,7 +34,7 @@ limits themselves are tested in the gateway's own tests."""
 @pytest.fixture(scope="package")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     state_dir = tmp_path_factory.mktemp("suite")
-    port_base = free_ports_from(s.port_offset for s in STARTED)
+    port_base = free_ports_from([*(s.port_offset for s in STARTED), GATEWAY_METRICS_OFFSET])
     postgres_port, kafka_port = free_port(), free_port()
     log = state_dir / "kota-up.out"
     with log.open("wb") as out:
@@ -66,7 +66,12 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
         gateway=f"http://127.0.0.1:{port_base}",
         state_dir=state_dir,
         process=process,
-        ports=[*(port_base + s.port_offset for s in STARTED), postgres_port, kafka_port],
+        ports=[
+            *(port_base + s.port_offset for s in STARTED),
+            port_base + GATEWAY_METRICS_OFFSET,
+            postgres_port,
+            kafka_port,
+        ],
         log=log,
     )
     try:

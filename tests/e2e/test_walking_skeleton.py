@@ -11,6 +11,8 @@ import httpx
 import pytest
 from e2e_suite import SERVICES, Suite, eventually
 
+from kota_dev.suite import GATEWAY_METRICS_OFFSET
+
 pytestmark = pytest.mark.e2e
 
 
@@ -21,6 +23,16 @@ def test_the_gateway_reports_every_upstream_ready(gateway: httpx.Client) -> None
     checks = response.json()["checks"]
     assert {f"upstream:{name}" for name in SERVICES} <= checks.keys()
     assert all(check["status"] == "ready" for check in checks.values())
+
+
+def test_the_gateways_metrics_are_internal_only(gateway: httpx.Client, suite: Suite) -> None:
+    public = gateway.get("/metrics")
+    internal_port = int(suite.gateway.rsplit(":", 1)[1]) + GATEWAY_METRICS_OFFSET
+    internal = httpx.get(f"http://127.0.0.1:{internal_port}/metrics", timeout=10)
+
+    assert public.status_code == 404
+    assert internal.status_code == 200
+    assert 'service="gateway"' in internal.text
 
 
 def test_a_drafted_application_is_counted_by_monitoring(

@@ -256,6 +256,7 @@ def _announce(layout: Layout, *, infrastructure: float, services: float) -> None
         f"  gateway:  {gateway}\n  API docs: {gateway}/docs\n"
         f"  admin:    {DEMO_ADMIN} / {demo_admin_password(layout.state_dir)}\n"
         f"  payment provider simulator: {layout.url(PAYSIM)}/docs\n"
+        f"  gateway metrics (internal): http://127.0.0.1:{layout.metrics_port}/metrics\n"
         f"  logs:     {layout.logs}\nPress Ctrl-C (or run `kota down`) to stop.",
         flush=True,
     )

@@ -92,6 +92,9 @@ _EXTRA_ENVIRONMENT = {
     "gateway": """\
       # On the volume below (the image's only writable directory), so tokens survive restarts.
       GATEWAY_SIGNING_KEY_DIR: /var/lib/kota/signing-keys
+      # Prometheus scrapes gateway:9100 on the compose network; the port is not published.
+      GATEWAY_METRICS_HOST: 0.0.0.0
+      GATEWAY_METRICS_PORT: 9100
 """,
 }
 """What a deployment sets beyond the common variables, by service."""

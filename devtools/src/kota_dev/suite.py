@@ -59,6 +59,8 @@ PAYSIM = Service("paysim", 90, package="kota_paysim", has_database=False)
 """The payment provider simulator: plays the bank, calling payments back through the gateway.
 It needs nothing at start: a callback that finds the gateway not ready is retried. Its port
 offset is far from the services', which the registry hands out one after another."""
+GATEWAY_METRICS_OFFSET = 99
+"""The gateway's internal metrics listener, from the suite's base port (9099 for `kota up`)."""
 STARTED = (*SERVICES, GATEWAY, PAYSIM)
 """Every process of the suite, stopped in the reverse of this order: the simulator, then the
 gateway, then what it routes to. They start at once, apart from ``starts_after``."""
@@ -78,6 +80,11 @@ class Layout:
 
     def url(self, service: Service) -> str:
         return f"http://127.0.0.1:{self.port(service)}"
+
+    @property
+    def metrics_port(self) -> int:
+        """Where the gateway serves its metrics: never its public port."""
+        return self.port_base + GATEWAY_METRICS_OFFSET
 
     @property
     def logs(self) -> Path:
@@ -166,6 +173,7 @@ def service_environment(
     if service is GATEWAY:
         env["UPSTREAMS"] = json.dumps({s.name: layout.url(s) for s in SERVICES})
         env["SIGNING_KEY_DIR"] = str(layout.state_dir / "gateway-keys")
+        env["METRICS_PORT"] = str(layout.metrics_port)
         env["FIRST_ADMIN_USERNAME"] = DEMO_ADMIN
         env["FIRST_ADMIN_PASSWORD"] = demo_admin_password(layout.state_dir)
     if service.name == "permits":
