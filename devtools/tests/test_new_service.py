@@ -10,16 +10,14 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from kota_dev.ports import free_port, free_ports_from
-from kota_dev.suite import GATEWAY_METRICS_OFFSET, SERVICES, STARTED
+from kota_dev.suite import SERVICES
+from kota_dev.suite_process import SuitePorts, running_suite, up_command
 
 REPO = Path(__file__).resolve().parents[2]
 NAME = "demo"
@@ -133,56 +131,15 @@ def test_its_generated_tests_pass(scratch: Path) -> None:
 
 def test_kota_up_starts_it_and_the_gateway_routes_to_it(scratch: Path) -> None:
     # The scratch suite has one more service than this one: its offset is the next free.
-    offsets = [s.port_offset for s in STARTED] + [max(s.port_offset for s in SERVICES) + 1]
-    offsets.append(GATEWAY_METRICS_OFFSET)
-    port_base = free_ports_from(offsets)
-    state_dir = scratch / ".kota" / "run"
-    log = scratch / "kota-up.out"
+    ports = SuitePorts.free(max(s.port_offset for s in SERVICES) + 1)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KOTA_TEST_", "VIRTUAL_ENV"))}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                _uv(),
-                "run",
-                "--offline",
-                "kota",
-                "up",
-                "--state-dir",
-                str(state_dir),
-                "--port-base",
-                str(port_base),
-                "--postgres-port",
-                str(free_port()),
-                "--kafka-port",
-                str(free_port()),
-            ],
-            cwd=scratch,
-            env=env | {"KOTA_CACHE_DIR": str(REPO / ".kota" / "cache")},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_up(process, log)
-        readiness = httpx.get(f"http://127.0.0.1:{port_base}/readyz", timeout=10).json()
+    command = up_command(scratch / ".kota" / "run", ports, kota=(_uv(), "run", "--offline", "kota"))
+    env |= {"KOTA_CACHE_DIR": str(REPO / ".kota" / "cache")}
+    with running_suite(command, log=scratch / "kota-up.out", env=env, cwd=scratch):
+        readiness = httpx.get(f"http://127.0.0.1:{ports.base}/readyz", timeout=10).json()
         assert readiness["checks"][f"upstream:{NAME}"]["status"] == "ready", readiness
-        demo_port = port_base + _declared_offset(scratch)
+        demo_port = ports.base + _declared_offset(scratch)
         assert httpx.get(f"http://127.0.0.1:{demo_port}/readyz", timeout=10).status_code == 200
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(120)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + UP_WITHIN_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
-        if "Kota LIVE is up." in log.read_text(errors="replace"):
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"`kota up` did not come up:\n{log.read_text(errors='replace')[-5000:]}")
 
 
 def _declared_offset(scratch: Path) -> int:

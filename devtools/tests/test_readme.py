@@ -5,10 +5,7 @@ started, registers a citizen, gets a permit approved and pays its invoice at the
 
 import os
 import re
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +13,8 @@ from pathlib import Path
 import pytest
 from stdnum import luhn
 
-from kota_dev.ports import free_port, free_ports_from
-from kota_dev.suite import GATEWAY_METRICS_OFFSET, PAYSIM, STARTED
+from kota_dev.suite import PAYSIM
+from kota_dev.suite_process import SuitePorts, running_suite, up_command
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
@@ -133,46 +130,11 @@ class RunningSuite:
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSuite]:
     home = tmp_path_factory.mktemp("clone")
-    state_dir = home / ".kota" / "run"
-    port_base = free_ports_from([*(s.port_offset for s in STARTED), GATEWAY_METRICS_OFFSET])
-    log = home / "kota-up.out"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kota_dev.cli",
-                "up",
-                "--state-dir",
-                str(state_dir),
-                "--port-base",
-                str(port_base),
-                "--postgres-port",
-                str(free_port()),
-                "--kafka-port",
-                str(free_port()),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={k: v for k, v in os.environ.items() if not k.startswith("KOTA_TEST_")},
-        )
-    try:
-        deadline = time.monotonic() + 300
-        while "Kota LIVE is up." not in log.read_text(errors="replace"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"`kota up` did not come up:\n{log.read_text(errors='replace')[-5000:]}"
-                )
-            time.sleep(0.5)
-        yield RunningSuite(home=home, gateway_port=port_base)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(120)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    ports = SuitePorts.free()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOTA_TEST_")}
+    command = up_command(home / ".kota" / "run", ports)
+    with running_suite(command, log=home / "kota-up.out", env=env):
+        yield RunningSuite(home=home, gateway_port=ports.base)
 
 
 def _warnings(logs: Path, *, last: int = 5) -> str:

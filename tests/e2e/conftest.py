@@ -1,18 +1,13 @@
 """The whole suite as ``kota up`` starts it, driven only through the gateway's public HTTP API."""
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from e2e_suite import Suite
 
-from kota_dev.ports import free_port, free_ports_from
-from kota_dev.suite import GATEWAY_METRICS_OFFSET, STARTED
+from kota_dev.suite_process import SuitePorts, running_suite, up_command
 
 CLIENT_TIMEOUT_SECONDS = 10
 """How long a test waits for any one answer from the gateway."""
@@ -34,70 +29,21 @@ limits themselves are tested in the gateway's own tests."""
 @pytest.fixture(scope="package")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     state_dir = tmp_path_factory.mktemp("suite")
-    port_base = free_ports_from([*(s.port_offset for s in STARTED), GATEWAY_METRICS_OFFSET])
-    postgres_port, kafka_port = free_port(), free_port()
+    ports = SuitePorts.free()
     log = state_dir / "kota-up.out"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kota_dev.cli",
-                "up",
-                "--state-dir",
-                str(state_dir),
-                "--port-base",
-                str(port_base),
-                "--postgres-port",
-                str(postgres_port),
-                "--kafka-port",
-                str(kafka_port),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            # `kota up` passes its environment on to every service.
-            env={k: v for k, v in os.environ.items() if not k.startswith("KOTA_TEST_")}
-            | {
-                "GATEWAY_OVERVIEW_TIMEOUT_SECONDS": str(OVERVIEW_TIMEOUT_SECONDS),
-                "GATEWAY_RATE_LIMITS": E2E_RATE_LIMITS,
-            },
+    # `kota up` passes its environment on to every service.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOTA_TEST_")} | {
+        "GATEWAY_OVERVIEW_TIMEOUT_SECONDS": str(OVERVIEW_TIMEOUT_SECONDS),
+        "GATEWAY_RATE_LIMITS": E2E_RATE_LIMITS,
+    }
+    with running_suite(up_command(state_dir, ports), log=log, env=env) as process:
+        yield Suite(
+            gateway=f"http://127.0.0.1:{ports.base}",
+            state_dir=state_dir,
+            process=process,
+            ports=ports.listening(),
+            log=log,
         )
-    suite = Suite(
-        gateway=f"http://127.0.0.1:{port_base}",
-        state_dir=state_dir,
-        process=process,
-        ports=[
-            *(port_base + s.port_offset for s in STARTED),
-            port_base + GATEWAY_METRICS_OFFSET,
-            postgres_port,
-            kafka_port,
-        ],
-        log=log,
-    )
-    try:
-        _wait_for_banner(suite, within=300)
-        yield suite
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(120)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_for_banner(suite: Suite, *, within: float) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if "Kota LIVE is up." in suite.log.read_text(errors="replace"):
-            return
-        if suite.process.poll() is not None:
-            break
-        time.sleep(0.5)
-    raise AssertionError(
-        f"`kota up` did not come up:\n{suite.log.read_text(errors='replace')[-5000:]}"
-    )
 
 
 @pytest.fixture(scope="package")
