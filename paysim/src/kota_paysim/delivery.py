@@ -5,8 +5,12 @@ The courier owns its tasks so the app can cancel them at shutdown: a retry loop 
 """
 
 import asyncio
+import itertools
 import logging
-from collections.abc import Iterator
+import random
+from collections.abc import Callable, Iterator
+
+import tenacity
 
 from kota_paysim.callbacks import CallbackSender
 from kota_paysim.ledger import DeliveryAttempt, Ledger
@@ -16,12 +20,21 @@ _log = logging.getLogger(__name__)
 TASK_NAME_PREFIX = "paysim-delivery-"
 
 
-def backoff_delays(*, initial: float, maximum: float) -> Iterator[float]:
-    """Waits between attempts: doubling from ``initial``, never above ``maximum``, endless."""
-    delay = min(initial, maximum)
-    while True:
-        yield delay
-        delay = min(delay * 2, maximum)
+def backoff_delays(
+    *, initial: float, maximum: float, jitter: Callable[[], float] = random.random
+) -> Iterator[float]:
+    """Waits between attempts, endless: tenacity's exponential wait, doubling from
+    ``initial`` and never above ``maximum``, each jittered down to as little as half of it.
+
+    The suite's one back-off rule (``kota_shared.backoff``), on the same library, here
+    directly: the simulator does not depend on the shared library. ``jitter`` (0 to 1, 1
+    keeps the whole pause) is the seam that makes the waits deterministic in a test.
+    """
+    wait = tenacity.wait_exponential(multiplier=initial, max=maximum)
+    state = tenacity.RetryCallState(retry_object=tenacity.Retrying(), fn=None, args=(), kwargs={})
+    for attempt in itertools.count(1):
+        state.attempt_number = attempt
+        yield wait(state) * (0.5 + jitter() / 2)
 
 
 class Courier:

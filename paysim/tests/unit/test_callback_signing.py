@@ -73,10 +73,23 @@ def test_only_a_2xx_acknowledges_and_only_a_final_4xx_refuses(
 
 
 def test_backoff_doubles_up_to_the_cap() -> None:
-    delays = backoff_delays(initial=0.5, maximum=30)
+    delays = backoff_delays(initial=0.5, maximum=30, jitter=lambda: 1.0)
 
     assert list(itertools.islice(delays, 9)) == [0.5, 1, 2, 4, 8, 16, 30, 30, 30]
 
 
+def test_backoff_is_jittered_down_to_half() -> None:
+    delays = backoff_delays(initial=0.5, maximum=30, jitter=lambda: 0.0)
+
+    assert list(itertools.islice(delays, 8)) == [0.25, 0.5, 1, 2, 4, 8, 15, 15]
+
+
+def test_backoff_jitter_stays_between_half_and_the_whole_pause() -> None:
+    ceilings = [0.5, 1, 2, 4, 8, 16, 30, 30, 30, 30]
+    for _ in range(50):
+        waits = list(itertools.islice(backoff_delays(initial=0.5, maximum=30), len(ceilings)))
+        assert all(c / 2 <= w <= c for w, c in zip(waits, ceilings, strict=True))
+
+
 def test_backoff_never_starts_above_the_cap() -> None:
-    assert next(backoff_delays(initial=60, maximum=30)) == 30
+    assert next(backoff_delays(initial=60, maximum=30, jitter=lambda: 1.0)) == 30

@@ -21,6 +21,8 @@ from typing import Any
 
 from prometheus_client import Counter, Gauge
 
+from kota_shared.backoff import Backoff, Jitter
+
 _log = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[None]]
@@ -57,11 +59,19 @@ class RestartPolicy:
     unhealthy_after_seconds: float = 180.0
     """A failure streak this long fails ``/livez``."""
 
+    def backoff(self, jitter: Jitter = random.random) -> Backoff:
+        """The pauses before restarts: the suite's one back-off rule (`kota_shared.backoff`),
+        doubling, capped, jittered down to half, so replicas that failed together do not
+        come back in lockstep."""
+        return Backoff(
+            first_seconds=self.first_delay_seconds,
+            max_seconds=self.max_delay_seconds,
+            jitter=jitter,
+        )
+
     def delay(self, attempt: int, jitter: float) -> float:
-        """The pause before restart ``attempt`` (1, 2, …): doubling, capped, jittered down to
-        half, so replicas that failed together do not come back in lockstep."""
-        ceiling = min(self.max_delay_seconds, self.first_delay_seconds * 2.0 ** (attempt - 1))
-        return ceiling * (0.5 + jitter / 2)
+        """The pause before restart ``attempt`` (1, 2, …) with this ``jitter`` (0 to 1)."""
+        return self.backoff(lambda: jitter).delay(attempt)
 
 
 @dataclass
@@ -85,11 +95,11 @@ class Supervisor:
         policy: RestartPolicy | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
-        jitter: Callable[[], float] = random.random,
+        jitter: Jitter = random.random,
     ) -> None:
         self._policy = policy or RestartPolicy()
         self._clock = clock
-        self._jitter = jitter
+        self._backoff = self._policy.backoff(jitter)
         self._tasks: dict[str, _Supervised] = {}
 
     def start(self, name: str, job: Job) -> None:
@@ -135,7 +145,7 @@ class Supervisor:
         supervised.state = TaskState.RESTARTING
         supervised.last_error = f"{type(error).__name__}: {error}"[:500]
         TASK_RESTARTS.labels(supervised.name).inc()
-        delay = self._policy.delay(supervised.streak, self._jitter())
+        delay = self._backoff.delay(supervised.streak)
         _log.error(
             "background task %s failed (%d in a row); restarting in %.1fs",
             supervised.name,

@@ -15,11 +15,12 @@ surprise: the caller decides the request is replayable (an idempotent method, RF
 §9.2.2, with a body still held in memory) and the connection was refused before the request
 left (``aiohttp.ClientConnectorError``). Never after a response, never on a timeout (a read
 timeout may mean the work was done; a connect timeout retried would double the wait a client
-sees). At most ``retries`` times, after a jittered exponential pause.
+sees). At most ``retries`` times, after a jittered exponential pause (`kota_shared.backoff`,
+the suite's one rule). The loop is ours, not tenacity's: the proxy's hot path sends once and
+pays for nothing more until a connection is refused.
 """
 
 import asyncio
-import random
 import time
 from collections.abc import AsyncIterable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from yarl import URL
 
 from kota_gateway.edge.breaker import BreakerState, CircuitBreaker
 from kota_gateway.edge.settings import EdgeSettings
+from kota_shared.backoff import Backoff
 from kota_shared.health import ReadinessCheck
 
 KEEPALIVE_SECONDS = 4.0
@@ -79,10 +81,13 @@ class Upstream:
     retry_backoff_seconds: float
     route_label: str = field(init=False)
     """How metrics and the access log name a proxied route (one series per upstream)."""
+    backoff: Backoff = field(init=False)
+    """The pauses before retries: uncapped, as ``retries`` bounds them (2 at most)."""
     _session: aiohttp.ClientSession | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.route_label = f"/v1/{self.name}/{{path}}"
+        self.backoff = Backoff(first_seconds=self.retry_backoff_seconds)
 
     def url(self, target: str) -> URL:
         """The upstream URL for a raw, already-encoded path and query (kept byte for byte)."""
@@ -133,8 +138,7 @@ class Upstream:
                     raise
             attempt += 1
             UPSTREAM_RETRIES.labels(self.name).inc()
-            pause = self.retry_backoff_seconds * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
-            await asyncio.sleep(pause)
+            await asyncio.sleep(self.backoff.delay(attempt))
 
     async def readiness(self) -> dict[str, Any]:
         """Ready when the circuit is not open and the service's own ``/readyz`` says 200."""

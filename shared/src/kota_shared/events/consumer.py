@@ -19,8 +19,10 @@ from aiokafka.structs import OffsetAndMetadata
 from opentelemetry.trace import SpanKind
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tenacity import RetryCallState, retry_if_exception, stop_after_attempt
 
 from kota_shared import tracing
+from kota_shared.backoff import Backoff
 from kota_shared.events.envelope import EventData, MalformedEvent, ReceivedEvent, parse_message
 from kota_shared.events.kafka_security import UNAUTHENTICATED, KafkaSecurity
 from kota_shared.events.metrics import CONSUMER_PAUSES, EVENTS_CONSUMED
@@ -63,6 +65,7 @@ def on(
 
 OUTAGE_PAUSE_SECONDS = 1.0
 CONTENTION_PAUSE_SECONDS = 0.1
+CONNECT_FIRST_DELAY_SECONDS = 0.5
 CONNECT_MAX_DELAY_SECONDS = 5.0
 DEAD_LETTER_MAX_VALUE_BYTES = 512 * 1024
 DEAD_LETTER_MAX_HEADER_BYTES = 64 * 1024
@@ -178,7 +181,11 @@ class EventConsumer(Generic[ContextT]):
         self._fallback = fallback
         self._schemas = schemas
         self._max_attempts = max_attempts
-        self._retry_backoff = retry_backoff_seconds
+        # Bounded by max_attempts, so uncapped: 0.2, 0.4, 0.8, 1.6 s at most by default.
+        self._retry_backoff = Backoff(first_seconds=retry_backoff_seconds)
+        self._connect_backoff = Backoff(
+            first_seconds=CONNECT_FIRST_DELAY_SECONDS, max_seconds=CONNECT_MAX_DELAY_SECONDS
+        )
         # A test seam: runs after the effect is committed and before the offset is.
         self._after_apply = after_apply
         self._lock = asyncio.Lock()
@@ -197,17 +204,23 @@ class EventConsumer(Generic[ContextT]):
             await self._close_clients()
 
     async def _connect_when_kafka_is_up(self) -> None:
-        delay = 0.5
-        while True:
-            try:
+        """Connect, waiting out an outage for as long as it lasts; any other error raises."""
+        async for attempt in self._connect_backoff.retrying(
+            retry=retry_if_exception(is_transient),
+            before_sleep=self._log_connect_retry,
+            reraise=True,
+        ):
+            with attempt:
                 await self._connect()
-                return
-            except Exception as exc:
-                if not is_transient(exc):
-                    raise
-                _log.warning("consumer %s cannot connect yet: %s", self.name, describe(exc))
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, CONNECT_MAX_DELAY_SECONDS)
+
+    def _log_connect_retry(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        _log.warning(
+            "consumer %s cannot connect yet, retrying in %.1fs: %s",
+            self.name,
+            state.upcoming_sleep,
+            describe(error) if error else "",
+        )
 
     async def _connect(self) -> None:
         try:
@@ -362,24 +375,36 @@ class EventConsumer(Generic[ContextT]):
     async def _apply_with_retries(
         self, record: Any, received: ReceivedEvent[Any], handler: _Handler[ContextT]
     ) -> None:
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                await self._apply(received, handler)
-                break
-            except Exception as exc:
-                if is_transient(exc):
-                    raise
-                if attempt == self._max_attempts:
-                    await self._dead_letter(record, exc)
-                    return
-                _log.warning(
-                    "consumer %s failed on %s (attempt %d): %s",
-                    self.name,
-                    received.id,
-                    attempt,
-                    exc,
-                )
-                await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
+        """Apply one event, retrying a failing handler; dead-letter it when it keeps failing.
+
+        An outage is not the handler's fault: it is raised at once, to be waited out by
+        `_wait_out` with the record read again, and never counts towards dead-lettering.
+        """
+
+        def log_retry(state: RetryCallState) -> None:
+            _log.warning(
+                "consumer %s failed on %s (attempt %d), retrying in %.2fs: %s",
+                self.name,
+                received.id,
+                state.attempt_number,
+                state.upcoming_sleep,
+                state.outcome.exception() if state.outcome else None,
+            )
+
+        try:
+            async for attempt in self._retry_backoff.retrying(
+                stop=stop_after_attempt(self._max_attempts),
+                retry=retry_if_exception(lambda exc: not is_transient(exc)),
+                before_sleep=log_retry,
+                reraise=True,
+            ):
+                with attempt:
+                    await self._apply(received, handler)
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            await self._dead_letter(record, exc)
+            return
         if self._after_apply is not None:
             self._after_apply(received)
 

@@ -18,8 +18,10 @@ from aiokafka.errors import KafkaError
 from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
+from tenacity import RetryCallState, retry_if_exception
 
 from kota_shared import tracing
+from kota_shared.backoff import Backoff
 from kota_shared.events.envelope import EventData, build_message
 from kota_shared.events.kafka_security import UNAUTHENTICATED, KafkaSecurity
 from kota_shared.events.metrics import EVENTS_PUBLISHED, OUTBOX_RELAY_UP
@@ -29,6 +31,7 @@ from kota_shared.outages import describe, is_transient
 _log = logging.getLogger(__name__)
 _PENDING = "kota.outbox.pending"
 _WAKE = "kota.outbox.wake"
+FIRST_BACKOFF_SECONDS = 0.1
 
 
 class Outbox:
@@ -99,7 +102,9 @@ class OutboxRelay:
         self._security = security
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
-        self._max_backoff = max_backoff_seconds
+        self._backoff = Backoff(
+            first_seconds=FIRST_BACKOFF_SECONDS, max_seconds=max_backoff_seconds
+        )
         self._retention = retention
         self._purge_every = purge_every_seconds
         self._next_purge = time.monotonic()
@@ -121,33 +126,9 @@ class OutboxRelay:
         Kafka or PostgreSQL being away is waited out here, with back-off; anything else is a
         fault and is raised, so the supervisor logs it and starts the relay again.
         """
-        backoff = 0.1
         try:
             while True:
-                # Cleared before publishing, not after: a commit landing while a batch is in
-                # flight sets it again, and is published at once instead of at the next poll.
-                self._wakeup.clear()
-                try:
-                    while await self.publish_batch():
-                        pass
-                    self._set_healthy(True)
-                    backoff = 0.1
-                    if time.monotonic() >= self._next_purge:
-                        await self.purge_published()
-                        self._next_purge = time.monotonic() + self._purge_every
-                except Exception as exc:
-                    if not is_transient(exc):
-                        raise
-                    self._set_healthy(False)
-                    _log.warning(
-                        "outbox relay cannot publish, retrying in %.1fs: %s",
-                        backoff,
-                        describe(exc),
-                    )
-                    await self._close_producer()
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, self._max_backoff)
-                    continue
+                await self._publish_pending()
                 # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel()
                 # that lands in the tick a commit wakes the relay, and the caller would then
                 # wait forever.
@@ -157,6 +138,36 @@ class OutboxRelay:
         finally:
             self._set_healthy(False)
             await self._close_producer()
+
+    async def _publish_pending(self) -> None:
+        """Publish every waiting row, waiting out an outage with back-off (reset each time the
+        relay catches up, as every call starts a new retry)."""
+        async for attempt in self._backoff.retrying(
+            retry=retry_if_exception(is_transient),
+            before_sleep=self._waiting_out,
+            reraise=True,
+        ):
+            with attempt:
+                # Cleared before publishing, not after: a commit landing while a batch is in
+                # flight sets it again, and is published at once instead of at the next poll.
+                self._wakeup.clear()
+                while await self.publish_batch():
+                    pass
+                self._set_healthy(True)
+                if time.monotonic() >= self._next_purge:
+                    await self.purge_published()
+                    self._next_purge = time.monotonic() + self._purge_every
+
+    async def _waiting_out(self, state: RetryCallState) -> None:
+        """Before each pause of an outage: unhealthy, logged, and a fresh producer after it."""
+        self._set_healthy(False)
+        error = state.outcome.exception() if state.outcome else None
+        _log.warning(
+            "outbox relay cannot publish, retrying in %.1fs: %s",
+            state.upcoming_sleep,
+            describe(error) if error else "",
+        )
+        await self._close_producer()
 
     async def _producer_started(self) -> Any:
         if self._producer is None:
