@@ -4,10 +4,13 @@ import asyncio
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from kota_dev.faults.parcels import TABLES, ParcelScanned, metadata, record_scan
@@ -15,8 +18,32 @@ from kota_dev.pytest_plugin import Infrastructure, create_database
 from kota_shared.db import create_sessionmaker
 from kota_shared.events.consumer import EventConsumer, on
 from kota_shared.events.outbox import Outbox, OutboxRelay
+from kota_shared.i18n import Catalogue
 from kota_shared.supervision import Supervisor
 from kota_shared.testing.waiting import eventually
+
+PHRASES = {
+    "The application is already submitted.": "Permohonan sudah diajukan.",
+    "{name} is not allowed.": "{name} tidak diperbolehkan.",
+    "Open until {day}, fee {fee}, for {who}.": "Dibuka sampai {day}, biaya {fee}, untuk {who}.",
+    "children": "anak-anak",
+}
+"""The phrasebook's catalogue: English → Indonesian, as a translator would have written it."""
+
+
+@pytest.fixture
+def phrasebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Catalogue:
+    """The catalogue of a package made for the test, whose ``.po`` holds `PHRASES`."""
+    package = tmp_path / "phrasebook"
+    (package / "locale/id/LC_MESSAGES").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    catalog = Catalog(locale="id")
+    for english, indonesian in PHRASES.items():
+        catalog.add(english, indonesian)
+    with (package / "locale/id/LC_MESSAGES/messages.po").open("wb") as po:
+        write_po(po, catalog)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return Catalogue("phrasebook")
 
 
 @pytest.fixture

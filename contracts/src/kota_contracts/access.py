@@ -26,3 +26,11 @@ class Scope(enum.StrEnum):
     PERMITS_VERIFY = "permits:verify"
     PAYMENTS_INVOICES_WRITE = "payments:invoices:write"
     MONITORING_READ = "monitoring:read"
+
+
+SCOPE_PURPOSES: dict[Scope, str] = {
+    Scope.PERMITS_VERIFY: "Look up an issued permit (an agency, e.g. a bank, checking it).",
+    Scope.PAYMENTS_INVOICES_WRITE: "Open invoices on the city's behalf (an agency billing).",
+    Scope.MONITORING_READ: "Read the city's service-level figures.",
+}
+"""What each scope lets an agency do, as the API documents show it to integrators."""

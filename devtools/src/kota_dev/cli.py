@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kota_dev import compose, kafka, postgres, scaffold
+from kota_dev import compose, kafka, messages, postgres, scaffold
 from kota_dev.processes import (
     Launch,
     RunningService,
@@ -357,6 +357,15 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--postgres-port", type=int, default=54329)
         command.add_argument("--kafka-port", type=int, default=9092)
     commands.add_parser("compose", help="render docker-compose.yml from the service registry")
+    messages_command = commands.add_parser(
+        "messages", help="extract messages into each package's Indonesian catalogue"
+    )
+    messages_command.add_argument(
+        "--check", action="store_true", help="only list untranslated or stale messages"
+    )
+    messages_command.add_argument(
+        "--package", action="append", help="only this package (e.g. permits); repeatable"
+    )
     scaffold_command = commands.add_parser(
         "new-service", help="scaffold a service in the house shape, declared everywhere"
     )
@@ -373,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
         changed = compose.write()
         print(f"{compose.COMPOSE_FILE.name} {'rewritten' if changed else 'already up to date'}")
         return 0
+    if args.command == "messages":
+        return messages.main(check=args.check, only=args.package)
     if args.command == "new-service":
         return _new_service(args.name)
     layout = Layout(

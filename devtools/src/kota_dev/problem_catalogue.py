@@ -71,8 +71,8 @@ def catalogue() -> list[dict[str, Any]]:
         entry: dict[str, Any] = {
             "code": cls.code,
             "status": cls.status,
-            "title_id": cls.title_id,
-            "title_en": cls.title_en,
+            "title_id": cls.title.render("id"),
+            "title_en": cls.title.render("en"),
             "description_en": inspect.cleandoc(cls.__doc__) if cls.__doc__ else "",
             "answered_by": [packages[cls.__module__.split(".")[0]]],
             "defined_in": [f"{cls.__module__}.{cls.__qualname__}"],

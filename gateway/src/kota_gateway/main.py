@@ -34,7 +34,11 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
         await start_identity(app, runtime, settings, trusted_proxies=settings.trusted_proxies)
         async with routing_resources(app, settings) as upstreams:
             await serve_merged_openapi(
-                app, runtime, upstreams, refresh_seconds=settings.openapi_refresh_seconds
+                app,
+                runtime,
+                upstreams,
+                refresh_seconds=settings.openapi_refresh_seconds,
+                server_url=settings.public_url,
             )
             yield
 

@@ -87,6 +87,8 @@ async def test_a_declared_length_over_the_limit_is_refused_unread(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "payload_too_large"
     assert response.json()["max_bytes"] == LIMIT
+    assert response.json()["detail"] == "Isi permintaan paling besar 1.000 byte."
+    assert response.headers["content-language"] == "id"
     assert response.headers["connection"] == "close"
     assert seen == []  # never sent upstream
 

@@ -1,8 +1,11 @@
 """Agency clients: a city admin's registry, the client-credentials grant, and scopes end to end."""
 
 import base64
+import json
 import time
+import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -25,6 +28,7 @@ from kota_gateway.config import GatewaySettings
 from kota_gateway.db import Base
 from kota_gateway.identity.clients import models as client_models
 from kota_gateway.main import create_app as create_gateway
+from kota_shared.testing.pages import every_page, next_link
 from kota_shared.testing.schema import schema_differences
 from kota_shared.testing.servers import serve_app
 from kota_shared.testing.waiting import eventually
@@ -143,6 +147,76 @@ async def test_only_a_city_admin_manages_clients(
     assert (await gateway.post(f"{CLIENTS}/ac_x/secret", headers=citizen)).status_code == 403
 
 
+async def test_the_registry_comes_in_pages_newest_first_revoked_clients_too(
+    gateway: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    registered = [await register(gateway, admin, ["permits:verify"]) for _ in range(5)]
+    revoked = registered[1]["client_id"]
+    assert (await gateway.delete(f"{CLIENTS}/{revoked}", headers=admin)).status_code == 204
+
+    pages = await every_page(gateway, f"{CLIENTS}?limit=2", headers=admin)
+
+    listed = [client for page in pages for client in page]
+    ids = [client["client_id"] for client in listed]
+    ours = {client["client_id"] for client in registered}
+    assert all(len(page) == 2 for page in pages[:-1])
+    assert 1 <= len(pages[-1]) <= 2
+    assert len(ids) == len(set(ids))  # none twice, though every page is read anew
+    assert [i for i in ids if i in ours] == [c["client_id"] for c in reversed(registered)]
+    assert listed == sorted(
+        listed,
+        key=lambda c: (datetime.fromisoformat(c["created_at"]), c["client_id"]),
+        reverse=True,
+    )
+    assert next(c for c in listed if c["client_id"] == revoked)["active"] is False
+    assert all("client_secret" not in client for client in listed)
+
+
+async def test_a_full_last_page_of_clients_has_no_next_link(
+    gateway: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    await register(gateway, admin, ["permits:verify"])
+    everyone = [c for page in await every_page(gateway, CLIENTS, headers=admin) for c in page]
+
+    response = await gateway.get(f"{CLIENTS}?limit={len(everyone)}", headers=admin)
+
+    assert len(response.json()) == len(everyone)
+    assert next_link(response) is None
+
+
+def cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cursor=not-base64-json!",
+        f"cursor={cursor([])}",
+        f"cursor={cursor([{'t': '2026-12-03T10:00:00+07:00'}])}",  # one value short
+        f"cursor={cursor([{'t': '2026-12-03T10:00:00'}, 'ac_x'])}",  # no time zone
+        # An invoice list's cursor: an id where a client id belongs.
+        f"cursor={cursor([{'t': '2026-12-03T10:00:00+07:00'}, {'u': str(uuid.uuid4())}])}",
+    ],
+)
+async def test_a_cursor_that_is_not_of_the_registry_is_a_400_problem(
+    gateway: httpx.AsyncClient, admin: dict[str, str], query: str
+) -> None:
+    response = await gateway.get(f"{CLIENTS}?{query}", headers=admin)
+
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "invalid_cursor"
+
+
+async def test_the_registrys_pages_are_capped(
+    gateway: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    response = await gateway.get(f"{CLIENTS}?limit=5000", headers=admin)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_failed"
+
+
 async def test_scopes_come_from_the_allowed_list(
     gateway: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
@@ -156,7 +230,11 @@ async def test_scopes_come_from_the_allowed_list(
     assert response.json()["code"] == "validation_failed"
     (error,) = response.json()["errors"]
     assert error["field"] == "body.scopes"
-    assert "root:everything" in error["message"]
+    assert error["type"] == "unknown_scope"
+    assert error["message"].startswith(
+        "Cakupan ini tidak dapat diberikan: root:everything. Cakupan yang diizinkan: "
+    )
+    assert "permits:verify" in error["message"]
 
 
 async def test_the_token_is_a_signed_access_token_for_the_client(
@@ -243,6 +321,83 @@ async def test_malformed_token_requests_are_oauth2_errors(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == code
     assert response.json()["error"] == code  # what OAuth2 client libraries read
+    assert response.headers["content-language"] == "id"
+
+
+async def test_the_token_request_is_a_form(
+    gateway: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    """RFC 6749 §4.4.2; no body at all is an empty form (OAuth2's `invalid_request`)."""
+    client = await register(gateway, admin, ["permits:verify"])
+    headers = basic(client["client_id"], client["client_secret"])
+
+    as_json = await gateway.post(TOKEN, json={"grant_type": "client_credentials"}, headers=headers)
+    repeated = await gateway.post(
+        TOKEN,
+        content=b"grant_type=client_credentials&grant_type=password",
+        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    nothing = await gateway.post(TOKEN, headers=headers)
+    blank = await get_token(gateway, client, scope="")
+
+    assert as_json.status_code == 415
+    assert as_json.json()["code"] == "unsupported_media_type"
+    assert as_json.headers["accept-post"] == "application/x-www-form-urlencoded"
+    assert repeated.status_code == 422
+    assert repeated.json()["errors"][0]["type"] == "body_repeated_field"
+    assert (nothing.status_code, nothing.json()["code"]) == (400, "invalid_request")
+    assert blank.status_code == 200, blank.text  # an empty field is as not sent
+    assert blank.json()["scope"] == "permits:verify"
+
+
+@pytest.mark.parametrize(
+    ("form", "use_basic", "indonesian", "english"),
+    [
+        (
+            {"grant_type": "client_credentials", "scope": "health:fhir:read permits:verify"},
+            True,
+            "Tidak diberikan kepada klien ini: health:fhir:read.",
+            "Not granted to this client: health:fhir:read.",
+        ),
+        (
+            {},
+            True,
+            "Parameter grant_type tidak disertakan.",
+            "The grant_type parameter is missing.",
+        ),
+        (
+            {"grant_type": "client_credentials", "client_id": "ac_x"},
+            True,
+            "Kirim kredensial klien dengan satu cara saja (Basic atau formulir).",
+            "Send the client's credentials one way only (Basic or form).",
+        ),
+        (
+            {"grant_type": "client_credentials"},
+            False,
+            "Kredensial klien tidak disertakan.",
+            "The client's credentials are missing.",
+        ),
+    ],
+)
+async def test_token_errors_are_explained_in_indonesian_unless_english_is_asked_for(
+    gateway: httpx.AsyncClient,
+    admin: dict[str, str],
+    form: dict[str, str],
+    use_basic: bool,
+    indonesian: str,
+    english: str,
+) -> None:
+    client = await register(gateway, admin, ["permits:verify"])
+    headers = basic(client["client_id"], client["client_secret"]) if use_basic else {}
+
+    by_default = await gateway.post(TOKEN, data=form, headers=headers)
+    in_english = await gateway.post(TOKEN, data=form, headers={**headers, "Accept-Language": "en"})
+
+    assert by_default.json()["detail"] == indonesian
+    assert in_english.json()["detail"] == english
+    assert by_default.headers["content-language"] == "id"
+    assert in_english.headers["content-language"] == "en"
+    assert by_default.json()["code"] == in_english.json()["code"]
 
 
 async def test_a_wrong_secret_or_an_unknown_client_is_invalid_client(
@@ -260,6 +415,8 @@ async def test_a_wrong_secret_or_an_unknown_client_is_invalid_client(
         assert response.json()["code"] == "invalid_client"
         assert response.headers["www-authenticate"].startswith("Basic")
     assert wrong.json()["title"] == unknown.json()["title"]  # says nothing about which
+    assert wrong.json()["title"] == "Klien tidak dikenal, sudah dicabut, atau rahasianya salah."
+    assert garbled.json()["detail"] == "Kredensial Basic bukan base64 yang valid."
 
 
 async def test_rotation_retires_the_old_secret(
@@ -316,7 +473,23 @@ async def test_a_revoked_client_gets_no_more_tokens(
     assert record["active"] is False
     assert record["revoked_at"] is not None
     assert rotate.status_code == 409
+    assert rotate.json()["detail"] == "Klien ini sudah dicabut; silakan daftarkan klien baru."
     assert (await gateway.delete(f"{CLIENTS}/ac_nobody", headers=admin)).status_code == 404
+
+
+async def test_an_unknown_client_is_a_404_in_the_callers_language(
+    gateway: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    indonesian = await gateway.get(f"{CLIENTS}/ac_nobody", headers=admin)
+    english = await gateway.get(f"{CLIENTS}/ac_nobody", headers={**admin, "Accept-Language": "en"})
+
+    assert (indonesian.status_code, english.status_code) == (404, 404)
+    assert indonesian.json()["code"] == english.json()["code"] == "not_found"
+    assert indonesian.json()["type"] == "/problems/not_found"
+    assert indonesian.json()["detail"] == "Tidak ada klien instansi dengan ID ini."
+    assert english.json()["detail"] == "There is no agency client with this id."
+    assert indonesian.headers["content-language"] == "id"
+    assert english.headers["content-language"] == "en"
 
 
 def echo_app() -> FastAPI:
@@ -370,6 +543,10 @@ async def test_a_revoked_clients_tokens_stop_working_within_seconds(
     for answer in after:
         assert answer.json()["code"] == "client_revoked"
         assert answer.headers["www-authenticate"] == "Bearer"
+        assert answer.json()["detail"] == (
+            "Silakan minta klien instansi yang baru kepada pemerintah kota."
+        )
+        assert answer.headers["content-language"] == "id"
     assert still.status_code == 200
 
 

@@ -33,6 +33,8 @@ EVENT_SCHEMAS = REPO / "schemas" / "events"
 ASYNCAPI = REPO / "schemas" / "asyncapi.json"
 PROBLEM_CATALOGUE = REPO / "gateway/src/kota_gateway/composition/problem_catalogue.json"
 LOOPBACK = "127.0.0.1"
+ADMIN_USERNAME = "docs.admin"
+ADMIN_PASSWORD = "Sandi-Uji-Dokumen-2026"
 
 
 def chromium() -> str:
@@ -66,6 +68,8 @@ async def gateway_url(
             upstreams={"demo": demo},
             overview_sections={},
             signing_key_dir=tmp_path_factory.mktemp("keys"),
+            first_admin_username=ADMIN_USERNAME,
+            first_admin_password=ADMIN_PASSWORD,
         )
         async with serve_app(create_gateway(settings)) as url:
             yield url
@@ -157,6 +161,51 @@ async def test_swagger_ui_lists_the_operations_with_no_network_beyond_loopback(
     assert offline.blocked_by_policy == []
     assert offline.errors == []
     assert screenshot.stat().st_size > 10_000
+
+
+async def test_the_authorize_button_signs_in_and_try_it_out_sends_the_token(
+    offline: OfflinePage, gateway_url: str, tmp_path: Path
+) -> None:
+    """The document's OAuth2 password flow is what Swagger UI's Authorize dialog uses: an
+    officer signs in there, and "Try it out" then calls an operation with the token."""
+    page = offline.page
+    calls: list[tuple[str, str | None]] = []
+    page.on(
+        "request",
+        lambda request: calls.append((request.url, request.headers.get("authorization"))),
+    )
+
+    await page.goto(f"{gateway_url}/docs")
+    await page.locator(".opblock").first.wait_for(timeout=30_000)
+    await page.locator("button.authorize").first.click()
+    dialog = page.locator(".auth-container", has=page.locator("#oauth_username"))
+    await dialog.locator("#oauth_username").fill(ADMIN_USERNAME)
+    await dialog.locator("#oauth_password").fill(ADMIN_PASSWORD)
+    await dialog.locator("button.authorize").click()
+    # Signed in, the dialog shows the flow as authorized, with a Logout button.
+    logout = page.locator(".auth-container button.authorize", has_text="Logout")
+    await logout.first.wait_for(timeout=15_000)
+    await page.screenshot(path=str(tmp_path / "authorized.png"))
+    await page.locator("button.close-modal").click()
+
+    clients = page.locator(
+        ".opblock-get", has=page.locator('.opblock-summary-path[data-path="/v1/auth/clients"]')
+    )
+    await clients.locator(".opblock-summary").click()
+    await clients.locator("button.try-out__btn").click()
+    await clients.locator("button.execute").click()
+    status = clients.locator(".live-responses-table .response .response-col_status").first
+    await status.wait_for(timeout=15_000)
+    await page.screenshot(path=str(tmp_path / "tried.png"))
+
+    assert (await status.inner_text()).strip() == "200"
+    signed_in = [url for url, _ in calls if url.endswith("/v1/auth/token")]
+    listed = [auth for url, auth in calls if "/v1/auth/clients" in url and "token" not in url]
+    assert len(signed_in) == 1
+    assert listed
+    assert str(listed[-1]).startswith("Bearer ")
+    assert offline.refused == []
+    assert offline.errors == []
 
 
 async def test_redoc_renders_the_operations_with_no_network_beyond_loopback(

@@ -145,7 +145,8 @@ def new_citizen(**overrides: Any) -> dict[str, Any]:
     return {
         "nik": nik,
         "full_name": "Warga Uji",
-        "phone": f"08{_rng.randrange(10**9, 10**10)}",
+        # 0812: a Telkomsel mobile range, so every number is one the numbering plan has.
+        "phone": f"0812{_rng.randrange(10**7, 10**8)}",
         "password": PASSWORD,
         "birth_date": born.isoformat(),
         "sex": sex,
@@ -308,8 +309,78 @@ async def test_date_of_birth_and_sex_must_agree_with_the_nik(gateway: httpx.Asyn
     [sex_error] = sex_answer.json()["errors"]
     assert (date_error["field"], date_error["type"]) == ("body.birth_date", "nik_mismatch")
     assert (sex_error["field"], sex_error["type"]) == ("body.sex", "nik_mismatch")
-    assert "date of birth" in date_error["message"]
+    assert date_error["message"] == "Tanggal lahir tidak sesuai dengan yang tercantum dalam NIK."
+    assert sex_error["message"] == "Jenis kelamin tidak sesuai dengan yang tercantum dalam NIK."
     assert nik not in date_answer.text + sex_answer.text
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "indonesian", "english"),
+    [
+        (
+            {"nik": "36710145089"},
+            "body.nik",
+            "NIK terdiri dari tepat 16 angka.",
+            "A NIK has exactly 16 digits.",
+        ),
+        (
+            {"nik": "9971014508900001"},
+            "body.nik",
+            "Dua angka pertama bukan kode provinsi.",
+            "The first two digits are not a province code.",
+        ),
+        (
+            {"nik": "3671013102900001"},
+            "body.nik",
+            "Angka ke-7 sampai ke-12 bukan tanggal lahir yang benar.",
+            "Digits 7-12 are not a real date of birth.",
+        ),
+        (
+            {"password": "short"},
+            "body.password",
+            "Kata sandi paling sedikit 10 karakter.",
+            "A password has at least 10 characters.",
+        ),
+        (
+            {"password": "123456789012"},
+            "body.password",
+            "Kata sandi tidak boleh hanya berisi angka (seperti NIK atau nomor telepon).",
+            "A password cannot be only digits (like a NIK or a phone number).",
+        ),
+        (
+            {"email": "not-an-email"},
+            "body.email",
+            "Ini bukan alamat email.",
+            "This is not an email address.",
+        ),
+        (
+            {"phone": "+44 20 7946 0000"},
+            "body.phone",
+            "Nomor telepon Indonesia diawali +62 atau 0, lalu diikuti 9 sampai 13 angka.",
+            "An Indonesian phone number starts with +62 or 0 and has 9 to 13 digits after it.",
+        ),
+    ],
+)
+async def test_a_registration_is_refused_in_indonesian_unless_english_is_asked_for(
+    gateway: httpx.AsyncClient, override: dict[str, Any], field: str, indonesian: str, english: str
+) -> None:
+    body = new_citizen(**override)
+
+    by_default = await gateway.post("/v1/auth/citizens", json=body)
+    in_english = await gateway.post(
+        "/v1/auth/citizens", json=body, headers={"Accept-Language": "en-GB,en;q=0.9"}
+    )
+
+    assert field_error(by_default, field)["message"] == indonesian
+    assert field_error(in_english, field)["message"] == english
+    assert by_default.json()["title"] == "Sebagian data yang Anda kirim tidak valid."
+    assert in_english.json()["title"] == "Some of the information you sent is not valid."
+    assert (by_default.headers["content-language"], in_english.headers["content-language"]) == (
+        "id",
+        "en",
+    )
+    # The type of each error stays the same code in both languages, for programs.
+    assert field_error(by_default, field)["type"] == field_error(in_english, field)["type"]
 
 
 # Tokens ----------------------------------------------------------------------------------
@@ -344,6 +415,7 @@ async def test_sign_in_refresh_reuse_and_sign_out(gateway: httpx.AsyncClient) ->
     reused = await refresh(gateway, first["refresh_token"])
     assert reused.status_code == 401
     assert reused.json()["code"] == "invalid_refresh_token"
+    assert reused.json()["type"] == "/problems/invalid_refresh_token"
     assert (await refresh(gateway, second["refresh_token"])).status_code == 401
 
     # A new sign-in is a new family; signing out ends it.
@@ -353,6 +425,34 @@ async def test_sign_in_refresh_reuse_and_sign_out(gateway: httpx.AsyncClient) ->
     assert (await refresh(gateway, third["refresh_token"])).status_code == 401
     again = await gateway.post("/v1/auth/logout", json=logout)
     assert again.status_code == 204  # idempotent, and says nothing about the token
+
+
+async def test_a_reused_refresh_token_is_explained_in_the_callers_language(
+    gateway: httpx.AsyncClient,
+) -> None:
+    citizen = await register(gateway)
+    answers = {}
+    for asked in (None, "en"):
+        first = await tokens_for(gateway, citizen["nik"])
+        await refresh(gateway, first["refresh_token"])
+        answers[asked] = await gateway.post(
+            TOKEN_URL,
+            json={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+            headers={"Accept-Language": asked} if asked else {},
+        )
+
+    indonesian, english = answers[None], answers["en"]
+    assert (indonesian.status_code, english.status_code) == (401, 401)
+    assert indonesian.json()["code"] == english.json()["code"] == "invalid_refresh_token"
+    assert indonesian.json()["title"] == "Sesi Anda telah berakhir. Silakan masuk kembali."
+    assert indonesian.json()["detail"] == (
+        "Sesi masuk ini diakhiri demi keamanan Anda. Silakan masuk kembali."
+    )
+    assert english.json()["title"] == "Your session has ended. Please sign in again."
+    assert english.json()["detail"] == "This sign-in was ended for your safety. Sign in again."
+    assert indonesian.headers["content-language"] == "id"
+    assert english.headers["content-language"] == "en"
+    assert "Accept-Language" in indonesian.headers["vary"]
 
 
 async def test_the_token_endpoint_takes_an_oauth2_form(gateway: httpx.AsyncClient) -> None:
@@ -589,6 +689,11 @@ async def test_repeated_failures_lock_the_address_out_even_for_the_right_passwor
     assert locked.status_code == 429
     assert locked.json()["code"] == "too_many_attempts"
     assert 25 <= int(locked.headers["retry-after"]) <= 30
+    wait = locked.json()["retry_after"]
+    assert locked.json()["detail"] == f"Silakan coba lagi dalam {wait} detik."
+    assert locked.json()["title"] == (
+        "Terlalu banyak percobaan masuk yang gagal. Silakan tunggu sebelum mencoba lagi."
+    )
     # The lock is the name's: the phone number is a name of its own, with its own count.
     assert (await sign_in(gateway, citizen["phone"])).status_code == 200
 
@@ -881,8 +986,38 @@ async def test_staff_usernames_and_roles_are_checked(gateway: httpx.AsyncClient)
 
     assert taken.status_code == 409
     assert taken.json()["code"] == "username_taken"
-    assert citizen_role.status_code == 422
-    assert digits_name.status_code == 422
+    assert taken.json()["title"] == "Nama pengguna ini sudah dipakai."
+    role_error = field_error(citizen_role, "body.roles")
+    assert role_error["type"] == "invalid_role"
+    assert role_error["message"] == (
+        "Akun staf hanya dapat diberi peran berikut: petugas perizinan, petugas klinik, "
+        "petugas sekolah, petugas keuangan, peninjau pemantauan, dan administrator kota."
+    )
+    name_error = field_error(digits_name, "body.username")
+    assert name_error["type"] == "invalid_username"
+    assert name_error["message"] == (
+        "Nama pengguna terdiri dari 3-64 karakter: diawali huruf, lalu huruf, angka, "
+        "'.', '_', atau '-'."
+    )
+
+
+async def test_staff_roles_are_named_in_english_when_asked(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.post(
+        "/v1/auth/officers",
+        json={
+            "full_name": "Petugas",
+            "password": PASSWORD,
+            "username": "another.one",
+            "roles": ["citizen"],
+        },
+        headers={**(await admin_headers(gateway)), "Accept-Language": "en"},
+    )
+
+    assert field_error(response, "body.roles")["message"] == (
+        "A staff account can have these roles only: permits officer, clinic officer, "
+        "school officer, finance officer, monitoring viewer and city administrator."
+    )
+    assert response.headers["content-language"] == "en"
 
 
 async def test_the_first_admin_is_created_once(
@@ -1109,6 +1244,9 @@ async def test_an_officer_whose_roles_were_withdrawn_cannot_register(
     response = await gateway.post(KIOSK_URL, json=new_kiosk_citizen(), headers=bearer(token))
 
     assert response.status_code == 403  # the token still says permits_officer
+    assert response.json()["detail"] == (
+        "Hanya petugas layanan warga yang dapat bertindak atas nama warga."
+    )
 
 
 async def test_a_nik_or_phone_already_registered_is_one_409_that_reveals_neither(

@@ -117,6 +117,14 @@ async def test_every_answer_says_what_is_left_and_the_excess_is_a_429(
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["code"] == "rate_limited"
     assert 1 <= int(refused.headers["retry-after"]) <= 86400
+    wait = refused.headers["retry-after"]
+    assert refused.json()["title"] == (
+        "Terlalu banyak permintaan. Silakan tunggu sebentar lalu coba lagi."
+    )
+    assert refused.json()["detail"] == (
+        f"Batasnya 3 permintaan per 86400 detik; silakan coba lagi dalam {wait} detik."
+    )
+    assert refused.headers["content-language"] == "id"
     assert refused.headers["retry-after"] == refused.headers["ratelimit-reset"]
     assert refused.headers["x-request-id"]  # observed like any other answer
     assert 0 <= int(answers[0].headers["ratelimit-reset"]) <= 86400

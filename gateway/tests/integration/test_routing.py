@@ -215,6 +215,23 @@ async def test_a_dead_upstream_is_a_503_with_retry_after(gateway: httpx.AsyncCli
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
     assert response.json()["code"] == "service_unavailable"
+    assert response.json()["upstream"] == "ghost"  # the service's name is for programs
+    # A service without words of its own is "the service", never its code.
+    assert response.json()["detail"] == "Layanan ini sedang tidak merespons."
+    assert response.headers["content-language"] == "id"
+
+
+async def test_a_dead_upstream_is_explained_in_english_when_asked(
+    gateway: httpx.AsyncClient,
+) -> None:
+    response = await gateway.get("/v1/ghost/anything", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 503
+    assert response.json()["title"] == (
+        "This service is temporarily unavailable. Please try again shortly."
+    )
+    assert response.json()["detail"] == "The service is not answering right now."
+    assert response.headers["content-language"] == "en"
 
 
 async def test_readiness_reports_every_upstream(gateway: httpx.AsyncClient) -> None:
@@ -305,8 +322,14 @@ async def test_the_overview_skips_a_service_whose_circuit_is_open(
     response = await gateway.get("/v1/me/overview", headers=citizen)
 
     unpaid = response.json()["sections"]["unpaid_invoices"]
-    assert (unpaid["available"], unpaid["reason"]) == (False, "ghost is unavailable")
+    assert (unpaid["available"], unpaid["reason"]) == (False, "Layanan ini sedang tidak tersedia.")
     assert response.json()["sections"]["applications"]["available"] is True
+    assert response.headers["content-language"] == "id"
+    in_english = await gateway.get("/v1/me/overview", headers={**citizen, "Accept-Language": "en"})
+    assert in_english.json()["sections"]["unpaid_invoices"]["reason"] == (
+        "The service is unavailable right now."
+    )
+    assert in_english.headers["content-language"] == "en"
 
 
 async def test_the_overview_is_for_signed_in_citizens_only(

@@ -1,4 +1,4 @@
-"""Pure identity rules: phone numbers, password policy, lockout backoff, sign-in names."""
+"""Pure identity rules: password policy, lockout backoff, sign-in names (phones: test_phones)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -7,31 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kota_gateway.identity.accounts.lockout import LockoutPolicy, name_digest, retry_after_seconds
-from kota_gateway.identity.accounts.phones import InvalidPhone, normalise_phone
 from kota_gateway.identity.accounts.sign_in import sign_in_name
 from kota_gateway.identity.passwords import WeakPassword, check_policy
-
-
-@pytest.mark.parametrize(
-    "typed",
-    ["081234567890", "0812-3456-7890", "+62 812 3456 7890", "6281234567890", "006281234567890"],
-)
-def test_indonesian_phone_numbers_are_stored_one_way(typed: str) -> None:
-    assert normalise_phone(typed) == "+6281234567890"
-
-
-@pytest.mark.parametrize(
-    "typed", ["12345", "+6212345", "+6281234567890123", "+6581234567", "0812abc4567", "+620812345"]
-)
-def test_what_is_not_an_indonesian_phone_number(typed: str) -> None:
-    with pytest.raises(InvalidPhone):
-        normalise_phone(typed)
-
-
-@given(st.from_regex(r"\A\+62[1-9][0-9]{7,11}\Z"))
-def test_normalising_a_normal_number_changes_nothing(number: str) -> None:
-    assert normalise_phone(number) == number
-    assert normalise_phone("0" + number[3:]) == number
 
 
 @pytest.mark.parametrize(

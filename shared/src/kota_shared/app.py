@@ -24,6 +24,7 @@ from kota_shared.events.consumer import EventConsumer
 from kota_shared.events.outbox import Outbox, OutboxRelay
 from kota_shared.events.tables import EventTables
 from kota_shared.health import health_router
+from kota_shared.i18n.headers import LanguageHeadersMiddleware
 from kota_shared.kafka_probe import KafkaProbe
 from kota_shared.logging import setup_logging
 from kota_shared.migrations import upgrade_to_head
@@ -209,6 +210,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     _document_problems(app)
     install_problem_handlers(app)
     app.add_middleware(ObservabilityMiddleware, service=definition.settings.service_name)
+    app.add_middleware(LanguageHeadersMiddleware)
     # Outermost (added last): every answer gets them, the edge's 429s and 413s too.
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health_router())

@@ -16,6 +16,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from kota_shared.messages import _
 from kota_shared.problems import Forbidden, ServiceUnavailable, Unauthorized
 
 ALLOWED_ALGORITHMS = ("EdDSA", "RS256")
@@ -81,7 +82,7 @@ class JwksKeys:
             key_set = jwt.PyJWKSet.from_dict(response.json())
         except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
             if not self._keys:
-                raise ServiceUnavailable("Token keys cannot be loaded right now.") from exc
+                raise ServiceUnavailable(_("Token keys cannot be loaded right now.")) from exc
             return  # keep serving with the keys we have
         self._keys = {key.key_id: key for key in key_set.keys if key.key_id}
         self._fetched_at = time.monotonic()
@@ -100,15 +101,15 @@ class TokenVerifier:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
-            raise Unauthorized("The token is malformed.") from exc
+            raise Unauthorized(_("The token is malformed.")) from exc
         algorithm, kid = header.get("alg"), header.get("kid")
         # The algorithm is pinned by our allow-list and by the key itself, never by the token:
         # this is what refuses "alg: none" and HS256-signed-with-the-public-key forgeries.
         if algorithm not in ALLOWED_ALGORITHMS or not isinstance(kid, str):
-            raise Unauthorized("The token is not signed the way we sign tokens.")
+            raise Unauthorized(_("The token is not signed the way we sign tokens."))
         key = await self._keys.get(kid)
         if key is None or key.algorithm_name != algorithm:
-            raise Unauthorized("The token was not signed by a key we know.")
+            raise Unauthorized(_("The token was not signed by a key we know."))
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -119,10 +120,12 @@ class TokenVerifier:
                 leeway=self._leeway,
                 options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized(_("The token has expired: sign in again.")) from exc
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"The token is not valid: {exc}.") from exc
+            raise Unauthorized(_("The token is not valid."), reason=str(exc)) from exc
         if claims.get("typ") != ACCESS_TOKEN_TYPE:
-            raise Unauthorized("This is not an access token.")
+            raise Unauthorized(_("This is not an access token."))
         return Principal(
             subject=str(claims["sub"]),
             roles=frozenset(_strings(claims.get("roles", ()))),
@@ -149,7 +152,7 @@ async def _authenticated(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("Sign in to continue: this needs an access token.")
+        raise Unauthorized(_("Sign in to continue: this needs an access token."))
     verifier: TokenVerifier = request.app.state.token_verifier
     return await verifier.verify(credentials.credentials)
 
@@ -174,4 +177,4 @@ class Require:
             return principal
         if self._scopes and self._scopes <= principal.scopes:
             return principal
-        raise Forbidden("Your account does not have access to this operation.")
+        raise Forbidden(_("Your account does not have access to this operation."))

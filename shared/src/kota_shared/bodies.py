@@ -33,6 +33,8 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from kota_shared.i18n import FileSize, Message
+from kota_shared.messages import _
 from kota_shared.problems import PayloadTooLarge, UnsupportedMediaType
 
 JSON = "application/json"
@@ -77,7 +79,7 @@ def format_of(content_type: str | None, accepted: Iterable[BodyFormat]) -> BodyF
         return BodyFormat.FORM
     names = [_MEDIA_TYPES[f] for f in accepted]
     raise UnsupportedMediaType(
-        f"Send the body as {' or '.join(names)}.",
+        _("Send the body as {media_types}.", media_types=" or ".join(names)),
         accepted=names,
         headers={"Accept-Post": ", ".join(names)},
     )
@@ -86,7 +88,7 @@ def format_of(content_type: str | None, accepted: Iterable[BodyFormat]) -> BodyF
 class UnreadableBody(ValueError):
     """A body that is not well-formed in its format; ``kind`` is the error's ``type``."""
 
-    def __init__(self, message: str, *, kind: str = "body_invalid") -> None:
+    def __init__(self, message: Message, *, kind: str = "body_invalid") -> None:
         super().__init__(message)
         self.kind = kind
 
@@ -110,16 +112,17 @@ def parse_json(raw: bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     except ValueError as exc:  # malformed, not UTF-8, past the parser's own depth limit
         too_deep = "recursion limit" in str(exc)
         raise UnreadableBody(
-            f"The JSON is nested more than {max_depth} levels deep."
+            _("The JSON is nested more than {depth} levels deep.", depth=max_depth)
             if too_deep
-            else f"The body is not valid JSON ({exc}).",
+            else _("The body is not valid JSON ({reason}).", reason=exc),
             kind="body_too_deep" if too_deep else "body_invalid",
         ) from None
     # Opening brackets bound the depth: most bodies need no walk at all.
     brackets = raw.count(b"[") + raw.count(b"{")
     if brackets > max_depth and _deeper_than(value, max_depth):
         raise UnreadableBody(
-            f"The JSON is nested more than {max_depth} levels deep.", kind="body_too_deep"
+            _("The JSON is nested more than {depth} levels deep.", depth=max_depth),
+            kind="body_too_deep",
         )
     return value
 
@@ -135,38 +138,50 @@ def parse_form(raw: bytes, *, max_fields: int = MAX_FORM_FIELDS) -> dict[str, st
             max_num_fields=max_fields,
         )
     except UnicodeError:
-        raise UnreadableBody("The form is not percent-encoded UTF-8.") from None
+        raise UnreadableBody(_("The form is not percent-encoded UTF-8.")) from None
     except ValueError:  # parse_qsl's "Max number of fields exceeded"
         raise UnreadableBody(
-            f"The form has more than {max_fields} fields.", kind="body_too_many_fields"
+            _("The form has more than {count} fields.", count=max_fields),
+            kind="body_too_many_fields",
         ) from None
     form: dict[str, str] = {}
     for name, value in pairs:
         if name in form:
-            raise UnreadableBody("A form field is sent more than once.", kind="body_repeated_field")
+            raise UnreadableBody(
+                _("A form field is sent more than once."), kind="body_repeated_field"
+            )
         form[name] = value
     return form
+
+
+def body_too_large(max_bytes: int, *, headers: dict[str, str] | None = None) -> PayloadTooLarge:
+    """The 413 for a body past ``max_bytes`` (the gateway's edge limit answers it too)."""
+    return PayloadTooLarge(
+        _("The body may be at most {size}.", size=FileSize(max_bytes)),
+        headers=headers,
+        max_bytes=max_bytes,
+    )
 
 
 async def read_bytes(request: Request, *, max_bytes: int = MAX_BODY_BYTES) -> bytes:
     """The body, or `PayloadTooLarge` (413) as soon as it passes ``max_bytes``."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise PayloadTooLarge(f"The body may be at most {max_bytes} bytes.", max_bytes=max_bytes)
+        raise body_too_large(max_bytes)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > max_bytes:
-            raise PayloadTooLarge(
-                f"The body may be at most {max_bytes} bytes.", max_bytes=max_bytes
-            )
+            raise body_too_large(max_bytes)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def _unreadable(error: UnreadableBody) -> RequestValidationError:
-    return RequestValidationError([{"type": error.kind, "loc": ("body",), "msg": str(error)}])
+    return RequestValidationError(
+        [{"type": error.kind, "loc": ("body",), "msg": str(error), "ctx": {"error": error}}]
+    )
 
 
 async def read_body(
@@ -192,7 +207,7 @@ async def read_body(
     try:
         return adapter.validate_python(data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        errors = exc.errors(include_url=False, include_input=False)
         raise RequestValidationError(
             [{**error, "loc": ("body", *error["loc"])} for error in errors]
         ) from None

@@ -9,6 +9,7 @@ default): the waiting insert must see the row that was committed while it waited
 """
 
 import hashlib
+import inspect
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kota_shared.messages import _
 from kota_shared.problems import Problem
 
 KEY_HEADER = "Idempotency-Key"
@@ -55,29 +57,25 @@ ResponseContent = BaseModel | dict[str, Any]
 class IdempotencyKeyRequired(Problem):
     status = 400
     code = "idempotency_key_required"
-    title_en = "This request needs an Idempotency-Key header, so that a retry cannot repeat it."
-    title_id = "Permintaan ini memerlukan header Idempotency-Key agar pengulangan tidak terjadi."
+    title = _("This request needs an Idempotency-Key header, so that a retry cannot repeat it.")
 
 
 class IdempotencyKeyInvalid(Problem):
     status = 400
     code = "idempotency_key_invalid"
-    title_en = "The Idempotency-Key header must be 1 to 255 printable ASCII characters."
-    title_id = "Header Idempotency-Key harus berisi 1 sampai 255 karakter ASCII yang terbaca."
+    title = _("The Idempotency-Key header must be 1 to 255 printable ASCII characters.")
 
 
 class IdempotencyKeyReused(Problem):
     status = 422
     code = "idempotency_key_reused"
-    title_en = "This Idempotency-Key was already used for a different request."
-    title_id = "Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda."
+    title = _("This Idempotency-Key was already used for a different request.")
 
 
 class IdempotencyKeyInProgress(Problem):
     status = 409
     code = "idempotency_key_in_progress"
-    title_en = "A request with this Idempotency-Key is still being processed. Try again shortly."
-    title_id = "Permintaan dengan Idempotency-Key ini masih diproses. Silakan coba lagi sebentar."
+    title = _("A request with this Idempotency-Key is still being processed. Try again shortly.")
 
     def __init__(self) -> None:
         super().__init__(headers={"Retry-After": "1"})
@@ -264,6 +262,39 @@ class IdempotentRequest:
         )
 
 
+REQUIRED_MARK = "x-kota-required"
+"""On the header's schema where the key is required: FastAPI must not refuse a missing key
+itself (that is our 400, not a 422), so the OpenAPI post-processing marks it required."""
+
+
+def _signature(*, required: bool) -> inspect.Signature:
+    """``(request, key)``, the key read from the ``Idempotency-Key`` header."""
+    header = Header(
+        alias=KEY_HEADER,
+        description=(
+            "A value of yours, unique per operation (a UUID): send the same one when you "
+            "retry, and the first result comes back instead of the operation running again "
+            "(the same key with another body is a 422). Kept 24 hours."
+            + (" Required here: 400 without it." if required else "")
+        ),
+        json_schema_extra={REQUIRED_MARK: True} if required else None,
+    )
+    return inspect.Signature(
+        [
+            inspect.Parameter(
+                "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request
+            ),
+            inspect.Parameter(
+                "key",
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=None,
+                annotation=Annotated[str | None, header],
+            ),
+        ],
+        return_annotation=IdempotentRequest,
+    )
+
+
 class RequireIdempotencyKey:
     """A dependency reading ``Idempotency-Key`` and fingerprinting the request.
 
@@ -284,26 +315,13 @@ class RequireIdempotencyKey:
     ) -> None:
         self._table = table
         self._required = required
+        self.__signature__ = _signature(required=required)
         self._lifetime = lifetime
         self._wait = wait
         self._clock = clock
 
-    async def __call__(
-        self,
-        request: Request,
-        key: Annotated[
-            str | None,
-            Header(
-                alias=KEY_HEADER,
-                description=(
-                    "A value of yours, unique per operation (a UUID): send the same one when "
-                    "you retry, and the first result comes back instead of the operation "
-                    "running again (the same key with another body is a 422). Kept 24 hours. "
-                    "Required where the operation says so (400 without it)."
-                ),
-            ),
-        ] = None,
-    ) -> IdempotentRequest:
+    async def __call__(self, request: Request, key: str | None = None) -> IdempotentRequest:
+        """The signature FastAPI reads is `_signature`'s, which documents the header."""
         if key is None:
             if self._required:
                 raise IdempotencyKeyRequired()

@@ -19,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 
+from kota_shared.messages import _
 from kota_shared.problems import Problem
 
 DEFAULT_LIMIT = 50
@@ -33,8 +34,7 @@ Item = TypeVar("Item")
 class InvalidCursor(Problem):
     status = 400
     code = "invalid_cursor"
-    title_en = "This page link is not valid: start again from the first page."
-    title_id = "Tautan halaman ini tidak sah: mulai lagi dari halaman pertama."
+    title = _("This page link is not valid: start again from the first page.")
 
 
 @dataclass(frozen=True)

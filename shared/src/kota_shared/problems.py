@@ -1,5 +1,9 @@
 """RFC 9457 problem+json errors: one base class, one set of handlers, messages in id and en.
 
+Titles, details and field messages are `Message`s, rendered in the caller's language
+(`kota_shared.i18n.negotiate`: Indonesian unless English is preferred), pydantic's own
+validation messages included (`kota_shared.i18n.validation`).
+
 Every error a client can cause is a `Problem` with a stable machine ``code``; the handlers
 render it, FastAPI's validation errors and unknown routes alike, so bad input never
 becomes a 500 and never leaks a stack trace. The database going away, or transactions
@@ -23,6 +27,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kota_shared.i18n import Language, Message, Text, negotiate
+from kota_shared.i18n.catalogue import render
+from kota_shared.i18n.validation import field_message
+from kota_shared.messages import _
 from kota_shared.outages import Transience, describe, transience
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -48,17 +56,16 @@ class Problem(Exception):
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
-    title_en: ClassVar[str] = "The request cannot be processed."
-    title_id: ClassVar[str] = "Permintaan tidak dapat diproses."
+    title: ClassVar[Message] = _("The request cannot be processed.")
 
     def __init__(
         self,
-        detail: str | None = None,
+        detail: Message | None = None,
         *,
         headers: Mapping[str, str] | None = None,
         **extensions: Any,
     ) -> None:
-        super().__init__(detail or self.title_en)
+        super().__init__(str(detail or self.title))
         self.detail = detail
         self.headers = dict(headers or {})
         self.extensions = extensions
@@ -67,46 +74,40 @@ class Problem(Exception):
 class NotFound(Problem):
     status = 404
     code = "not_found"
-    title_en = "We could not find what you asked for."
-    title_id = "Data yang Anda cari tidak ditemukan."
+    title = _("We could not find what you asked for.")
 
 
 class Unauthorized(Problem):
     status = 401
     code = "unauthorized"
-    title_en = "Please sign in again: your session is missing, expired or invalid."
-    title_id = "Silakan masuk kembali: sesi Anda tidak ada, kedaluwarsa, atau tidak sah."
+    title = _("Please sign in again: your session is missing, expired or invalid.")
 
-    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+    def __init__(self, detail: Message | None = None, **extensions: Any) -> None:
         super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, **extensions)
 
 
 class Forbidden(Problem):
     status = 403
     code = "forbidden"
-    title_en = "You are not allowed to do this."
-    title_id = "Anda tidak memiliki izin untuk melakukan ini."
+    title = _("You are not allowed to do this.")
 
 
 class Conflict(Problem):
     status = 409
     code = "conflict"
-    title_en = "This conflicts with the current state of the record."
-    title_id = "Permintaan ini bertentangan dengan keadaan data saat ini."
+    title = _("This conflicts with the current state of the record.")
 
 
 class ValidationFailed(Problem):
     status = 422
     code = "validation_failed"
-    title_en = "Some of the information you sent is not valid."
-    title_id = "Sebagian data yang Anda kirim tidak valid."
+    title = _("Some of the information you sent is not valid.")
 
 
 class PayloadTooLarge(Problem):
     status = 413
     code = "payload_too_large"
-    title_en = "The request is too large."
-    title_id = "Permintaan terlalu besar."
+    title = _("The request is too large.")
 
 
 class UnsupportedMediaType(Problem):
@@ -114,15 +115,13 @@ class UnsupportedMediaType(Problem):
 
     status = 415
     code = "unsupported_media_type"
-    title_en = "The request body is not in a format this operation accepts."
-    title_id = "Format isi permintaan tidak diterima oleh operasi ini."
+    title = _("The request body is not in a format this operation accepts.")
 
 
 class ServiceUnavailable(Problem):
     status = 503
     code = "service_unavailable"
-    title_en = "This service is temporarily unavailable. Please try again shortly."
-    title_id = "Layanan ini sedang tidak tersedia. Silakan coba beberapa saat lagi."
+    title = _("This service is temporarily unavailable. Please try again shortly.")
 
 
 class _RetryLater(Problem):
@@ -131,7 +130,7 @@ class _RetryLater(Problem):
     status = 503
     retry_after_seconds: ClassVar[int]
 
-    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+    def __init__(self, detail: Message | None = None, **extensions: Any) -> None:
         retry_after = {"Retry-After": str(self.retry_after_seconds)}
         super().__init__(detail, headers=retry_after, **extensions)
 
@@ -141,8 +140,7 @@ class DatabaseUnavailable(_RetryLater):
 
     code = "database_unavailable"
     retry_after_seconds = 5
-    title_en = "We cannot reach our records right now. Please try again in a few seconds."
-    title_id = "Kami sedang tidak dapat mengakses data. Silakan coba lagi dalam beberapa detik."
+    title = _("We cannot reach our records right now. Please try again in a few seconds.")
 
 
 class BusyTryAgain(_RetryLater):
@@ -150,8 +148,7 @@ class BusyTryAgain(_RetryLater):
 
     code = "busy_try_again"
     retry_after_seconds = 1
-    title_en = "We are busy with other changes to the same records. Please try again."
-    title_id = "Kami sedang memproses perubahan lain pada data yang sama. Silakan coba lagi."
+    title = _("We are busy with other changes to the same records. Please try again.")
 
 
 _RETRY_LATER: dict[Transience, type[_RetryLater]] = {
@@ -159,21 +156,41 @@ _RETRY_LATER: dict[Transience, type[_RetryLater]] = {
     Transience.CONTENTION: BusyTryAgain,
 }
 
+
+class MethodNotAllowed(Problem):
+    status = 405
+    code = "method_not_allowed"
+    title = _("This address does not accept this method.")
+
+
+class InternalError(Problem):
+    """A fault of ours, not of the request: logged whole, answered without internals."""
+
+    status = 500
+    code = "internal_error"
+    title = _("Something went wrong on our side.")
+
+
 _STATUS_PROBLEMS: dict[int, type[Problem]] = {
-    p.status: p for p in (NotFound, Unauthorized, Forbidden, Conflict, ServiceUnavailable)
+    p.status: p
+    for p in (NotFound, Unauthorized, Forbidden, Conflict, MethodNotAllowed, ServiceUnavailable)
 }
 
 
-def prefers_indonesian(request: Request) -> bool:
-    """True when the caller's ``Accept-Language`` ranks Indonesian above English."""
-    header = request.headers.get("accept-language", "")
-    for part in header.split(","):
-        lang = part.split(";")[0].strip().lower()
-        if lang.startswith("id"):
-            return True
-        if lang.startswith("en"):
-            return False
-    return False
+def request_language(request: Request) -> Language:
+    """The language the caller reads (``Accept-Language``, Indonesian by default)."""
+    return negotiate(request.headers.get("accept-language"))
+
+
+def _localized(value: Any, language: Language) -> Any:
+    """``value`` with every `Message` in it (however nested) rendered in ``language``."""
+    if isinstance(value, dict):
+        return {key: _localized(item, language) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_localized(item, language) for item in value]
+    if hasattr(value, "render"):
+        return render(value, language)
+    return value
 
 
 def problem_response(
@@ -181,32 +198,35 @@ def problem_response(
     *,
     status: int,
     code: str,
-    title: str,
-    detail: str | None = None,
+    title: Text,
+    detail: Message | None = None,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    """Render one problem document; ``instance`` is the path so a report can be traced."""
+    """Render one problem document in the caller's language; ``instance`` is the path so a
+    report can be traced."""
+    language = request_language(request)
     body: dict[str, Any] = {
-        "type": f"https://docs.kota.live/problems/{code}",
-        "title": title,
+        "type": f"/problems/{code}",
+        "title": render(title, language),
         "status": status,
         "code": code,
         "instance": request.url.path,
     }
     if detail:
-        body["detail"] = bounded(detail, MAX_DETAIL_CHARS)
+        body["detail"] = bounded(render(detail, language), MAX_DETAIL_CHARS)
     request_id = request.headers.get("x-request-id")
     if request_id:
         body["request_id"] = request_id
-    body.update(extensions or {})
+    body.update(_localized(dict(extensions or {}), language))
     if isinstance(body.get("errors"), list):  # also when a service raised them itself
         body["errors"] = _bounded_errors(body["errors"])
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
-
-
-def _title(problem: type[Problem], request: Request) -> str:
-    return problem.title_id if prefers_indonesian(request) else problem.title_en
+    return JSONResponse(
+        body,
+        status_code=status,
+        headers={**(headers or {}), "Content-Language": language},
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
 
 
 def render_problem(request: Request, problem: Problem) -> JSONResponse:
@@ -215,7 +235,7 @@ def render_problem(request: Request, problem: Problem) -> JSONResponse:
         request,
         status=problem.status,
         code=problem.code,
-        title=_title(type(problem), request),
+        title=problem.title,
         detail=problem.detail,
         headers=problem.headers,
         extensions=problem.extensions,
@@ -228,15 +248,15 @@ async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
 
 
 def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
-    """Name each invalid field by its JSON pointer-ish path, with the validator's message
-    (the first `MAX_FIELD_ERRORS`, each cut to its bounds: see `bounded`)."""
+    """Name each invalid field by its JSON pointer-ish path, with the validator's message as
+    a `Message` (the first `MAX_FIELD_ERRORS`, each cut to its bounds: see `bounded`)."""
     fields = []
     for error in errors[:MAX_FIELD_ERRORS]:
         location = [str(part) for part in error.get("loc", ())]
         fields.append(
             {
                 "field": bounded(".".join(location), MAX_FIELD_CHARS),
-                "message": bounded(str(error.get("msg", "")), MAX_MESSAGE_CHARS),
+                "message": field_message(error),
                 "type": error.get("type"),
             }
         )
@@ -260,31 +280,35 @@ def _bounded_errors(errors: list[Any]) -> list[Any]:
 
 async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return problem_response(
-        request,
-        status=ValidationFailed.status,
-        code=ValidationFailed.code,
-        title=_title(ValidationFailed, request),
-        extensions={"errors": field_errors(exc.errors())},
-    )
+    return render_problem(request, ValidationFailed(errors=field_errors(exc.errors())))
+
+
+_GENERIC_TITLE = Problem.title
+_FASTAPI_UNPARSABLE_BODY = "There was an error parsing the body"
+"""FastAPI's 400 for a declared body it cannot decode at all (bytes that are not UTF-8)."""
+_UNPARSABLE_BODY = _("The body is not valid UTF-8 JSON.")
 
 
 async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own errors (an unknown route, a wrong method) as problems; a status with
+    no class of its own gets the generic title and a code made from its phrase.
+
+    FastAPI's undecodable body is answered as every other malformed body is: 422
+    ``validation_failed`` with one ``body_invalid`` error on ``body``.
+    """
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == HTTPStatus.BAD_REQUEST and exc.detail == _FASTAPI_UNPARSABLE_BODY:
+        error = {"field": "body", "message": _UNPARSABLE_BODY, "type": "body_invalid"}
+        return render_problem(request, ValidationFailed(errors=[error]))
     problem = _STATUS_PROBLEMS.get(exc.status_code)
     if problem is not None:
-        title, code = _title(problem, request), problem.code
+        title: Message = problem.title
+        code = problem.code
     else:
         phrase = HTTPStatus(exc.status_code).phrase
-        title, code = phrase, re.sub(r"[^a-z0-9]+", "_", phrase.lower()).strip("_")
-    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        title, code = _GENERIC_TITLE, re.sub(r"[^a-z0-9]+", "_", phrase.lower()).strip("_")
     return problem_response(
-        request,
-        status=exc.status_code,
-        code=code,
-        title=title,
-        detail=detail,
-        headers=exc.headers,
+        request, status=exc.status_code, code=code, title=title, headers=exc.headers
     )
 
 
@@ -318,16 +342,7 @@ async def _handle_database_error(request: Request, exc: Exception) -> JSONRespon
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     """A bug, not bad input: log it whole and answer without internals."""
     _log.exception("unhandled error", exc_info=exc)
-    return problem_response(
-        request,
-        status=500,
-        code="internal_error",
-        title=(
-            "Terjadi kesalahan pada sistem kami."
-            if prefers_indonesian(request)
-            else "Something went wrong on our side."
-        ),
-    )
+    return render_problem(request, InternalError())
 
 
 def install_problem_handlers(app: FastAPI) -> None:

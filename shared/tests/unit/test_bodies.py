@@ -162,12 +162,25 @@ async def test_over_http_each_refusal_is_a_problem(client: httpx.AsyncClient) ->
     assert deep.json()["errors"] == [
         {
             "field": "body",
-            "message": "The JSON is nested more than 32 levels deep.",
+            "message": "JSON bersarang lebih dari 32 tingkat.",
             "type": "body_too_deep",
         }
     ]
     assert too_large.status_code == 413
     assert too_large.json()["code"] == "payload_too_large"
+
+
+async def test_a_refusal_is_written_in_the_language_asked_for(client: httpx.AsyncClient) -> None:
+    deep = nested(1000)
+    json_type = {"content-type": "application/json"}
+
+    english = await client.post(
+        "/either", content=deep, headers={**json_type, "accept-language": "en"}
+    )
+    text = await client.post("/either", content=b"{}", headers={"content-type": "text/plain"})
+
+    assert english.json()["errors"][0]["message"] == "The JSON is nested more than 32 levels deep."
+    assert text.json()["detail"].startswith("Kirim isi permintaan sebagai application/json")
 
 
 async def test_a_huge_unknown_field_name_gets_a_small_answer(client: httpx.AsyncClient) -> None:

@@ -1,7 +1,7 @@
 """problem+json rendering: every error a client can meet, in its language, never a stack trace."""
 
 import logging
-from typing import Literal
+from typing import Annotated, Literal
 
 import httpx
 import pytest
@@ -9,6 +9,7 @@ from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError
 
+from kota_shared.i18n import Catalogue, Matching
 from kota_shared.problems import (
     MAX_FIELD_ERRORS,
     Conflict,
@@ -19,6 +20,14 @@ from kota_shared.problems import (
 
 class Body(BaseModel):
     amount_rupiah: int
+
+
+_phrase = Catalogue("phrasebook")
+"""The `phrasebook` fixture's catalogue, for a model declared here; read only in its tests."""
+
+
+class NisnBody(BaseModel):
+    nisn: Annotated[str, Matching(r"\d{10}", _phrase("{name} is not allowed.", name="NISN"))]
 
 
 class Strict(BaseModel):
@@ -40,13 +49,18 @@ def database_error(sqlstate: str) -> DBAPIError:
 
 
 @pytest.fixture
-async def client():
+async def client(phrasebook: Catalogue):
+    _ = phrasebook
     app = FastAPI()
     install_problem_handlers(app)
 
     @app.post("/things")
     async def create(body: Body) -> dict[str, int]:
         return {"amount_rupiah": body.amount_rupiah}
+
+    @app.post("/nisn")
+    async def nisn(body: NisnBody) -> dict[str, str]:
+        return {"nisn": body.nisn}
 
     @app.post("/strict")
     async def strict(body: Strict) -> dict[str, str]:
@@ -55,13 +69,15 @@ async def client():
     @app.post("/own-errors")
     async def own_errors(body: dict[str, str]) -> None:
         raise ValidationFailed(
-            body.get("detail"),
-            errors=[{"field": name, "message": f"{name!r} is not allowed"} for name in body],
+            _("{name} is not allowed.", name=body.get("detail", "")),
+            errors=[
+                {"field": name, "message": _("{name} is not allowed.", name=name)} for name in body
+            ],
         )
 
     @app.post("/conflict")
     async def conflict() -> None:
-        raise Conflict("The application is already submitted.", current_state="submitted")
+        raise Conflict(_("The application is already submitted."), current_state="submitted")
 
     @app.get("/teapot")
     async def teapot() -> None:
@@ -94,14 +110,37 @@ async def test_a_domain_problem_keeps_its_code_detail_and_extensions(client) -> 
     assert response.status_code == 409
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json() == {
-        "type": "https://docs.kota.live/problems/conflict",
-        "title": "This conflicts with the current state of the record.",
+        "type": "/problems/conflict",
+        "title": "Permintaan ini bertentangan dengan keadaan data saat ini.",
         "status": 409,
         "code": "conflict",
         "instance": "/conflict",
-        "detail": "The application is already submitted.",
+        "detail": "Permohonan sudah diajukan.",
         "current_state": "submitted",
     }
+
+
+async def test_a_problem_speaks_english_to_who_prefers_it(client) -> None:
+    response = await client.post("/conflict", headers={"Accept-Language": "en-GB,en;q=0.9"})
+
+    assert response.headers["content-language"] == "en"
+    assert response.json()["title"] == "This conflicts with the current state of the record."
+    assert response.json()["detail"] == "The application is already submitted."
+
+
+async def test_messages_inside_the_errors_a_service_builds_are_translated(client) -> None:
+    response = await client.post("/own-errors", json={"pet": "cat"})
+
+    assert response.headers["content-language"] == "id"
+    assert response.json()["errors"] == [{"field": "pet", "message": "pet tidak diperbolehkan."}]
+
+
+async def test_pydantic_messages_are_indonesian_by_default(client) -> None:
+    missing = await client.post("/things", json={})
+    unknown = await client.post("/strict", json={"code": "c"}, headers={"Accept-Language": "en"})
+
+    assert missing.json()["errors"][0]["message"] == "Wajib diisi."
+    assert unknown.json()["errors"][0]["message"] == "Input should be 'a' or 'b'"
 
 
 async def test_validation_errors_name_each_field(client) -> None:
@@ -113,8 +152,36 @@ async def test_validation_errors_name_each_field(client) -> None:
     assert [e["field"] for e in problem["errors"]] == ["body.amount_rupiah"]
 
 
+async def test_a_body_that_is_not_utf8_is_a_422_like_any_malformed_body(client) -> None:
+    """FastAPI answers such bytes with a bare 400; the contract says 422 on ``body``."""
+    response = await client.post(
+        "/things",
+        content=b'{"amount_rupiah": "\xff"}',
+        headers={"content-type": "application/json"},
+    )
+
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "validation_failed"
+    assert problem["errors"] == [
+        {
+            "field": "body",
+            "message": "Isi permintaan bukan JSON UTF-8 yang sah.",
+            "type": "body_invalid",
+        }
+    ]
+
+
+async def test_a_validator_message_is_in_the_callers_language(client) -> None:
+    indonesian = await client.post("/nisn", json={"nisn": "123"})
+    english = await client.post("/nisn", json={"nisn": "123"}, headers={"Accept-Language": "en"})
+
+    assert indonesian.json()["errors"][0]["message"] == "NISN tidak diperbolehkan."
+    assert english.json()["errors"][0]["message"] == "NISN is not allowed."
+
+
 async def test_titles_follow_accept_language(client) -> None:
-    english = await client.post("/things", json={})
+    english = await client.post("/things", json={}, headers={"Accept-Language": "en"})
     indonesian = await client.post("/things", json={}, headers={"Accept-Language": "id"})
 
     assert english.json()["title"] == "Some of the information you sent is not valid."
@@ -162,7 +229,7 @@ async def test_a_database_outage_is_a_503_to_retry_in_a_few_seconds(client, path
     assert response.headers["content-type"] == "application/problem+json"
     assert int(response.headers["retry-after"]) > 1
     assert response.json()["code"] == "database_unavailable"
-    assert response.json()["title"].startswith("We cannot reach our records")
+    assert response.json()["title"].startswith("Kami sedang tidak dapat mengakses data")
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Every registration rule on real PostgreSQL: each refusal with its own code and a message a
-parent can read, and the edge each rule just lets through.
+parent can read (in Indonesian, or in English when asked), and the edge each rule just lets
+through.
 
 The period: registration 2 to 20 June 2027 (Jakarta), ages on 1 July 2027, today 10 June.
 """
@@ -12,18 +13,31 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from kota_shared.messages import _ as shared
+from kota_shared.problems import ValidationFailed
 from kota_shared.testing.waiting import eventually
 
 Admissions = Any  # the `admissions` fixture's driver (conftest)
 
 
-def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
+ENGLISH = {"Accept-Language": "en"}
+
+
+def assert_problem(
+    response: Any, status: int, code: str, *, language: str = "id"
+) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["content-language"] == language
     problem: dict[str, Any] = response.json()
     assert problem["code"] == code
+    assert problem["type"] == f"/problems/{code}"
     assert problem["title"]
     return problem
+
+
+def field_messages(problem: dict[str, Any]) -> dict[str, str]:
+    return {error["field"]: error["message"] for error in problem["errors"]}
 
 
 @pytest.mark.parametrize(
@@ -40,8 +54,17 @@ async def test_outside_the_period_registration_is_closed(
     during_registration.fixed = now
 
     response = await admissions.register(admissions.parent())
+    english = await admissions.register({**admissions.parent(), **ENGLISH})
 
     problem = assert_problem(response, 409, "registration_period_closed")
+    assert problem["title"] == "Pendaftaran SPMB sedang tidak dibuka."
+    assert problem["detail"] == (
+        "Pendaftaran untuk tahun ajaran 2027/2028 dibuka mulai 2 Juni 2027 sampai dengan "
+        "20 Juni 2027."
+    )
+    assert (problem["opens_on"], problem["closes_on"]) == ("2027-06-02", "2027-06-20")
+    problem = assert_problem(english, 409, "registration_period_closed", language="en")
+    assert problem["title"] == "School admission registration is not open now."
     assert problem["detail"] == (
         "Registration for the 2027/2028 school year is open from 2 June 2027 to 20 June 2027."
     )
@@ -67,8 +90,8 @@ async def test_an_unknown_school_is_refused(admissions: Admissions) -> None:
     response = await admissions.register(admissions.parent(), school_npsn="99999999")
 
     problem = assert_problem(response, 422, "unknown_school")
-    assert problem["detail"] == "No school in the city has NPSN 99999999."
-    assert [e["field"] for e in problem["errors"]] == ["body.school_npsn"]
+    assert problem["detail"] == "Tidak ada sekolah di kota ini dengan NPSN 99999999."
+    assert field_messages(problem) == {"body.school_npsn": "Sekolah tidak ditemukan."}
 
 
 async def test_prestasi_is_not_offered_at_sd(admissions: Admissions) -> None:
@@ -81,7 +104,33 @@ async def test_prestasi_is_not_offered_at_sd(admissions: Admissions) -> None:
     )
 
     problem = assert_problem(response, 422, "pathway_not_offered")
-    assert problem["detail"] == "SD schools admit through: domisili, afirmasi, mutasi."
+    assert problem["detail"] == (
+        "Jenjang SD menerima murid baru melalui jalur domisili, afirmasi, dan mutasi."
+    )
+    assert field_messages(problem) == {"body.pathway": "Tidak tersedia untuk jenjang SD."}
+    assert problem["offered"] == ["domisili", "afirmasi", "mutasi"]
+
+
+async def test_levels_and_pathways_are_named_in_english_when_asked(
+    admissions: Admissions,
+) -> None:
+    response = await admissions.client.post(
+        admissions.url,
+        json=admissions.body(
+            school_npsn=admissions.sd,
+            birth_date="2020-09-14",
+            pathway="prestasi",
+            achievement_score=90,
+        ),
+        headers={**admissions.parent(), "Accept-Language": "en-GB,en;q=0.9"},
+    )
+
+    problem = assert_problem(response, 422, "pathway_not_offered", language="en")
+    assert problem["detail"] == (
+        "At primary school (SD), pupils are admitted through these pathways: residence "
+        "(domisili), affirmative action (afirmasi) and parent's transfer (mutasi)."
+    )
+    assert field_messages(problem) == {"body.pathway": "Not offered at primary school (SD)."}
     assert problem["offered"] == ["domisili", "afirmasi", "mutasi"]
 
 
@@ -93,9 +142,14 @@ async def test_prestasi_needs_a_score_and_only_prestasi_takes_one(admissions: Ad
     )
 
     problem = assert_problem(missing, 422, "achievement_score_required")
-    assert [e["field"] for e in problem["errors"]] == ["body.achievement_score"]
+    assert field_messages(problem) == {
+        "body.achievement_score": "Wajib diisi untuk jalur prestasi."
+    }
     problem = assert_problem(extra, 422, "achievement_score_not_applicable")
-    assert [e["field"] for e in problem["errors"]] == ["body.achievement_score"]
+    assert problem["detail"] == "Kosongkan nilai prestasi untuk jalur afirmasi."
+    assert field_messages(problem) == {
+        "body.achievement_score": "Tidak digunakan pada jalur afirmasi."
+    }
     assert scored.status_code == 201, scored.text
     assert scored.json()["achievement_score"] == 87.25
 
@@ -108,10 +162,13 @@ async def test_a_family_card_issued_less_than_a_year_ago_is_refused(admissions: 
 
     problem = assert_problem(too_recent, 422, "family_card_too_recent")
     assert problem["detail"] == (
-        "This family card was issued on 11 June 2026; it can be used to register from 11 June 2027."
+        "Kartu Keluarga ini diterbitkan pada 11 Juni 2026; kartu ini dapat digunakan untuk "
+        "mendaftar mulai 11 Juni 2027."
     )
     assert problem["usable_from"] == "2027-06-11"
-    assert [e["field"] for e in problem["errors"]] == ["body.family_card_issued_on"]
+    assert field_messages(problem) == {
+        "body.family_card_issued_on": "Diterbitkan kurang dari satu tahun yang lalu."
+    }
     assert a_year_to_the_day.status_code == 201, a_year_to_the_day.text
 
 
@@ -176,14 +233,55 @@ async def test_age_messages_say_how_old_the_child_will_be(admissions: Admissions
 
     problem = assert_problem(young, 422, "student_too_young")
     assert problem["detail"] == (
-        "On 1 July 2027 the child will be 5 years 3 months old; primary school (SD) admits "
-        "children from 6 years, or from 5 years 6 months with a psychologist's recommendation."
+        "Pada 1 Juli 2027, usia anak 5 tahun 3 bulan; SD menerima anak mulai usia 6 tahun, "
+        "atau mulai usia 5 tahun 6 bulan dengan rekomendasi psikolog."
     )
     assert problem["age_at_reference_date"] == {"years": 5, "months": 3}
     problem = assert_problem(old, 422, "student_too_old")
     assert problem["detail"] == (
-        "On 1 July 2027 the child will be 16 years 5 months old; SMP admits children up to "
-        "15 years."
+        "Pada 1 Juli 2027, usia anak 16 tahun 5 bulan; SMP menerima anak berusia paling "
+        "tinggi 15 tahun."
+    )
+
+
+async def test_age_messages_in_english_when_asked(admissions: Admissions) -> None:
+    english = {**admissions.parent(), **ENGLISH}
+    young = await admissions.register(english, school_npsn=admissions.sd, birth_date="2022-03-15")
+    needs = await admissions.register(english, school_npsn=admissions.sd, birth_date="2021-08-20")
+    old = await admissions.register(english, school_npsn=admissions.sma, birth_date="2005-07-01")
+
+    problem = assert_problem(young, 422, "student_too_young", language="en")
+    assert problem["detail"] == (
+        "On 1 July 2027 the child will be 5 years 3 months old; primary school (SD) admits "
+        "children from 6 years, or from 5 years 6 months with a psychologist's recommendation."
+    )
+    problem = assert_problem(needs, 422, "psychologist_recommendation_required", language="en")
+    assert problem["detail"] == (
+        "On 1 July 2027 the child will be 5 years 10 months old. Register again with the "
+        "psychologist's recommendation once a psychologist recommends the child."
+    )
+    problem = assert_problem(old, 422, "student_too_old", language="en")
+    assert problem["detail"] == (
+        "On 1 July 2027 the child will be 22 years old; senior secondary school (SMA) admits "
+        "children up to 21 years."
+    )
+
+
+async def test_a_child_needing_a_recommendation_is_told_in_indonesian(
+    admissions: Admissions,
+) -> None:
+    response = await admissions.register(
+        admissions.parent(), school_npsn=admissions.sd, birth_date="2021-08-20"
+    )
+
+    problem = assert_problem(response, 422, "psychologist_recommendation_required")
+    assert problem["title"] == (
+        "Anak di bawah 6 tahun dapat masuk SD mulai usia 5½ tahun hanya dengan rekomendasi "
+        "psikolog."
+    )
+    assert problem["detail"] == (
+        "Pada 1 Juli 2027, usia anak 5 tahun 10 bulan. Silakan mendaftar kembali dengan "
+        "rekomendasi psikolog setelah anak mendapatkan rekomendasi dari psikolog."
     )
 
 
@@ -191,7 +289,32 @@ async def test_a_birth_date_in_the_future_is_refused(admissions: Admissions) -> 
     response = await admissions.register(admissions.parent(), birth_date="2027-06-11")
 
     problem = assert_problem(response, 422, "validation_failed")
-    assert [e["field"] for e in problem["errors"]] == ["body.birth_date"]
+    assert problem["detail"] == "Tanggal lahir tidak boleh setelah hari ini."
+    assert field_messages(problem) == {
+        "body.birth_date": "Tanggal lahir tidak boleh setelah hari ini."
+    }
+
+
+async def test_the_request_model_refuses_in_indonesian(admissions: Admissions) -> None:
+    body = admissions.body(student_name="S", family_card_issued_on="kemarin")
+    del body["pathway"]
+
+    response = await admissions.client.post(admissions.url, json=body, headers=admissions.parent())
+
+    problem = assert_problem(response, 422, "validation_failed")
+    # Pydantic's own messages, as the shared library's catalogue translates them.
+    assert problem["title"] == ValidationFailed.title.render("id")
+    too_short = shared("String should have at least {min_length} character{expected_plural}")
+    messages = field_messages(problem)
+    assert messages["body.student_name"] == too_short.render("id").format(
+        min_length=2, expected_plural="s"
+    )
+    assert messages["body.student_name"] != "String should have at least 2 characters"
+    assert messages["body.pathway"] == shared("Field required").render("id")
+    assert messages["body.pathway"] != "Field required"
+    not_a_date = shared("Input should be a valid date or datetime, {error}").render("id")
+    assert messages["body.family_card_issued_on"].startswith(not_a_date.split("{error}")[0])
+    assert not messages["body.family_card_issued_on"].startswith("Input should")
 
 
 async def test_a_child_registered_by_another_parent_is_409_without_saying_whose(
@@ -203,7 +326,11 @@ async def test_a_child_registered_by_another_parent_is_409_without_saying_whose(
         admissions.parent(), student_nisn=first["student_nisn"], school_npsn=admissions.sma
     )
 
-    assert_problem(response, 409, "student_already_registered")
+    problem = assert_problem(response, 409, "student_already_registered")
+    assert problem["detail"] == (
+        "Jika Anda tidak mendaftarkan anak ini, silakan hubungi Dinas Pendidikan dengan "
+        "menyebutkan NISN anak."
+    )
     for secret in ("citizen-first-parent", first["id"], admissions.smp, "SMP"):
         assert secret not in response.text
 
@@ -217,6 +344,9 @@ async def test_the_same_parent_is_told_which_registration_they_made(
     response = await admissions.register(parent, student_nisn=first["student_nisn"])
 
     problem = assert_problem(response, 409, "student_already_registered")
+    assert problem["detail"] == (
+        "Anda sudah mendaftarkan anak ini; batalkan pendaftaran tersebut untuk memilih kembali."
+    )
     assert problem["registration_id"] == first["id"]
 
 
@@ -244,6 +374,38 @@ async def test_a_rule_is_explained_in_indonesian_when_asked(admissions: Admissio
     assert problem["title"] == (
         "Kartu Keluarga (KK) harus diterbitkan paling singkat satu tahun sebelum pendaftaran."
     )
+    assert problem["detail"].startswith("Kartu Keluarga ini diterbitkan pada 1 Januari 2027;")
+    assert response.headers["vary"] == "Accept-Language"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "language"),
+    [("en", "en"), ("en-US", "en"), ("en;q=0.1, id;q=0.9", "id"), ("fr, de", "id")],
+)
+async def test_a_rule_is_explained_in_the_language_asked_for(
+    admissions: Admissions, accept_language: str, language: str
+) -> None:
+    response = await admissions.client.post(
+        admissions.url,
+        json=admissions.body(family_card_issued_on="2026-12-31"),
+        headers={**admissions.parent(), "Accept-Language": accept_language},
+    )
+
+    problem = assert_problem(response, 422, "family_card_too_recent", language=language)
+    detail, field = {
+        "id": (
+            "Kartu Keluarga ini diterbitkan pada 31 Desember 2026; kartu ini dapat digunakan "
+            "untuk mendaftar mulai 31 Desember 2027.",
+            "Diterbitkan kurang dari satu tahun yang lalu.",
+        ),
+        "en": (
+            "This family card was issued on 31 December 2026; it can be used to register from "
+            "31 December 2027.",
+            "Issued less than one year ago.",
+        ),
+    }[language]
+    assert problem["detail"] == detail
+    assert field_messages(problem) == {"body.family_card_issued_on": field}
 
 
 async def test_the_database_refuses_the_second_of_two_that_both_passed_the_check(

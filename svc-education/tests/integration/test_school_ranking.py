@@ -117,6 +117,8 @@ async def test_an_unknown_school_is_404(admissions: Admissions) -> None:
 
     assert response.status_code == 404
     assert response.json()["code"] == "school_not_found"
+    assert response.headers["content-language"] == "id"
+    assert response.json()["detail"] == "Tidak ada sekolah di kota ini dengan NPSN 99999999."
 
 
 async def test_prestasi_at_an_sd_is_not_a_pathway(admissions: Admissions) -> None:
@@ -124,6 +126,9 @@ async def test_prestasi_at_an_sd_is_not_a_pathway(admissions: Admissions) -> Non
 
     assert response.status_code == 422
     assert response.json()["code"] == "pathway_not_offered"
+    assert response.json()["detail"] == (
+        "Jenjang SD menerima murid baru melalui jalur domisili, afirmasi, dan mutasi."
+    )
 
 
 @pytest.mark.parametrize(

@@ -68,9 +68,16 @@ async def test_another_parent_cannot_withdraw_it_and_learns_nothing(
     created = await admissions.registered(admissions.parent())
 
     response = await admissions.withdraw(admissions.parent(), created["id"])
+    english = await admissions.withdraw(
+        {**admissions.parent(), "Accept-Language": "en"}, created["id"]
+    )
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+    assert response.json()["detail"] == "Anda tidak memiliki pendaftaran dengan ID ini."
+    assert english.status_code == 404
+    assert english.headers["content-language"] == "en"
+    assert english.json()["detail"] == "You have no registration with this id."
 
 
 async def test_an_officer_at_a_kiosk_withdraws_for_the_parent_and_is_recorded(

@@ -1,6 +1,6 @@
 """The health service's ASGI app (``uvicorn health.main:create_app --factory``)."""
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from health.bookings.queue_router import router as queue_router
 from health.bookings.router import router as bookings_router
@@ -9,6 +9,9 @@ from health.db import EVENT_TABLES, IDEMPOTENCY_KEYS
 from health.facilities.router import router as facilities_router
 from kota_shared.app import ServiceDefinition, create_service_app
 from kota_shared.clock import Clock, system_clock
+
+ROUTERS: list[APIRouter] = [facilities_router, queue_router, bookings_router]
+"""Every router of the API, in the order the app includes them."""
 
 
 def create_app(settings: HealthSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
@@ -22,7 +25,7 @@ def create_app(settings: HealthSettings | None = None, *, clock: Clock = system_
                 "numbers (nomor antrian), and the clinics' daily queues."
             ),
             migrations="health:migrations",
-            routers=[facilities_router, queue_router, bookings_router],
+            routers=ROUTERS,
             event_tables=EVENT_TABLES,
             idempotency_keys=IDEMPOTENCY_KEYS,
             clock=clock,

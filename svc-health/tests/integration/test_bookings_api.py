@@ -18,6 +18,7 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.headers["content-type"] == "application/problem+json"
     problem: dict[str, Any] = response.json()
     assert problem["code"] == code
+    assert problem["type"] == f"/problems/{code}"
     return problem
 
 
@@ -72,15 +73,25 @@ async def test_an_unknown_facility_is_refused(clinic: Clinic) -> None:
     response = await clinic.book(clinic.citizen(), "umum", facility_id=str(uuid.uuid4()))
 
     problem = assert_problem(response, 422, "unknown_facility")
-    assert [e["field"] for e in problem["errors"]] == ["body.facility_id"]
+    assert problem["errors"] == [
+        {
+            "field": "body.facility_id",
+            "message": "Fasilitas kesehatan dengan id tersebut tidak ada.",
+        }
+    ]
 
 
 async def test_a_service_the_facility_does_not_offer_is_refused(clinic: Clinic) -> None:
     response = await clinic.book(clinic.citizen(), "bedah")
 
     problem = assert_problem(response, 422, "unknown_clinic_service")
-    assert [e["field"] for e in problem["errors"]] == ["body.service_code"]
-    assert "bedah" in problem["detail"]
+    assert problem["errors"] == [
+        {"field": "body.service_code", "message": "Fasilitas ini tidak melayani layanan tersebut."}
+    ]
+    assert problem["detail"] == (
+        "Puskesmas Cipondoh tidak melayani layanan dengan kode bedah; lihat "
+        f"/v1/health/facilities/{clinic.facility_id}/services untuk daftar layanan yang tersedia."
+    )
 
 
 @pytest.mark.parametrize(
@@ -122,7 +133,9 @@ async def test_a_day_the_service_does_not_run_is_refused(clinic: Clinic) -> None
 
     problem = assert_problem(tuesday, 422, "service_closed")
     assert problem["open_weekdays"] == [1, 3, 5]
-    assert "Tuesday" in problem["detail"]
+    assert problem["detail"] == (
+        "Layanan tidak buka pada hari Selasa; layanan buka pada hari Senin, Rabu, dan Jumat."
+    )
     assert wednesday.status_code == 201, wednesday.text
 
 

@@ -22,6 +22,7 @@ from health.problems import (
     VisitDateBeyondHorizon,
     VisitDateInPast,
 )
+from kota_shared.problems import Problem
 
 MONDAY = date(2026, 12, 7)
 JAKARTA, JAYAPURA = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Jayapura")
@@ -75,10 +76,41 @@ def test_a_closed_day_says_which_days_the_service_runs() -> None:
     with pytest.raises(ServiceClosed) as refused:
         check_open({6, 2, 4}, MONDAY + timedelta(days=6))
 
-    assert refused.value.detail == (
-        "The service does not run on Sundays; it runs on Tuesday, Thursday, Saturday."
+    detail = refused.value.detail
+    assert detail is not None
+    assert detail.render("id") == (
+        "Layanan tidak buka pada hari Minggu; layanan buka pada hari Selasa, Kamis, dan Sabtu."
+    )
+    assert detail.render("en") == (
+        "The service does not run on Sunday; it runs on Tuesday, Thursday and Saturday."
     )
     assert refused.value.extensions == {"open_weekdays": [2, 4, 6]}
+
+
+def _details(problem: Problem) -> tuple[str, str]:
+    """The problem's detail in Indonesian and in English."""
+    assert problem.detail is not None
+    return problem.detail.render("id"), problem.detail.render("en")
+
+
+def test_a_past_visit_date_names_both_days_in_words() -> None:
+    with pytest.raises(VisitDateInPast) as refused:
+        check_visit_date(date(2026, 10, 1), today=date(2026, 10, 2), horizon_days=14)
+
+    assert _details(refused.value) == (
+        "Tanggal 1 Oktober 2026 sudah lewat; hari ini tanggal 2 Oktober 2026.",
+        "1 October 2026 has passed; today is 2 October 2026.",
+    )
+
+
+def test_a_date_beyond_the_horizon_names_the_last_bookable_day_in_words() -> None:
+    with pytest.raises(VisitDateBeyondHorizon) as refused:
+        check_visit_date(date(2026, 10, 20), today=date(2026, 10, 1), horizon_days=14)
+
+    assert _details(refused.value) == (
+        "Hari terakhir yang dapat dipesan saat ini adalah 15 Oktober 2026.",
+        "The last day that can be booked now is 15 October 2026.",
+    )
 
 
 @pytest.mark.parametrize(("active", "quota"), [(0, 1), (29, 30)])
@@ -94,6 +126,10 @@ def test_a_queue_at_its_quota_is_full(active: int, quota: int) -> None:
     assert refused.value.status == 409
     assert refused.value.code == "fully_booked"
     assert refused.value.extensions == {"daily_quota": quota}
+    assert _details(refused.value) == (
+        f"Antrean untuk tanggal 7 Desember 2026 sudah penuh (kuota harian: {quota}).",
+        f"The queue for 7 December 2026 is full (daily quota: {quota}).",
+    )
 
 
 @pytest.mark.parametrize(
@@ -119,3 +155,14 @@ def test_a_booking_is_cancellable_until_the_day_before_the_visit() -> None:
     for visit in (MONDAY, MONDAY - timedelta(days=1)):
         with pytest.raises(CancellationTooLate):
             check_cancellable(visit, today=MONDAY)
+
+
+def test_too_late_to_cancel_names_the_visit_day_in_words() -> None:
+    with pytest.raises(CancellationTooLate) as refused:
+        check_cancellable(MONDAY, today=MONDAY)
+
+    assert _details(refused.value) == (
+        "Kunjungan dijadwalkan pada 7 Desember 2026; pendaftaran dapat dibatalkan paling "
+        "lambat sehari sebelumnya.",
+        "The visit is on 7 December 2026; a booking can be cancelled until the day before.",
+    )

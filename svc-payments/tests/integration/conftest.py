@@ -128,19 +128,23 @@ class Payments:
         secret: str = CURRENT_SECRET,
         sent_at: datetime | None = None,
         message_id: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        """Deliver ``notice`` as the provider does: raw JSON, Standard Webhooks signature."""
+        """Deliver ``notice`` as the provider does: raw JSON, Standard Webhooks signature
+        (and ``headers`` besides, which the signature does not cover)."""
         body = json.dumps(notice)
         sent_at = sent_at or datetime.now(UTC)
         message_id = message_id or f"msg_{notice['provider_transaction_id']}"
-        headers = {
+        signed = {
             "webhook-id": message_id,
             "webhook-timestamp": str(int(sent_at.timestamp())),
             "webhook-signature": Webhook(secret).sign(message_id, sent_at, body),
             "content-type": "application/json",
         }
         return await self.client.post(
-            "/v1/payments/callbacks/settlements", content=body, headers=headers
+            "/v1/payments/callbacks/settlements",
+            content=body,
+            headers={**signed, **(headers or {})},
         )
 
     async def read(self, invoice_id: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from payments.messages import _
 from payments.reconciliation.matching import (
     AmountMismatch,
     DetailsMismatch,
@@ -20,6 +21,7 @@ from payments.reconciliation.matching import (
 from payments.reconciliation.statement import (
     HEADER,
     MAX_LINES,
+    STATEMENT_EXAMPLE,
     InvalidStatement,
     StatementError,
     StatementLine,
@@ -104,7 +106,7 @@ def test_what_the_provider_writes_is_read_back_unchanged(lines: list[StatementLi
 def test_an_empty_file_is_refused() -> None:
     (error,) = errors_of("")
     assert error.line is None
-    assert "empty" in error.message
+    assert "empty" in str(error.message)
 
 
 @pytest.mark.parametrize(
@@ -119,7 +121,7 @@ def test_an_empty_file_is_refused() -> None:
 def test_anything_but_the_exact_header_is_refused(header: str) -> None:
     (error,) = errors_of(f"{header}\n{GOOD_LINE}\n")
     assert error.line == 1
-    assert GOOD_HEADER in error.message
+    assert GOOD_HEADER in str(error.message)
 
 
 @pytest.mark.parametrize(
@@ -147,7 +149,7 @@ def test_anything_but_the_exact_header_is_refused(header: str) -> None:
 def test_an_invalid_field_is_refused_with_its_line(line: str, complaint: str) -> None:
     (error,) = errors_of(f"{GOOD_HEADER}\n{GOOD_LINE}\n{line}\n")
     assert error.line == 3
-    assert complaint in error.message
+    assert complaint in str(error.message)
 
 
 def test_every_problem_is_reported_not_just_the_first() -> None:
@@ -167,28 +169,52 @@ def test_every_problem_is_reported_not_just_the_first() -> None:
 def test_a_repeated_transaction_points_at_its_first_line() -> None:
     (error,) = errors_of(f"{GOOD_HEADER}\n{GOOD_LINE}\n\n{GOOD_LINE}\n")
     assert error.line == 4
-    assert error.message == "transaction 'trx-1' repeats line 2"
+    assert str(error.message) == "transaction 'trx-1' repeats line 2"
 
 
 def test_broken_csv_quoting_is_refused_with_its_line() -> None:
     (error,) = errors_of(f'{GOOD_HEADER}\n{GOOD_LINE}\ntrx-2,va,"ref"x,100,2026-03-01T10:15:00Z\n')
     assert error.line == 3
-    assert "not valid CSV" in error.message
+    assert "not valid CSV" in str(error.message)
 
 
 def test_a_statement_longer_than_any_day_is_refused() -> None:
     lines = (f"trx-{n},va,ref,100,2026-03-01T10:15:00+07:00" for n in range(MAX_LINES + 1))
     (error,) = errors_of(GOOD_HEADER + "\n" + "\n".join(lines))
-    assert f"more than {MAX_LINES} payments" in error.message
+    assert f"more than {MAX_LINES} payments" in str(error.message)
 
 
 def test_the_message_lists_the_first_problems_and_counts_the_rest() -> None:
-    errors = [StatementError(n, "amount is zero") for n in range(2, 17)]
+    errors = [StatementError(n, _("amount is zero")) for n in range(2, 17)]
     message = str(InvalidStatement(errors))
     assert message.startswith("The settlement statement cannot be used: line 2: amount is zero;")
     assert "line 11:" in message
     assert "line 12:" not in message
-    assert message.endswith("(and 5 more)")
+    assert message.endswith("(and 5 more).")
+
+
+def test_the_problems_are_written_in_indonesian_for_an_indonesian_officer() -> None:
+    errors = errors_of(f"{GOOD_HEADER}\ntrx-1,cash,,0,2026-03-01T10:15:00+07:00\n")
+
+    assert [error.message.render("id") for error in errors] == [
+        "kolom channel 'cash' bukan 'va' maupun 'qris'",
+        "kolom reference kosong",
+        "kolom amount bernilai nol",
+    ]
+    assert InvalidStatement(errors).detail.render("id") == (
+        "Laporan penyelesaian transaksi tidak dapat digunakan: "
+        "baris 2: kolom channel 'cash' bukan 'va' maupun 'qris'; "
+        "baris 2: kolom reference kosong; baris 2: kolom amount bernilai nol."
+    )
+
+
+def test_the_indonesian_message_counts_the_problems_not_spelt_out() -> None:
+    errors = [StatementError(n, _("amount is zero")) for n in range(2, 17)]
+
+    detail = InvalidStatement(errors).detail.render("id")
+
+    assert detail.startswith("Laporan penyelesaian transaksi tidak dapat digunakan: baris 2: ")
+    assert detail.endswith("baris 11: kolom amount bernilai nol (dan 5 masalah lainnya).")
 
 
 # Matching.
@@ -284,3 +310,9 @@ def test_a_transaction_twice_on_either_side_is_refused(side: str) -> None:
         recorded.append(recorded_as(line))
     with pytest.raises(ValueError, match=r"repeat transaction ids \['trx-1'\]"):
         reconcile(statement, recorded)
+
+
+def test_the_documented_statement_example_is_read_as_two_payments() -> None:
+    lines = parse_statement(STATEMENT_EXAMPLE)
+
+    assert [(line.channel, line.amount) for line in lines] == [("va", 150_000), ("qris", 75_000)]

@@ -9,6 +9,7 @@ from kota_contracts.permits import (
     PermitIssued,
     RevisionRequested,
 )
+from permits.catalogue.seeds import load
 
 URL = "/v1/permits/applications"
 
@@ -283,3 +284,30 @@ async def test_a_kiosk_officer_submitting_for_a_citizen_is_named_in_the_history(
 
     (submit,) = history.json()
     assert (submit["actor_id"], submit["acting_officer_id"]) == (subject, "officer-kiosk")
+
+
+async def test_approving_after_the_fee_rule_changed_is_refused_and_changes_nothing(
+    permits: Any,
+) -> None:
+    """The type now charges the PBG levy, which reads answers submitted before it had them:
+    the officer gets a 409 naming them, never a 500, and the application stays in review."""
+    permit_type = await permits.define_type()
+    citizen, officer = permits.citizen(), permits.officer()
+    application = await permits.submitted(citizen, permit_type)
+    assert (await permits.step(officer, application["id"], "claim")).status_code == 200
+    (pbg,) = [t for t in load("3671") if t.code == "PBG"]
+    levied = pbg.model_dump(mode="json") | {"code": permit_type}
+    replaced = await permits.client.put(
+        f"/v1/permits/types/{permit_type}", json=levied, headers=permits.admin()
+    )
+    assert replaced.status_code == 200, replaced.text
+
+    refused = await permits.step(officer, application["id"], "approve", "All in order.")
+    after = await permits.client.get(f"{URL}/{application['id']}", headers=officer)
+
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "fee_needs_answers"
+    assert "body.fields.floor_area_m2" not in refused.text
+    assert "fields.floor_area_m2" in {error["field"] for error in refused.json()["errors"]}
+    assert after.json()["status"] == "in_review"
+    assert after.json()["fee_amount"] is None

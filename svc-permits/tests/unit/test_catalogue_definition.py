@@ -57,8 +57,8 @@ def test_a_form_may_offer_fewer_answers_than_the_fee_can_price() -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"fields": [_ADDRESS, _ADDRESS]}, "field names must be unique; repeated: address"),
-        ({"documents": [_KTP, _KTP]}, "document kinds must be unique; repeated: ktp"),
+        ({"fields": [_ADDRESS, _ADDRESS]}, "Field names must be unique; repeated: address\\."),
+        ({"documents": [_KTP, _KTP]}, "Document kinds must be unique; repeated: ktp\\."),
         ({"kbli": ["56101"]}, "belong to business permit types only"),
         ({"risk_level": "low"}, "belong to business permit types only"),
         ({"category": "business"}, "needs at least one KBLI code"),
@@ -67,38 +67,38 @@ def test_a_form_may_offer_fewer_answers_than_the_fee_can_price() -> None:
         ({"category": "business", "kbli": ["56101"], "risk_level": "medium"}, "Input should be"),
         (
             {"fee_rule": PBG_RULE_JSON},
-            "needs these fields, required and as fee_fields\\(\\) gives them: floor_area_m2, "
-            "floors, building_function, ownership, complexity, permanence, construction",
+            "reads these form fields, .* the rule can price: floor_area_m2, floors, "
+            "building_function, ownership, complexity, permanence and construction\\.",
         ),
         (
             {"fee_rule": PBG_RULE_JSON, "fields": _with_fee_field("floors", max=20)},
-            "gives them: floors \\[type",
+            "the rule can price: floors\\. \\[type",
         ),
         (
             {"fee_rule": PBG_RULE_JSON, "fields": _with_fee_field("floors", max=None)},
-            "gives them: floors \\[type",
+            "the rule can price: floors\\. \\[type",
         ),
         (
             {"fee_rule": PBG_RULE_JSON, "fields": _with_fee_field("floor_area_m2", min="-1")},
-            "gives them: floor_area_m2 \\[type",
+            "the rule can price: floor_area_m2\\. \\[type",
         ),
         (
             {
                 "fee_rule": PBG_RULE_JSON,
                 "fields": _with_fee_field("ownership", choices=["private", "cooperative"]),
             },
-            "gives them: ownership \\[type",
+            "the rule can price: ownership\\. \\[type",
         ),
         (
             {"fee_rule": PBG_RULE_JSON, "fields": _with_fee_field("complexity", required=False)},
-            "gives them: complexity \\[type",
+            "the rule can price: complexity\\. \\[type",
         ),
         (
             {
                 "fee_rule": PBG_RULE_JSON,
                 "fields": _with_fee_field("floors", kind="decimal", min="1", max="8"),
             },
-            "gives them: floors \\[type",
+            "the rule can price: floors\\. \\[type",
         ),
         ({"code": "pbg"}, "should match pattern"),
         ({"code": "P"}, "should match pattern"),

@@ -88,12 +88,17 @@ def test_a_missing_fee_input_is_a_fee_input_error() -> None:
     with pytest.raises(FeeInputError) as refused:
         assess_fee(RULE, without_floors)
 
-    assert refused.value.errors == [("floors", "This field is required.")]
+    assert [(name, str(message)) for name, message in refused.value.errors] == [
+        ("floors", "This field is required.")
+    ]
     assert isinstance(refused.value, FieldErrors)
 
 
 def test_an_unknown_fee_input_is_a_fee_input_error() -> None:
-    with pytest.raises(FeeInputError, match="building_function: Choose one of: business,"):
+    with pytest.raises(
+        FeeInputError,
+        match=r"^building_function: Choose one of the options this question offers\.$",
+    ):
         assess_fee(RULE, {**HOUSE, "building_function": "castle"})
 
 

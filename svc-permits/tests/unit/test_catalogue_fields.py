@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from kota_shared.i18n import Language
 from permits.catalogue.fields import FieldErrors, FieldSpec, validate_fields
+from permits.messages import _
 
 SPECS = [
     FieldSpec(name="name", label_id="Nama", label_en="Name", kind="text", max_length=10),
@@ -35,10 +37,13 @@ VALID = {
 }
 
 
-def _refusals(values: dict[str, Any], *, complete: bool = True) -> list[tuple[str, str]]:
+def _refusals(
+    values: dict[str, Any], *, complete: bool = True, language: Language = "en"
+) -> list[tuple[str, str]]:
+    """The refusals as a person reads them in ``language`` (English unless asked)."""
     with pytest.raises(FieldErrors) as refused:
         validate_fields(SPECS, values, complete=complete)
-    return refused.value.errors
+    return [(name, message.render(language)) for name, message in refused.value.errors]
 
 
 def test_valid_values_come_back_normalised_for_a_json_column() -> None:
@@ -134,8 +139,8 @@ def test_unknown_fields_are_refused_even_in_a_draft(complete: bool) -> None:
         ("area", "0.4", "Enter a number of at least 0.5."),
         ("area", 1000.01, "Enter a number of at most 1000."),
         ("area", "1.1234567", "Use at most 6 decimal places."),
-        ("use", "factory", "Choose one of: home, shop."),
-        ("use", 1, "Choose one of: home, shop."),
+        ("use", "factory", "Choose one of the options this question offers."),
+        ("use", 1, "Choose one of the options this question offers."),
         ("opened_on", "2026-02-30", "Enter a real date as YYYY-MM-DD, e.g. 2026-01-31."),
         ("opened_on", "31/01/2026", "Enter a real date as YYYY-MM-DD, e.g. 2026-01-31."),
         ("opened_on", "20260131", "Enter a real date as YYYY-MM-DD, e.g. 2026-01-31."),
@@ -166,7 +171,9 @@ def test_unbounded_numbers_are_still_capped() -> None:
     with pytest.raises(FieldErrors) as refused:
         validate_fields([amount], {"amount": "9999999999999999"}, complete=True)
 
-    assert refused.value.errors == [("amount", "That number is too large.")]
+    assert [(name, str(message)) for name, message in refused.value.errors] == [
+        ("amount", "That number is too large.")
+    ]
 
 
 def test_every_problem_is_reported_at_once_in_form_order() -> None:
@@ -176,22 +183,50 @@ def test_every_problem_is_reported_at_once_in_form_order() -> None:
 
 
 def test_field_errors_read_as_one_message() -> None:
-    errors = FieldErrors([("floors", "Enter a whole number."), ("kbli", "Enter a code.")])
+    errors = FieldErrors([("floors", _("Enter a whole number.")), ("kbli", _("Enter text."))])
 
-    assert str(errors) == "floors: Enter a whole number.; kbli: Enter a code."
+    assert str(errors) == "floors: Enter a whole number.; kbli: Enter text."
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("floors", 0, "Masukkan angka paling sedikit 1."),
+        ("name", "x" * 11, "Gunakan paling banyak 10 karakter."),
+        ("use", "factory", "Pilih salah satu pilihan yang tersedia untuk pertanyaan ini."),
+        (
+            "opened_on",
+            "31/01/2026",
+            "Masukkan tanggal yang benar dengan format TTTT-BB-HH, misalnya 2026-01-31.",
+        ),
+    ],
+)
+def test_refusals_read_in_indonesian_by_default(field: str, value: Any, message: str) -> None:
+    assert _refusals({**VALID, field: value}, language="id") == [(field, message)]
+
+
+def test_a_refused_choice_does_not_show_the_choices_codes() -> None:
+    for language in ("id", "en"):
+        ((_field, message),) = _refusals({**VALID, "use": "factory"}, language=language)
+        assert "home" not in message
+        assert "shop" not in message
+
+
+def test_a_missing_answer_reads_in_indonesian() -> None:
+    assert ("kbli", "Isian ini wajib diisi.") in _refusals({**VALID, "kbli": " "}, language="id")
 
 
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ({"kind": "text", "choices": ["a"]}, "choices are required for choice fields"),
-        ({"kind": "choice"}, "choices are required for choice fields"),
+        ({"kind": "text", "choices": ["a"]}, "Choices are required for choice fields"),
+        ({"kind": "choice"}, "Choices are required for choice fields"),
         ({"kind": "choice", "choices": []}, "at least one choice"),
-        ({"kind": "choice", "choices": ["a", "a"]}, "choices must be unique"),
-        ({"kind": "text", "min": 1}, "min and max apply to integer and decimal"),
+        ({"kind": "choice", "choices": ["a", "a"]}, "Choices must be unique; repeated: a\\."),
+        ({"kind": "text", "min": 1}, "A minimum and a maximum apply to integer and decimal"),
         ({"kind": "integer", "min": "1.5"}, "whole numbers"),
-        ({"kind": "decimal", "min": 5, "max": 1}, "min must not exceed max"),
-        ({"kind": "integer", "max_length": 5}, "max_length applies to text"),
+        ({"kind": "decimal", "min": 5, "max": 1}, "The minimum must not exceed the maximum"),
+        ({"kind": "integer", "max_length": 5}, "A maximum length applies to text fields only"),
         ({"kind": "text", "name": "Floor Area"}, "should match pattern"),
         ({"kind": "colour"}, "Input should be"),
         ({"kind": "text", "placeholder": "x"}, "Extra inputs are not permitted"),

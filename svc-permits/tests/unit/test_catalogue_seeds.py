@@ -145,7 +145,7 @@ def test_a_city_without_a_seed_file_is_told_where_to_add_one() -> None:
         ({"PBG": {}}, "list"),
         (
             [definition.model_dump(mode="json") for definition in SEED_CATALOGUE[:1] * 2],
-            "permit type codes must be unique; repeated: PBG",
+            "Permit type codes must be unique; repeated: PBG.",
         ),
     ],
 )

@@ -170,8 +170,17 @@ async def test_one_byte_over_the_limit_is_refused(staging: Path) -> None:
 
 
 def test_the_size_limit_is_told_in_megabytes() -> None:
-    assert "10 MB" in TooLarge(10 * 1024 * 1024).message
-    assert "2.5 MB" in TooLarge(5 * 512 * 1024).message
+    # English as written in Indonesia (the shared formats' en_ID): a decimal comma.
+    assert "10 MB" in str(TooLarge(10 * 1024 * 1024).message)
+    assert "2,5 MB" in str(TooLarge(5 * 512 * 1024).message)
+
+
+def test_the_size_limit_is_told_the_indonesian_way() -> None:
+    assert TooLarge(5 * 512 * 1024).message.render("id") == (
+        "Ukuran berkas melebihi 2,5 MB. Silakan unggah berkas yang lebih kecil."
+    )
+    assert "1.000 byte" in TooLarge(1000).message.render("id")
+    assert "1.000 bytes" in TooLarge(1000).message.render("en")
 
 
 async def test_an_empty_upload_is_refused(staging: Path) -> None:
@@ -212,7 +221,12 @@ async def test_a_png_named_pdf_is_refused_where_only_pdf_is_accepted(staging: Pa
 
     assert refused.value.detected == PNG
     assert refused.value.accepted == frozenset({PDF})
-    assert "PDF document" in refused.value.message
+    assert str(refused.value.message) == (
+        "This file is not a kind of document we accept here. Please upload a PDF file."
+    )
+    assert refused.value.message.render("id") == (
+        "Jenis berkas ini tidak diterima di sini. Silakan unggah berkas PDF."
+    )
     assert leftovers(staging) == []
 
 
@@ -222,8 +236,11 @@ async def test_a_jpeg_named_pdf_is_refused_even_when_both_are_accepted(staging: 
 
     assert refused.value.detected == JPEG
     assert refused.value.code == "document_name_mismatch"
-    assert "scan.pdf" in refused.value.message
-    assert "JPEG image" in refused.value.message
+    assert "scan.pdf" in str(refused.value.message)
+    assert "JPEG image" in str(refused.value.message)
+    assert refused.value.message.render("id").startswith(
+        "Berkas “scan.pdf” adalah gambar JPEG, tidak sesuai dengan namanya."
+    )
     assert leftovers(staging) == []
 
 
@@ -310,5 +327,8 @@ def test_every_refusal_has_a_stable_code_and_a_message_for_the_citizen() -> None
         "document_name_mismatch",
         "document_empty",
     ]
-    assert "JPEG image, PDF document or PNG image" in refusals[1].message
-    assert all(r.message and str(r) == r.message for r in refusals)
+    assert "one of these formats: JPEG, PDF and PNG." in str(refusals[1].message)
+    assert "salah satu format berikut: JPEG, PDF, dan PNG." in refusals[1].message.render("id")
+    # English for logs; for the citizen, Indonesian unless they ask for English.
+    assert all(str(r) == r.message.render("en") for r in refusals)
+    assert all(r.message.render("id") != r.message.render("en") for r in refusals)

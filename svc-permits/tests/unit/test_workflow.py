@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from permits.applications.workflow import (
+    STATUS_NAMES,
     TERMINAL,
     TRANSITIONS,
     Action,
@@ -135,7 +136,10 @@ def test_illegal_step_names_the_current_status() -> None:
         next_status(Status.IN_REVIEW, Action.SUBMIT, Actor.APPLICANT)
     assert raised.value.current is Status.IN_REVIEW
     assert raised.value.action is Action.SUBMIT
-    assert str(raised.value) == "An application that is in_review cannot be submitted"
+    assert str(raised.value) == "An application with the status “In review” cannot be submitted."
+    assert raised.value.message.render("id") == (
+        "Permohonan berstatus “Sedang ditinjau” tidak dapat diajukan."
+    )
 
 
 def test_illegal_step_is_reported_before_the_actor_is_checked() -> None:
@@ -161,12 +165,38 @@ def test_wrong_actor_is_refused(status: Status, action: Action, actor: Actor) ->
         next_status(status, action, actor)
     assert raised.value.action is action
     assert raised.value.actor is actor
+    assert str(raised.value).startswith("An application can only be ")
+    assert raised.value.message.render("id").startswith("Permohonan hanya dapat ")
+
+
+def test_a_wrong_actor_is_told_who_may_take_the_step() -> None:
+    with pytest.raises(ActorNotAllowed) as raised:
+        next_status(Status.IN_REVIEW, Action.APPROVE, Actor.APPLICANT)
+    assert raised.value.allowed is Actor.OFFICER
+    assert str(raised.value) == "An application can only be approved by a permits officer."
+    assert raised.value.message.render("id") == (
+        "Permohonan hanya dapat disetujui oleh petugas perizinan."
+    )
+
+
+def test_every_status_and_action_has_an_indonesian_name() -> None:
+    assert set(STATUS_NAMES) == set(Status)
+    assert all(name.render("id") != name.render("en") for name in STATUS_NAMES.values())
+    for action in Action:
+        with pytest.raises(IllegalTransition) as raised:
+            next_status(Status.REVOKED, action, Actor.OFFICER)
+        assert raised.value.message.render("id") != raised.value.message.render("en")
 
 
 def test_every_action_has_a_readable_refusal() -> None:
     for action in Action:
-        with pytest.raises(IllegalTransition, match=r"^An application that is revoked cannot be"):
+        with pytest.raises(
+            IllegalTransition, match=r"^An application with the status “Revoked” cannot be \w"
+        ) as refused:
             next_status(Status.REVOKED, action, Actor.OFFICER)
+        assert refused.value.message.render("id").startswith(
+            "Permohonan berstatus “Dicabut” tidak dapat di"
+        )
 
 
 # The table itself.

@@ -5,6 +5,12 @@ documents side by side: each service's operations are tagged with its name, its 
 schemas are prefixed with it (``permits`` + ``ApplicationRead``) so two services may both
 have an ``ApplicationRead``, and every ``$ref`` is rewritten to match. Upstream documents are
 fetched in the background and cached; a service that is down keeps its last known document.
+
+The merged document is then presented as clients meet it, through the gateway
+(`through_the_gateway`): a ``servers`` entry; OAuth2 password and client-credentials flows
+beside the bearer scheme, so the docs' Authorize button fetches a token; and the answers the
+edge itself may give on any operation (429 ``rate_limited``; 401 ``client_revoked`` where a
+token is taken; 504 ``gateway_timeout`` on a service's operations).
 """
 
 import asyncio
@@ -17,10 +23,14 @@ import httpx
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from kota_contracts.access import SCOPE_PURPOSES
 from kota_gateway.composition import docs
+from kota_gateway.edge.proxy import GatewayTimeout
+from kota_gateway.edge.ratelimit.middleware import TooManyRequests
+from kota_gateway.edge.revocations import ClientRevoked
 from kota_gateway.edge.upstreams import Upstreams
 from kota_shared.app import ServiceRuntime
-from kota_shared.openapi import document_problems
+from kota_shared.openapi import add_problems, document_problems, takes_access_token
 
 _log = logging.getLogger(__name__)
 _SCHEMA_REF = "#/components/schemas/"
@@ -64,6 +74,52 @@ def merge(gateway: dict[str, Any], services: Mapping[str, dict[str, Any]]) -> di
         tags.append({"name": service, "description": info.get("description", "")})
     if not security_schemes:
         del components["securitySchemes"]
+    return merged
+
+
+OAUTH2 = "OAuth2"
+SIGN_IN_URL = "/v1/auth/token"
+CLIENT_SIGN_IN_URL = "/v1/auth/clients/token"
+_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+
+
+def oauth2_scheme() -> dict[str, Any]:
+    """How a token is obtained: a person signs in (password), an agency client presents its
+    credentials (client credentials, with the scopes it was granted)."""
+    return {
+        "type": "oauth2",
+        "description": "Citizens and officers sign in with the password flow (a citizen's "
+        "NIK or phone, or a staff username); agency clients use client credentials.",
+        "flows": {
+            "password": {
+                "tokenUrl": SIGN_IN_URL,
+                "refreshUrl": SIGN_IN_URL,
+                "scopes": {},
+            },
+            "clientCredentials": {
+                "tokenUrl": CLIENT_SIGN_IN_URL,
+                "scopes": {scope.value: purpose for scope, purpose in SCOPE_PURPOSES.items()},
+            },
+        },
+    }
+
+
+def through_the_gateway(
+    merged: dict[str, Any], *, server_url: str, services: frozenset[str]
+) -> dict[str, Any]:
+    """``merged`` as a client of the gateway meets it (see the module's doc)."""
+    merged["servers"] = [{"url": server_url, "description": "The Kota LIVE gateway"}]
+    merged.setdefault("components", {}).setdefault("securitySchemes", {})[OAUTH2] = oauth2_scheme()
+    for item in merged.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in _METHODS:
+                continue
+            add_problems(operation, TooManyRequests)
+            if takes_access_token(operation):
+                operation["security"] = [{OAUTH2: []}, *operation["security"]]
+                add_problems(operation, ClientRevoked)
+            if set(operation.get("tags", ())) & services:
+                add_problems(operation, GatewayTimeout)
     return merged
 
 
@@ -119,7 +175,12 @@ def own_openapi(app: FastAPI) -> dict[str, Any]:
 
 
 async def serve_merged_openapi(
-    app: FastAPI, runtime: ServiceRuntime, upstreams: Upstreams, *, refresh_seconds: float
+    app: FastAPI,
+    runtime: ServiceRuntime,
+    upstreams: Upstreams,
+    *,
+    refresh_seconds: float,
+    server_url: str,
 ) -> None:
     """Make ``/openapi.json`` (and ``/docs``) the merged document, refreshed in the background.
 
@@ -128,5 +189,12 @@ async def serve_merged_openapi(
     """
     documents = UpstreamDocuments(upstreams.clients, refresh_seconds=refresh_seconds)
     await documents.refresh()
-    app.openapi = lambda: merge(own_openapi(app), documents.documents)  # type: ignore[method-assign]
+
+    def openapi() -> dict[str, Any]:
+        merged = merge(own_openapi(app), documents.documents)
+        return through_the_gateway(
+            merged, server_url=server_url, services=frozenset(documents.documents)
+        )
+
+    app.openapi = openapi  # type: ignore[method-assign]
     runtime.supervisor.start("openapi-refresh", documents.keep_fresh)

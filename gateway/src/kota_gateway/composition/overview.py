@@ -3,7 +3,8 @@
 Each section is one service call made with the caller's own token (the service decides what
 the caller may see). Calls run concurrently with a deadline; a service that is down or slow
 marks its section unavailable and the rest still answers 200, so one sick service never
-blanks the citizen's home screen.
+blanks the citizen's home screen. The ``reason`` a section is unavailable is written for the
+citizen, in their language.
 """
 
 import asyncio
@@ -16,8 +17,12 @@ from pydantic import BaseModel
 from kota_contracts.access import Role
 from kota_gateway.composition.settings import CompositionSettings, OverviewSection
 from kota_gateway.edge.breaker import FAILING_STATUSES, CircuitOpen
+from kota_gateway.edge.service_names import the_service
 from kota_gateway.edge.upstreams import Upstreams
+from kota_gateway.messages import _
 from kota_shared.auth import Principal, Require
+from kota_shared.i18n import Language, Message
+from kota_shared.problems import request_language
 
 
 class SectionResult(BaseModel):
@@ -49,23 +54,33 @@ Settings = Annotated[CompositionSettings, Depends(_settings)]
 ServiceUpstreams = Annotated[Upstreams, Depends(_upstreams)]
 
 
+def _unavailable(reason: Message, language: Language) -> SectionResult:
+    return SectionResult(available=False, reason=reason.render(language))
+
+
 async def _fetch(
-    section: OverviewSection, *, upstreams: Upstreams, headers: dict[str, str], within: float
+    section: OverviewSection,
+    *,
+    upstreams: Upstreams,
+    headers: dict[str, str],
+    within: float,
+    language: Language,
 ) -> SectionResult:
     """Read one section through its upstream's circuit breaker: an open circuit answers
     "unavailable" at once instead of spending the caller's time on a service known down."""
+    service = the_service(section.service)
     upstream = upstreams.get(section.service)
     if upstream is None:
-        return SectionResult(available=False, reason=f"{section.service} is not configured")
+        return _unavailable(_("{service} is not available here.", service=service), language)
     try:
         admission = upstream.breaker.admit()
     except CircuitOpen:
-        return SectionResult(available=False, reason=f"{section.service} is unavailable")
+        return _unavailable(_("{service} is unavailable right now.", service=service), language)
     try:
         response = await upstream.client.get(section.path, headers=headers, timeout=within)
     except httpx.HTTPError:
         upstream.breaker.failed(admission)
-        return SectionResult(available=False, reason=f"{section.service} is not answering")
+        return _unavailable(_("{service} is not answering right now.", service=service), language)
     except BaseException:
         upstream.breaker.abandoned(admission)
         raise
@@ -74,8 +89,13 @@ async def _fetch(
     else:
         upstream.breaker.succeeded(admission)
     if response.status_code != 200:
-        return SectionResult(
-            available=False, reason=f"{section.service} answered {response.status_code}"
+        return _unavailable(
+            _(
+                "{service} could not answer (status {status}).",
+                service=service,
+                status=response.status_code,
+            ),
+            language,
         )
     items = [
         item
@@ -104,10 +124,17 @@ async def overview(
         if name in ("authorization", "accept-language", "x-request-id")
     }
     within = settings.overview_timeout_seconds
+    language = request_language(request)
     names = list(sections)
     results = await asyncio.gather(
         *(
-            _fetch(sections[name], upstreams=upstreams, headers=headers, within=within)
+            _fetch(
+                sections[name],
+                upstreams=upstreams,
+                headers=headers,
+                within=within,
+                language=language,
+            )
             for name in names
         )
     )

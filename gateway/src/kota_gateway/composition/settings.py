@@ -35,3 +35,8 @@ class CompositionSettings(BaseModel):
     openapi_refresh_seconds: float = Field(
         default=60, gt=0, description="How often each service's OpenAPI document is re-read."
     )
+    public_url: str = Field(
+        default="/",
+        description="The gateway's address as clients reach it, the OpenAPI document's "
+        "server (e.g. https://api.kota.example); `/` means wherever the document was read.",
+    )

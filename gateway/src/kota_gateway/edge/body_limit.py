@@ -10,6 +10,7 @@ its client disconnect and acts on nothing), and the caller gets the 413.
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kota_shared.bodies import body_too_large
 from kota_shared.problems import PayloadTooLarge, render_problem
 
 __all__ = ["BodyLimitMiddleware", "PayloadTooLarge"]
@@ -42,7 +43,7 @@ class BodyLimitMiddleware:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     exceeded = True
-                    raise PayloadTooLarge(self._detail())
+                    raise body_too_large(self.max_bytes)
             return message
 
         async def guarded_send(message: Message) -> None:
@@ -63,19 +64,10 @@ class BodyLimitMiddleware:
         if exceeded and not response_started:
             await self._refuse(scope, receive, send)
 
-    def _detail(self) -> str:
-        return f"The body may be at most {self.max_bytes} bytes."
-
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = render_problem(
-            Request(scope),
-            PayloadTooLarge(
-                self._detail(),
-                # The client may still be sending: don't keep reading its body on this connection.
-                headers={"Connection": "close"},
-                max_bytes=self.max_bytes,
-            ),
-        )
+        # The client may still be sending: don't keep reading its body on this connection.
+        refusal = body_too_large(self.max_bytes, headers={"Connection": "close"})
+        response = render_problem(Request(scope), refusal)
         await response(scope, receive, send)
 
 

@@ -29,7 +29,9 @@ from starlette.responses import StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kota_gateway.edge.breaker import FAILING_STATUSES, Admission, BreakerState, CircuitOpen
+from kota_gateway.edge.service_names import the_service
 from kota_gateway.edge.upstreams import Upstream, Upstreams
+from kota_gateway.messages import _
 from kota_shared import tracing
 from kota_shared.problems import Problem, ServiceUnavailable, render_problem
 
@@ -66,8 +68,7 @@ UPSTREAM_FAILURES = Counter(
 class GatewayTimeout(Problem):
     status = 504
     code = "gateway_timeout"
-    title_en = "The service took too long to answer. Please try again shortly."
-    title_id = "Layanan terlalu lama merespons. Silakan coba beberapa saat lagi."
+    title = _("The service took too long to answer. Please try again shortly.")
 
 
 class ProxiedRoute:
@@ -109,7 +110,7 @@ def _upstream_for(scope: Scope) -> Upstream | None:
     path: str = scope["path"]
     if not path.startswith("/v1/"):
         return None
-    name, slash, _ = path[4:].partition("/")
+    name, slash, _rest = path[4:].partition("/")
     upstreams: Upstreams | None = getattr(scope["app"].state, "upstreams", None)
     return upstreams.get(name) if slash and upstreams is not None else None
 
@@ -190,7 +191,7 @@ def _target(scope: Scope) -> str:
 
 def _unavailable(service: str, *, retry_after: float, circuit: BreakerState) -> Problem:
     return ServiceUnavailable(
-        f"The {service} service is not answering right now.",
+        _("{service} is not answering right now.", service=the_service(service)),
         headers={"Retry-After": str(max(1, math.ceil(retry_after)))},
         upstream=service,
         circuit=str(circuit),
@@ -214,7 +215,7 @@ def _failure(
     retry_after, circuit = _after_failure(upstream)
     if timed_out and not isinstance(exc, aiohttp.ConnectionTimeoutError):
         return GatewayTimeout(
-            f"The {upstream.name} service did not answer in time.",
+            _("{service} did not answer in time.", service=the_service(upstream.name)),
             headers={"Retry-After": str(max(1, math.ceil(retry_after)))},
             upstream=upstream.name,
             circuit=str(circuit),

@@ -18,19 +18,19 @@ from collections.abc import Container
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from kota_gateway.messages import _
 from kota_shared.problems import Unauthorized, render_problem
 
 
 class ClientRevoked(Unauthorized):
     code = "client_revoked"
-    title_en = "This agency client has been revoked; its tokens no longer work."
-    title_id = "Klien instansi ini telah dicabut; tokennya tidak berlaku lagi."
+    title = _("This agency client has been revoked; its tokens no longer work.")
 
 
 def _bearer(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == b"authorization":
-            scheme, _, token = bytes(value).partition(b" ")
+            scheme, _space, token = bytes(value).partition(b" ")
             if scheme.lower() == b"bearer":
                 return token.strip().decode("latin-1")
     return None
@@ -61,7 +61,7 @@ class RevokedClientsMiddleware:
             revoked = getattr(scope["app"].state, "revoked_clients", None)
         token = _bearer(scope) if revoked else None  # empty: nobody to refuse
         if revoked is not None and token is not None and unverified_subject(token) in revoked:
-            problem = ClientRevoked("Ask the city for a new agency client.")
+            problem = ClientRevoked(_("Ask the city for a new agency client."))
             await render_problem(Request(scope), problem)(scope, receive, send)
             return
         await self.app(scope, receive, send)

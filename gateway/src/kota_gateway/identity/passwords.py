@@ -9,24 +9,31 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from kota_gateway.messages import _
+from kota_shared.i18n import Message
+
 MIN_LENGTH = 10
 MAX_LENGTH = 256  # long enough for any passphrase, short enough to bound the hashing work
 
 
 class WeakPassword(ValueError):
-    pass
+    """A new password the policy refuses; ``message`` says why, in the caller's language."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def check_policy(password: str) -> str:
     """``password`` if acceptable as a new password, else `WeakPassword` saying why."""
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"A password has at least {MIN_LENGTH} characters.")
+        raise WeakPassword(_("A password has at least {count} characters.", count=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(f"A password has at most {MAX_LENGTH} characters.")
+        raise WeakPassword(_("A password has at most {count} characters.", count=MAX_LENGTH))
     if password.isdigit():
-        raise WeakPassword("A password cannot be only digits (like a NIK or a phone number).")
+        raise WeakPassword(_("A password cannot be only digits (like a NIK or a phone number)."))
     if not password.strip():
-        raise WeakPassword("A password cannot be only spaces.")
+        raise WeakPassword(_("A password cannot be only spaces."))
     return password
 
 

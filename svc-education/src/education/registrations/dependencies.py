@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from education.dependencies import Citizen, CitizenOrSchoolOfficer, is_school_officer
+from education.messages import _
 from education.registrations import repository
 from education.registrations.models import Registration
 from education.transaction import EducationTransaction, EducationTx
@@ -25,7 +26,7 @@ async def _locked(
         tx.session, registration_id=registration_id, parent_id=parent_id, for_update=True
     )
     if found is None:
-        raise NotFound("No registration with this id belongs to you.")
+        raise NotFound(_("You have no registration with this id."))
     return found
 
 

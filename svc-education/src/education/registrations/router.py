@@ -3,6 +3,19 @@
 from fastapi import APIRouter, Response, status
 
 from education.dependencies import Citizen, CitizenOrSchoolOfficer, Idempotent
+from education.problems import (
+    AchievementScoreNotApplicable,
+    AchievementScoreRequired,
+    FamilyCardTooRecent,
+    PathwayNotOffered,
+    PsychologistRecommendationRequired,
+    RegistrationClosed,
+    RegistrationNotActive,
+    StudentAlreadyRegistered,
+    StudentTooOld,
+    StudentTooYoung,
+    UnknownSchool,
+)
 from education.registrations import repository, service
 from education.registrations.dependencies import (
     OwnRegistrationForUpdate,
@@ -10,6 +23,7 @@ from education.registrations.dependencies import (
 )
 from education.registrations.schemas import RegistrationCreate, RegistrationRead
 from education.transaction import EducationTx
+from kota_shared.openapi import answers
 from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 
 router = APIRouter(prefix="/v1/education/registrations", tags=["education"])
@@ -19,6 +33,18 @@ router = APIRouter(prefix="/v1/education/registrations", tags=["education"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=RegistrationRead,
+    responses=answers(
+        RegistrationClosed,
+        StudentAlreadyRegistered,
+        UnknownSchool,
+        PathwayNotOffered,
+        AchievementScoreRequired,
+        AchievementScoreNotApplicable,
+        FamilyCardTooRecent,
+        StudentTooYoung,
+        PsychologistRecommendationRequired,
+        StudentTooOld,
+    ),
     summary="Register a child for a school place (SPMB)",
     description=(
         "Who may call: a signed-in citizen (the parent or guardian), or an officer at a kiosk "
@@ -82,6 +108,7 @@ async def read_registration(
 
 @router.post(
     "/{registration_id}/withdraw",
+    responses=answers(RegistrationNotActive, RegistrationClosed),
     summary="Withdraw a registration",
     description=(
         "Who may call: the citizen who made it (anyone else gets 404), while registration is "

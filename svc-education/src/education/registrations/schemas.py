@@ -25,7 +25,37 @@ Nisn = Annotated[
 
 
 class RegistrationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {  # domisili at SMP Negeri 1 Tangerang, from a home in Sukasari
+                    "student_nisn": "0134582716",
+                    "student_name": "Muhammad Rizky Pratama",
+                    "birth_date": "2013-11-04",
+                    "psychologist_recommendation": False,
+                    "family_card_number": "3671010403180002",
+                    "family_card_issued_on": "2018-03-04",
+                    "home_latitude": -6.1801,
+                    "home_longitude": 106.6297,
+                    "school_npsn": "20603115",
+                    "pathway": "domisili",
+                },
+                {  # prestasi at SMA Negeri 7 Tangerang, from a home in Karawaci
+                    "student_nisn": "0103927461",
+                    "student_name": "Nadia Putri Ramadhani",
+                    "birth_date": "2010-05-21",
+                    "family_card_number": "3671071508160011",
+                    "family_card_issued_on": "2016-08-15",
+                    "home_latitude": -6.1859,
+                    "home_longitude": 106.6084,
+                    "school_npsn": "20606865",
+                    "pathway": "prestasi",
+                    "achievement_score": 88.75,
+                },
+            ]
+        },
+    )
 
     student_nisn: Nisn
     student_name: Annotated[

@@ -5,17 +5,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from education.dependencies import SchoolOfficer
+from education.problems import PathwayNotOffered, SchoolNotFound
 from education.registrations import service
 from education.registrations.schemas import SchoolRanking
 from education.schools.dependencies import AnySchool
 from education.transaction import EducationTx
 from kota_contracts.education import Pathway
+from kota_shared.openapi import answers
 
 router = APIRouter(prefix="/v1/education/schools", tags=["education"])
 
 
 @router.get(
     "/{npsn}/registrations",
+    responses=answers(SchoolNotFound, PathwayNotOffered),
     summary="A school's registrations to one pathway, in ranking order",
     description=(
         "Who may call: a school officer (`school_officer`). Active registrations of the "

@@ -9,11 +9,13 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from education import labels
 from education.admission import eligibility
 from education.admission.distance import distance_m
 from education.admission.eligibility import Age, AgeVerdict
 from education.admission.pathways import is_offered
 from education.admission.ranking import rank
+from education.messages import _
 from education.problems import (
     AchievementScoreNotApplicable,
     AchievementScoreRequired,
@@ -40,26 +42,29 @@ from kota_contracts.education import (
     SchoolLevel,
 )
 from kota_shared.auth import Principal
+from kota_shared.i18n import LongDate, Message, Text
 from kota_shared.pagination import Key
 from kota_shared.problems import ValidationFailed
 
 _ACTIVE_STUDENT_INDEX = "uq_registrations_active_student"
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _field(name: str, message: str, kind: str) -> list[dict[str, str]]:
+def _field(name: str, message: Message, kind: str) -> list[dict[str, Text]]:
     return [{"field": f"body.{name}", "message": message, "type": kind}]
 
 
 def _ensure_open(tx: EducationTransaction, *, admission_year: int) -> None:
     period = tx.period
     if admission_year != period.year or not period.is_open(tx.now):
+        school_year = f"{period.year}/{period.year + 1}"
         raise RegistrationClosed(
-            f"Registration for the {period.year}/{period.year + 1} school year is open from "
-            f"{_day(period.opens_on)} to {_day(period.closes_on)}.",
+            _(
+                "Registration for the {school_year} school year is open from {opens_on} to "
+                "{closes_on}.",
+                school_year=school_year,
+                opens_on=LongDate(period.opens_on),
+                closes_on=LongDate(period.closes_on),
+            ),
             admission_year=period.year,
             opens_on=period.opens_on.isoformat(),
             closes_on=period.closes_on.isoformat(),
@@ -69,17 +74,29 @@ def _ensure_open(tx: EducationTransaction, *, admission_year: int) -> None:
 def _check_pathway_and_score(level: SchoolLevel, body: RegistrationCreate) -> None:
     if not is_offered(level, body.pathway):
         raise PathwayNotOffered.at(
-            level, errors=_field("pathway", f"Not offered at {level}.", "pathway_not_offered")
+            level,
+            errors=_field(
+                "pathway",
+                _("Not offered at {level}.", level=labels.level(level)),
+                "pathway_not_offered",
+            ),
         )
     if body.pathway is Pathway.PRESTASI and body.achievement_score is None:
         raise AchievementScoreRequired(
-            errors=_field("achievement_score", "Required for the prestasi pathway.", "missing")
+            errors=_field(
+                "achievement_score",
+                _("Required for the achievement (prestasi) pathway."),
+                "missing",
+            )
         )
     if body.pathway is not Pathway.PRESTASI and body.achievement_score is not None:
+        chosen = labels.pathway(body.pathway)
         raise AchievementScoreNotApplicable(
-            f"Leave the score out for the {body.pathway} pathway.",
+            _("Leave the score out for the {pathway} pathway.", pathway=chosen),
             errors=_field(
-                "achievement_score", f"Not used by the {body.pathway} pathway.", "not_applicable"
+                "achievement_score",
+                _("Not used by the {pathway} pathway.", pathway=chosen),
+                "not_applicable",
             ),
         )
 
@@ -88,10 +105,16 @@ def _check_family_card(issued_on: date, *, today: date) -> None:
     usable_from = eligibility.family_card_usable_from(issued_on)
     if today < usable_from:
         raise FamilyCardTooRecent(
-            f"This family card was issued on {_day(issued_on)}; it can be used to register "
-            f"from {_day(usable_from)}.",
+            _(
+                "This family card was issued on {issued_on}; it can be used to register from "
+                "{usable_from}.",
+                issued_on=LongDate(issued_on),
+                usable_from=LongDate(usable_from),
+            ),
             usable_from=usable_from.isoformat(),
-            errors=_field("family_card_issued_on", "Less than one year ago.", "too_recent"),
+            errors=_field(
+                "family_card_issued_on", _("Issued less than one year ago."), "too_recent"
+            ),
         )
 
 
@@ -99,9 +122,9 @@ def _check_age(
     level: SchoolLevel, body: RegistrationCreate, *, reference_date: date, today: date
 ) -> None:
     if body.birth_date > today:
+        in_the_future = _("The birth date is in the future.")
         raise ValidationFailed(
-            "The birth date is in the future.",
-            errors=_field("birth_date", "The birth date is in the future.", "future_date"),
+            in_the_future, errors=_field("birth_date", in_the_future, "future_date")
         )
     age = Age.on(reference_date, born=body.birth_date)
     verdict = eligibility.judge_age(
@@ -109,25 +132,40 @@ def _check_age(
     )
     if verdict is AgeVerdict.ELIGIBLE:
         return
-    on_reference = f"On {_day(reference_date)} the child will be {age} old"
+    when = {"reference_date": LongDate(reference_date), "age": labels.AgeInWords(age)}
     facts: dict[str, Any] = {
         "age_reference_date": reference_date.isoformat(),
         "age_at_reference_date": {"years": age.years, "months": age.months},
     }
     if verdict is AgeVerdict.TOO_YOUNG:
         raise StudentTooYoung(
-            f"{on_reference}; primary school (SD) admits children from 6 years, or from "
-            "5 years 6 months with a psychologist's recommendation.",
+            _(
+                "On {reference_date} the child will be {age} old; primary school (SD) admits "
+                "children from 6 years, or from 5 years 6 months with a psychologist's "
+                "recommendation.",
+                **when,
+            ),
             **facts,
         )
     if verdict is AgeVerdict.NEEDS_RECOMMENDATION:
         raise PsychologistRecommendationRequired(
-            f"{on_reference}. Register with psychologist_recommendation set to true once a "
-            "psychologist recommends the child.",
+            _(
+                "On {reference_date} the child will be {age} old. Register again with the "
+                "psychologist's recommendation once a psychologist recommends the child.",
+                **when,
+            ),
             **facts,
         )
-    maximum = eligibility.MAXIMUM_YEARS[level]
-    raise StudentTooOld(f"{on_reference}; {level} admits children up to {maximum} years.", **facts)
+    raise StudentTooOld(
+        _(
+            "On {reference_date} the child will be {age} old; {level} admits children up to "
+            "{maximum} years.",
+            **when,
+            level=labels.level(level),
+            maximum=eligibility.MAXIMUM_YEARS[level],
+        ),
+        **facts,
+    )
 
 
 async def _ensure_not_registered(
@@ -140,7 +178,7 @@ async def _ensure_not_registered(
         return
     if existing.parent_id == parent.subject:  # the parent's own: they may know which one
         raise StudentAlreadyRegistered(
-            "You registered this child already; withdraw that registration to choose again.",
+            _("You registered this child already; withdraw that registration to choose again."),
             registration_id=str(existing.id),
         )
     raise _registered_elsewhere()
@@ -149,8 +187,10 @@ async def _ensure_not_registered(
 def _registered_elsewhere() -> StudentAlreadyRegistered:
     # Says nothing of who registered the child, nor where.
     return StudentAlreadyRegistered(
-        "If you did not register this child, please contact the education office (Dinas "
-        "Pendidikan) with the child's NISN."
+        _(
+            "If you did not register this child, please contact the education office (Dinas "
+            "Pendidikan) with the child's NISN."
+        )
     )
 
 
@@ -167,8 +207,8 @@ async def register(
     school = await schools.get_by_npsn(tx.session, npsn=body.school_npsn)
     if school is None:
         raise UnknownSchool(
-            f"No school in the city has NPSN {body.school_npsn}.",
-            errors=_field("school_npsn", "No such school.", "unknown_school"),
+            _("No school in the city has NPSN {npsn}.", npsn=body.school_npsn),
+            errors=_field("school_npsn", _("There is no such school."), "unknown_school"),
         )
     _check_pathway_and_score(school.level, body)
     _check_family_card(body.family_card_issued_on, today=tx.today)

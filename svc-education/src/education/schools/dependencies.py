@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
+from education.messages import _
 from education.problems import SchoolNotFound
 from education.schools import repository
 from education.schools.models import School
@@ -15,7 +16,7 @@ Npsn = Annotated[str, Path(pattern=r"^\d{8}$", examples=["20603115"])]
 async def _any_school(npsn: Npsn, session: DbSession) -> School:
     school = await repository.get_by_npsn(session, npsn=npsn)
     if school is None:
-        raise SchoolNotFound(f"No school in the city has NPSN {npsn}.")
+        raise SchoolNotFound(_("No school in the city has NPSN {npsn}.", npsn=npsn))
     return school
 
 

@@ -12,6 +12,7 @@ from fastapi import Depends
 from health.bookings import repository
 from health.bookings.models import Booking
 from health.dependencies import Citizen, CitizenOrClinicOfficer, is_clinic_officer
+from health.messages import _
 from health.transaction import HealthTransaction, HealthTx
 from kota_shared.problems import NotFound
 
@@ -28,7 +29,7 @@ async def _found(
         tx.session, booking_id=booking_id, viewer=viewer, sees_all=sees_all, for_update=for_update
     )
     if found is None:
-        raise NotFound("No booking with this id belongs to you.")
+        raise NotFound(_("No booking with this id belongs to you."))
     return found
 
 

@@ -11,13 +11,16 @@ from health.bookings.schemas import BookingRead
 from health.dependencies import ClinicOfficer
 from health.facilities.dependencies import AnyFacility
 from health.facilities.schemas import SERVICE_CODE_PATTERN
+from health.problems import UnknownClinicService
 from health.transaction import HealthTx
+from kota_shared.openapi import answers
 
 router = APIRouter(prefix="/v1/health/facilities", tags=["health"])
 
 
 @router.get(
     "/{facility_id}/queue",
+    responses=answers(UnknownClinicService),
     summary="A day's bookings at a facility, in queue order",
     description=(
         "Who may call: a clinic officer (`clinic_officer`); citizens get 403. One day "

@@ -10,7 +10,19 @@ from health.bookings.dependencies import OwnBookingForUpdate, VisibleBooking
 from health.bookings.models import BookingStatus
 from health.bookings.schemas import BookingRead, BookingRequest
 from health.dependencies import Citizen, CitizenOrClinicOfficer, Idempotent
+from health.problems import (
+    AlreadyBooked,
+    BookingNotActive,
+    CancellationTooLate,
+    FullyBooked,
+    ServiceClosed,
+    UnknownClinicService,
+    UnknownFacility,
+    VisitDateBeyondHorizon,
+    VisitDateInPast,
+)
 from health.transaction import HealthTx
+from kota_shared.openapi import answers
 from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 
 router = APIRouter(prefix="/v1/health/bookings", tags=["health"])
@@ -20,6 +32,15 @@ router = APIRouter(prefix="/v1/health/bookings", tags=["health"])
     "",
     status_code=201,
     response_model=BookingRead,
+    responses=answers(
+        UnknownFacility,
+        UnknownClinicService,
+        VisitDateInPast,
+        VisitDateBeyondHorizon,
+        ServiceClosed,
+        AlreadyBooked,
+        FullyBooked,
+    ),
     summary="Book a place in a polyclinic's queue for a day, and get its queue number",
     description=(
         "Who may call: a signed-in citizen, for themselves (or an officer at a kiosk with a "
@@ -89,6 +110,7 @@ async def read_booking(caller: CitizenOrClinicOfficer, booking: VisibleBooking) 
 
 @router.post(
     "/{booking_id}/cancel",
+    responses=answers(BookingNotActive, CancellationTooLate),
     summary="Cancel a booking before the visit day",
     description=(
         "Who may call: the citizen who holds it (or an officer at a kiosk with a token for "

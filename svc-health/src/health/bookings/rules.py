@@ -5,6 +5,7 @@ problem, so a client can tell the citizen exactly why."""
 from collections.abc import Collection
 from datetime import date, timedelta
 
+from health.messages import _
 from health.problems import (
     CancellationTooLate,
     FullyBooked,
@@ -12,18 +13,23 @@ from health.problems import (
     VisitDateBeyondHorizon,
     VisitDateInPast,
 )
-
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+from kota_shared.i18n import LongDate, Sequence, Weekday
 
 
 def check_visit_date(visit_date: date, *, today: date, horizon_days: int) -> None:
     """A visit may be booked for today up to ``horizon_days`` ahead, both included."""
     if visit_date < today:
-        raise VisitDateInPast(f"{visit_date} has passed; today is {today}.")
+        raise VisitDateInPast(
+            _(
+                "{visit_date} has passed; today is {today}.",
+                visit_date=LongDate(visit_date),
+                today=LongDate(today),
+            )
+        )
     last = today + timedelta(days=horizon_days)
     if visit_date > last:
         raise VisitDateBeyondHorizon(
-            f"Visits can be booked up to {horizon_days} days ahead, until {last}.",
+            _("The last day that can be booked now is {last}.", last=LongDate(last)),
             last_bookable_date=last.isoformat(),
         )
 
@@ -31,10 +37,12 @@ def check_visit_date(visit_date: date, *, today: date, horizon_days: int) -> Non
 def check_open(open_weekdays: Collection[int], visit_date: date) -> None:
     """The service must run on the visit's day of the week (ISO: 1 is Monday)."""
     if visit_date.isoweekday() not in open_weekdays:
-        days = ", ".join(WEEKDAY_NAMES[day - 1] for day in sorted(open_weekdays))
         raise ServiceClosed(
-            f"The service does not run on {WEEKDAY_NAMES[visit_date.isoweekday() - 1]}s; "
-            f"it runs on {days}.",
+            _(
+                "The service does not run on {day}; it runs on {days}.",
+                day=Weekday(visit_date.isoweekday()),
+                days=Sequence.of(Weekday(day) for day in sorted(open_weekdays)),
+            ),
             open_weekdays=sorted(open_weekdays),
         )
 
@@ -43,7 +51,11 @@ def check_room(*, active_bookings: int, daily_quota: int, visit_date: date) -> N
     """Only active bookings take a place: a cancellation frees one for someone else."""
     if active_bookings >= daily_quota:
         raise FullyBooked(
-            f"{visit_date} is full: the service takes {daily_quota} bookings a day.",
+            _(
+                "The queue for {visit_date} is full (daily quota: {quota}).",
+                visit_date=LongDate(visit_date),
+                quota=daily_quota,
+            ),
             daily_quota=daily_quota,
         )
 
@@ -62,5 +74,8 @@ def check_cancellable(visit_date: date, *, today: date) -> None:
     """Cancelling is for the days before the visit; on the day, the desk handles no-shows."""
     if visit_date <= today:
         raise CancellationTooLate(
-            f"The visit is on {visit_date}; bookings can be cancelled until the day before."
+            _(
+                "The visit is on {visit_date}; a booking can be cancelled until the day before.",
+                visit_date=LongDate(visit_date),
+            )
         )

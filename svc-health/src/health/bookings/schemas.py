@@ -12,7 +12,25 @@ from kota_shared.auth import Principal
 
 
 class BookingRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    # Puskesmas Cipondoh (P3671050101), Kec. Cipondoh, Kota Tangerang
+                    "facility_id": "6f1c2a4e-3671-4b05-9a01-0c1d2e3f4a5b",
+                    "service_code": "umum",
+                    "visit_date": "2026-12-08",
+                },
+                {
+                    # Poli KIA/KB at Puskesmas Tanah Tinggi (P3671010101), Kec. Tangerang
+                    "facility_id": "0b7d9e21-3671-4a01-8c01-5e6f7a8b9c0d",
+                    "service_code": "kia",
+                    "visit_date": "2026-12-10",
+                },
+            ]
+        },
+    )
 
     facility_id: uuid.UUID = Field(description="From `GET /v1/health/facilities`.")
     service_code: str = Field(

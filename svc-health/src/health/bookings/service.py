@@ -9,11 +9,20 @@ from health.bookings.models import Booking, BookingStatus, Queue
 from health.bookings.schemas import BookingRequest
 from health.facilities import repository as facilities
 from health.facilities.models import ClinicService, Facility
+from health.messages import _
 from health.problems import AlreadyBooked, BookingNotActive, UnknownClinicService, UnknownFacility
 from health.transaction import HealthTransaction
 from kota_contracts.health import AppointmentBooked, AppointmentCancelled
 from kota_shared.auth import Principal
+from kota_shared.i18n import LongDate, Message
 from kota_shared.pagination import Key
+
+_NOT_OFFERED = _("The facility does not offer this service.")
+"""The field message of a service code the facility does not offer."""
+_INACTIVE: dict[BookingStatus, Message] = {
+    BookingStatus.CANCELLED: _("The booking has been cancelled."),
+}
+"""Why a booking that is not `BookingStatus.BOOKED` can no longer change, by its status."""
 
 
 async def _offered(tx: HealthTransaction, *, request: BookingRequest) -> ClinicService:
@@ -22,14 +31,23 @@ async def _offered(tx: HealthTransaction, *, request: BookingRequest) -> ClinicS
     )
     if service is not None:
         return service
-    if await facilities.get_facility(tx.session, facility_id=request.facility_id) is not None:
+    facility = await facilities.get_facility(tx.session, facility_id=request.facility_id)
+    if facility is not None:
+        services = f"/v1/health/facilities/{facility.id}/services"
         raise UnknownClinicService(
-            f"The facility offers no service with code {request.service_code}; see "
-            f"/v1/health/facilities/{request.facility_id}/services.",
-            errors=[{"field": "body.service_code", "message": "not offered by this facility"}],
+            _(
+                "{facility} offers no service with code {code}; see {services} for those it "
+                "offers.",
+                facility=facility.name,
+                code=request.service_code,
+                services=services,
+            ),
+            errors=[{"field": "body.service_code", "message": _NOT_OFFERED}],
         )
     raise UnknownFacility(
-        errors=[{"field": "body.facility_id", "message": "no such health facility"}]
+        errors=[
+            {"field": "body.facility_id", "message": _("There is no health facility with this id.")}
+        ]
     )
 
 
@@ -50,8 +68,11 @@ async def book(tx: HealthTransaction, *, citizen: Principal, request: BookingReq
     held = await repository.active_of(tx.session, queue=queue, citizen_id=citizen.subject)
     if held is not None:
         raise AlreadyBooked(
-            f"Your booking {rules.queue_label(held.service_code, held.queue_number)} for "
-            f"{held.visit_date} stands.",
+            _(
+                "Your booking {queue_label} for {visit_date} still stands.",
+                queue_label=rules.queue_label(held.service_code, held.queue_number),
+                visit_date=LongDate(held.visit_date),
+            ),
             booking_id=str(held.id),
         )
     rules.check_room(
@@ -94,9 +115,7 @@ async def book(tx: HealthTransaction, *, citizen: Principal, request: BookingReq
 async def cancel(tx: HealthTransaction, *, booking: Booking, by: Principal) -> None:
     """Give the place back before the visit day; the number stays with this booking."""
     if booking.status is not BookingStatus.BOOKED:
-        raise BookingNotActive(
-            f"The booking is {booking.status.value}.", current_status=booking.status.value
-        )
+        raise BookingNotActive(_INACTIVE.get(booking.status), current_status=booking.status.value)
     rules.check_cancellable(booking.visit_date, today=tx.today)
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = tx.now
@@ -151,8 +170,12 @@ async def day_queue(
         tx.session, facility_id=facility.id, code=service_code
     ):
         raise UnknownClinicService(
-            f"The facility offers no service with code {service_code}.",
-            errors=[{"field": "query.service", "message": "not offered by this facility"}],
+            _(
+                "{facility} offers no service with code {code}.",
+                facility=facility.name,
+                code=service_code,
+            ),
+            errors=[{"field": "query.service", "message": _NOT_OFFERED}],
         )
     return await repository.day_at_facility(
         tx.session,

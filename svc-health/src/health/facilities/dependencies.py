@@ -7,6 +7,7 @@ from fastapi import Depends
 
 from health.facilities import repository
 from health.facilities.models import Facility
+from health.messages import _
 from kota_shared.db import DbSession
 from kota_shared.problems import NotFound
 
@@ -14,7 +15,7 @@ from kota_shared.problems import NotFound
 async def _any_facility(facility_id: uuid.UUID, session: DbSession) -> Facility:
     facility = await repository.get_facility(session, facility_id=facility_id)
     if facility is None:
-        raise NotFound("There is no health facility with this id.")
+        raise NotFound(_("There is no health facility with this id."))
     return facility
 
 

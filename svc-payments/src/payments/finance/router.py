@@ -6,15 +6,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from kota_shared.db import DbSession
+from kota_shared.openapi import answers
 from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 from kota_shared.transaction import CurrentTransaction
 from payments.dependencies import FinanceOfficer, Settings
 from payments.ledger import service as ledger
 from payments.ledger.schemas import LedgerCheck
+from payments.messages import _
 from payments.problems import InvalidStatementFile
 from payments.reconciliation import service as reconciliation
 from payments.reconciliation.matching import ReconciliationReport
-from payments.reconciliation.statement import InvalidStatement, parse_statement
+from payments.reconciliation.statement import STATEMENT_EXAMPLE, InvalidStatement, parse_statement
 from payments.settlement import repository as settlement
 from payments.settlement.schemas import AnomalyRead
 
@@ -51,13 +53,19 @@ async def list_anomalies(
 @router.post(
     "/reconciliations",
     summary="Reconcile the provider's settlement statement for a day against the ledger",
+    responses=answers(InvalidStatementFile),
     description=(
         "Who may call: a finance officer. Send the provider's CSV statement as the body "
         "(`text/csv`). Lists every payment settled but never recorded, recorded but not "
         "settled, or recorded with another amount or reference. A malformed file is 422 "
-        "with the problems by line."
+        "`invalid_settlement_statement` with the problems by line."
     ),
-    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}, "example": STATEMENT_EXAMPLE}},
+        }
+    },
 )
 async def reconcile_day(
     day: Annotated[
@@ -71,10 +79,10 @@ async def reconcile_day(
     try:
         statement = parse_statement((await request.body()).decode("utf-8"))
     except UnicodeDecodeError:
-        raise InvalidStatementFile("The statement must be UTF-8 text.") from None
+        raise InvalidStatementFile(_("The statement must be UTF-8 text.")) from None
     except InvalidStatement as exc:
         raise InvalidStatementFile(
-            str(exc), errors=[{"line": e.line, "message": e.message} for e in exc.errors]
+            exc.detail, errors=[{"line": e.line, "message": e.message} for e in exc.errors]
         ) from None
     return await reconciliation.reconcile_day(
         tx, day=day, timezone=settings.timezone, statement=statement

@@ -12,6 +12,7 @@ from kota_shared.transaction import CurrentTransaction
 from payments.dependencies import CitizenOrFinance, FinanceOfficer
 from payments.invoices import repository, service
 from payments.invoices.models import Invoice
+from payments.messages import _
 
 
 async def _visible(session: DbSession, caller: CitizenOrFinance, invoice_id: uuid.UUID) -> Invoice:
@@ -21,7 +22,7 @@ async def _visible(session: DbSession, caller: CitizenOrFinance, invoice_id: uui
     if invoice is None or not (
         caller.has_role(Role.FINANCE_OFFICER) or invoice.payer_id == caller.subject
     ):
-        raise NotFound("No invoice with this id is addressed to you.")
+        raise NotFound(_("No invoice with this id is addressed to you."))
     return invoice
 
 

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Response
 
 from kota_shared.db import DbSession
+from kota_shared.openapi import answers
 from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 from kota_shared.problems import ValidationFailed
 from kota_shared.qr import qr_png, qr_svg
@@ -19,6 +20,8 @@ from payments.invoices import repository, service
 from payments.invoices.dependencies import AnyInvoiceForUpdate, VisibleInvoice
 from payments.invoices.schemas import CancelRequest, InvoiceCreate, InvoiceRead
 from payments.invoices.service import InvoiceRequest, Line
+from payments.messages import _
+from payments.problems import InvoiceNotOpen, SourceReferenceConflict
 
 router = APIRouter(prefix="/v1/payments/invoices", tags=["payments"])
 
@@ -80,12 +83,14 @@ async def qris_svg(invoice: VisibleInvoice) -> Response:
 @router.post(
     "",
     status_code=201,
+    responses=answers(ValidationFailed, SourceReferenceConflict),
     summary="Bill a citizen (agencies)",
     description=(
         "Who may call: an agency client with the `payments:invoices:write` scope. Requires "
         "an `Idempotency-Key` header: a retry with the same key and body returns the first "
         "response; the same key with another body is 422. The same `reference` again with "
-        "the same details returns the existing invoice; with other details, 409."
+        "the same details returns the existing invoice; with other details, 409 "
+        "`source_reference_conflict`. A due date not in the future is 422 `validation_failed`."
     ),
 )
 async def create_invoice(
@@ -96,10 +101,10 @@ async def create_invoice(
     idempotent: Idempotent,
 ) -> Response:
     if body.due_at <= tx.now:
-        raise ValidationFailed("The due date must be in the future.")
+        raise ValidationFailed(_("The due date must be in the future."))
 
     async def open_it() -> InvoiceRead:
-        invoice, _ = await service.open_invoice(
+        invoice, _new = await service.open_invoice(
             tx,
             channels=channels,
             request=InvoiceRequest(
@@ -123,7 +128,11 @@ async def create_invoice(
 @router.post(
     "/{invoice_id}/cancel",
     summary="Cancel an open invoice",
-    description="Who may call: a finance officer. Only an open invoice can be cancelled (409).",
+    responses=answers(InvoiceNotOpen),
+    description=(
+        "Who may call: a finance officer. Only an open invoice can be cancelled (409 "
+        "`invoice_not_open`)."
+    ),
 )
 async def cancel_invoice(
     officer: FinanceOfficer,

@@ -7,11 +7,13 @@ from typing import Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from kota_shared.auth import Principal
+from kota_shared.i18n import Rupiah
 from payments.invoices.models import Invoice, InvoiceStatus
+from payments.messages import _
 
 MAX_INVOICE_RUPIAH = 9_999_999_999_999
 """The most one invoice may ask: QRIS (EMVCo tag 54) carries at most 13 digits of rupiah."""
-Rupiah = Field(gt=0, le=MAX_INVOICE_RUPIAH, description="Whole rupiah (currency code 360).")
+WholeRupiah = Field(gt=0, le=MAX_INVOICE_RUPIAH, description="Whole rupiah (currency code 360).")
 
 
 class LineRead(BaseModel):
@@ -51,13 +53,29 @@ class LineCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = Field(min_length=2, max_length=300)
-    amount_rupiah: int = Rupiah
+    amount_rupiah: int = WholeRupiah
 
 
 class InvoiceCreate(BaseModel):
     """An agency's bill to a citizen (e.g. the local-tax office's PBB)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "payer_id": "0b6f3c52-7f1e-4d0a-9a51-3c2e8e4f9d17",
+                    "reference": "PBB-2026-367101-000123",
+                    "description": "PBB-P2 2026, Jl. Daan Mogot No. 12, Cipondoh",
+                    "lines": [
+                        {"description": "PBB-P2 terutang 2026", "amount_rupiah": 412000},
+                        {"description": "Denda keterlambatan", "amount_rupiah": 8240},
+                    ],
+                    "due_at": "2027-08-31T23:59:59+07:00",
+                }
+            ]
+        },
+    )
 
     payer_id: str = Field(
         min_length=1, max_length=64, description="The citizen's Kota LIVE account id."
@@ -77,13 +95,21 @@ class InvoiceCreate(BaseModel):
         total = sum(line.amount_rupiah for line in self.lines)
         if total > MAX_INVOICE_RUPIAH:
             raise ValueError(
-                f"the lines add up to {total} rupiah; one invoice takes at most "
-                f"{MAX_INVOICE_RUPIAH}"
+                _(
+                    "The lines add up to {total}; one invoice takes at most {maximum}.",
+                    total=Rupiah(total),
+                    maximum=Rupiah(MAX_INVOICE_RUPIAH),
+                )
             )
         return self
 
 
 class CancelRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"reason": "Ditagihkan ganda; tagihan KL2026-00000124 yang berlaku."}]
+        },
+    )
 
     reason: str = Field(min_length=3, max_length=500)

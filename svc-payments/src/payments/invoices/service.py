@@ -16,6 +16,7 @@ from kota_shared.transaction import Transaction
 from payments.channels.for_invoices import ChannelMaker
 from payments.invoices import repository
 from payments.invoices.models import Invoice, InvoiceStatus
+from payments.messages import _
 from payments.problems import InvoiceNotOpen, SourceReferenceConflict
 
 
@@ -119,7 +120,7 @@ async def locked(tx: Transaction, *, invoice_id: uuid.UUID) -> Invoice:
     change; 404 if there is none."""
     invoice = await repository.get(tx.session, invoice_id=invoice_id, for_update=True)
     if invoice is None:
-        raise NotFound("There is no invoice with this id.")
+        raise NotFound(_("There is no invoice with this id."))
     return invoice
 
 

@@ -11,7 +11,18 @@ from payments.refunds.models import Refund
 
 
 class RefundCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "amount_rupiah": 50000,
+                    "reason": "Retribusi dibayar dua kali; kelebihan dikembalikan.",
+                    "expected_refundable_rupiah": 150000,
+                }
+            ]
+        },
+    )
 
     amount_rupiah: int = Field(gt=0, description="Whole rupiah; at most what remains refundable.")
     reason: str = Field(min_length=3, max_length=500)

@@ -3,11 +3,13 @@
 import uuid
 
 from kota_contracts.payments import RefundIssued
+from kota_shared.i18n import Rupiah
 from kota_shared.transaction import Transaction
 from payments.invoices import service as invoices
 from payments.invoices.models import Invoice, InvoiceStatus
 from payments.ledger import postings
 from payments.ledger import repository as ledger
+from payments.messages import _
 from payments.problems import InvoiceNotRefundable, RefundableChanged, RefundExceedsRefundable
 from payments.refunds import repository
 from payments.refunds.models import Refund
@@ -37,7 +39,10 @@ async def refund(
         raise RefundableChanged(refundable=invoice.refundable_rupiah)
     if amount > invoice.refundable_rupiah:
         raise RefundExceedsRefundable(
-            f"At most {invoice.refundable_rupiah} can still be refunded.",
+            _(
+                "At most {amount} can still be refunded.",
+                amount=Rupiah(invoice.refundable_rupiah),
+            ),
             refundable=invoice.refundable_rupiah,
         )
     invoice.refunded_rupiah += amount

@@ -3,9 +3,16 @@
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
+from kota_shared.openapi import answers
 from kota_shared.problems import ValidationFailed, field_errors
 from kota_shared.transaction import CurrentTransaction
 from payments.dependencies import Settings
+from payments.problems import (
+    AmountMismatch,
+    CallbackTimestampOutOfRange,
+    InvalidCallbackSignature,
+    UnknownPaymentReference,
+)
 from payments.settlement import service
 from payments.settlement.dependencies import ProviderSignature
 from payments.settlement.schemas import SettlementAnswer, SettlementNotice
@@ -16,12 +23,21 @@ router = APIRouter(prefix="/v1/payments/callbacks", tags=["payments"])
 @router.post(
     "/settlements",
     summary="The payment provider reports a settled payment",
+    responses=answers(
+        InvalidCallbackSignature,
+        CallbackTimestampOutOfRange,
+        ValidationFailed,
+        UnknownPaymentReference,
+        AmountMismatch,
+    ),
     description=(
         "Who may call: the payment provider, proven by a Standard Webhooks signature "
         "(`webhook-id`, `webhook-timestamp`, `webhook-signature`: HMAC-SHA256 over the raw "
-        "body) with one of `PAYMENTS_CALLBACK_SECRETS`; no token. A bad signature is 401, a "
-        "timestamp more than 5 minutes off is 400, an amount that does not match the "
-        "invoice is 422 and flagged for finance officers. The same provider transaction "
+        "body) with one of `PAYMENTS_CALLBACK_SECRETS`; no token. A bad signature is 401 "
+        "`invalid_callback_signature`, a timestamp more than 5 minutes off is 400 "
+        "`callback_timestamp_out_of_range`; a reference no invoice has is 422 "
+        "`unknown_payment_reference`, an amount that does not match the invoice 422 "
+        "`amount_mismatch`, both flagged for finance officers. The same provider transaction "
         "reported again is acknowledged as `duplicate` and changes nothing. A payment to "
         "an invoice no longer open is recorded and refunded."
     ),

@@ -12,6 +12,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_contracts.payments import InvoicePaid
+from kota_shared.i18n import Rupiah
 from kota_shared.transaction import Transaction
 from payments.channels.virtual_accounts import is_valid_va
 from payments.config import PaymentsSettings
@@ -19,6 +20,7 @@ from payments.invoices import repository as invoices
 from payments.invoices.models import Invoice, InvoiceStatus
 from payments.ledger import postings
 from payments.ledger import repository as ledger
+from payments.messages import _
 from payments.problems import AmountMismatch, UnknownPaymentReference
 from payments.refunds.service import refund_late_payment
 from payments.settlement import repository
@@ -67,7 +69,11 @@ async def _apply(tx: Transaction, *, notice: SettlementNotice, fee_rupiah: int) 
         raise UnknownPaymentReference(reference=notice.reference)
     if notice.amount != invoice.amount_rupiah:
         raise AmountMismatch(
-            f"Paid {notice.amount}, the invoice is for {invoice.amount_rupiah}.",
+            _(
+                "{paid} was paid; the invoice is for {expected}.",
+                paid=Rupiah(notice.amount),
+                expected=Rupiah(invoice.amount_rupiah),
+            ),
             invoice_id=str(invoice.id),
             expected=invoice.amount_rupiah,
         )

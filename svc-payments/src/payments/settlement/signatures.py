@@ -6,6 +6,7 @@ from datetime import datetime
 
 from standardwebhooks.webhooks import Webhook
 
+from payments.messages import _
 from payments.problems import CallbackTimestampOutOfRange, InvalidCallbackSignature
 
 TOLERANCE_SECONDS = 300
@@ -27,10 +28,15 @@ class CallbackVerifier:
         try:
             sent_at = int(lowered["webhook-timestamp"])
         except (KeyError, ValueError):
-            raise InvalidCallbackSignature("The webhook-timestamp header is missing.") from None
+            raise InvalidCallbackSignature(
+                _("The webhook-timestamp header is missing or not a number of seconds.")
+            ) from None
         if abs(now.timestamp() - sent_at) > TOLERANCE_SECONDS:
             raise CallbackTimestampOutOfRange(
-                f"Timestamps more than {TOLERANCE_SECONDS} s from now are refused."
+                _(
+                    "Timestamps more than {seconds} seconds from now are refused.",
+                    seconds=TOLERANCE_SECONDS,
+                )
             )
         if not any(_signed(webhook, body, lowered) for webhook in self._webhooks):
             raise InvalidCallbackSignature()

@@ -6,8 +6,10 @@ from permits.applications.models import Application
 from permits.applications.transitions import Step
 from permits.applications.workflow import Action
 from permits.catalogue.definition import PermitTypeDefinition
-from permits.catalogue.fees import assess_fee
+from permits.catalogue.fees import FeeInputError, assess_fee
 from permits.issuance import service as issuance
+from permits.messages import _
+from permits.problems import FeeNeedsAnswers
 from permits.transaction import PermitsTransaction
 
 
@@ -21,9 +23,22 @@ async def conclude_approval(
     """Assess the fee and announce the approval; a free permit is issued at once.
 
     With a fee the application waits for payment: payments opens the invoice from the
-    approval event and reports back when it is paid.
+    approval event and reports back when it is paid. A fee rule changed since submission
+    may read answers the application lacks: `FeeNeedsAnswers`, and nothing is decided (a
+    deemed approval is escalated to the officers instead, see `deadlines`).
     """
-    fee = assess_fee(definition.fee_rule, application.fields)
+    try:
+        fee = assess_fee(definition.fee_rule, application.fields)
+    except FeeInputError as refused:
+        raise FeeNeedsAnswers(
+            _(
+                "The permit type's fee now depends on answers this application does not "
+                "have: send it back for revision so the applicant can add them."
+            ),
+            errors=[
+                {"field": f"fields.{name}", "message": message} for name, message in refused.errors
+            ],
+        ) from None
     application.fee_amount = fee
     application.decided_at = tx.now
     await tx.outbox.add(

@@ -13,8 +13,9 @@ from kota_shared.transaction import Transaction
 from permits.applications import repository
 from permits.applications.models import Application
 from permits.dependencies import is_officer
+from permits.messages import _
 
-NOT_YOURS = "No application with this id belongs to you."
+NOT_YOURS = _("No application with this id belongs to you.")
 
 
 async def own(
@@ -53,5 +54,5 @@ async def existing(
         tx.session, application_id=application_id, for_update=for_update
     )
     if found is None:
-        raise NotFound("There is no application with this id.")
+        raise NotFound(_("There is no application with this id."))
     return found

@@ -1,7 +1,10 @@
 """Endpoints for applications: the applicant's own, and officers' review of any."""
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
 
+from fastapi import APIRouter, Body, Response, status
+
+from kota_shared.openapi import answers
 from kota_shared.pagination import PAGINATION_DESCRIPTION, Page
 from kota_shared.transaction import CurrentTransaction
 from permits.applications import repository, review, service
@@ -11,6 +14,7 @@ from permits.applications.dependencies import (
     VisibleApplication,
 )
 from permits.applications.schemas import (
+    STEP_EXAMPLES,
     ApplicationDraft,
     ApplicationRead,
     ApplicationUpdate,
@@ -19,9 +23,21 @@ from permits.applications.schemas import (
     TransitionRead,
 )
 from permits.dependencies import Citizen, CitizenOrOfficer, Idempotent, Officer
+from permits.problems import (
+    ClaimedByAnotherOfficer,
+    FeeNeedsAnswers,
+    IllegalTransition,
+    IncompleteApplication,
+    InvalidFields,
+    NotEditable,
+    UnknownPermitType,
+)
 from permits.transaction import PermitsTx
 
 router = APIRouter(prefix="/v1/permits/applications", tags=["permits"])
+
+OptionalStep = Annotated[StepRequest | None, Body(examples=STEP_EXAMPLES)]
+"""A step's body, which may be left out: its note is optional."""
 
 
 @router.post(
@@ -34,6 +50,7 @@ router = APIRouter(prefix="/v1/permits/applications", tags=["permits"])
         "a token for the citizen; the record names both). With an `Idempotency-Key`, a "
         "retry returns the first draft instead of starting another. Strongly consistent."
     ),
+    responses=answers(UnknownPermitType, InvalidFields),
 )
 async def create_draft(
     body: ApplicationDraft, tx: CurrentTransaction, citizen: Citizen, idempotent: Idempotent
@@ -93,6 +110,7 @@ async def read_history(
     "/{application_id}",
     summary="Fill in or change a draft (or an application sent back for revision)",
     description="Who may call: the citizen who owns it. Anything else is 409.",
+    responses=answers(NotEditable, InvalidFields),
 )
 async def update_application(
     body: ApplicationUpdate,
@@ -112,12 +130,13 @@ async def update_application(
         "required document uploaded (422 lists what is missing). Starts the "
         "verification stage's service-level clock."
     ),
+    responses=answers(UnknownPermitType, InvalidFields, IncompleteApplication, IllegalTransition),
 )
 async def submit_application(
     citizen: Citizen,
     application: OwnApplicationForUpdate,
     tx: PermitsTx,
-    body: StepRequest | None = None,
+    body: OptionalStep = None,
 ) -> ApplicationRead:
     await service.submit(tx, application=application, by=citizen, note=body.note if body else None)
     return ApplicationRead.of(application, citizen)
@@ -127,12 +146,13 @@ async def submit_application(
     "/{application_id}/cancel",
     summary="Withdraw the application before it is decided",
     description="Who may call: the citizen who owns it.",
+    responses=answers(IllegalTransition),
 )
 async def cancel_application(
     citizen: Citizen,
     application: OwnApplicationForUpdate,
     tx: PermitsTx,
-    body: StepRequest | None = None,
+    body: OptionalStep = None,
 ) -> ApplicationRead:
     await service.cancel(tx, application=application, by=citizen, note=body.note if body else None)
     return ApplicationRead.of(application, citizen)
@@ -142,12 +162,13 @@ async def cancel_application(
     "/{application_id}/claim",
     summary="Claim a submitted application and start reviewing it",
     description="Who may call: a permits officer (`permits_officer`).",
+    responses=answers(IllegalTransition),
 )
 async def claim_application(
     officer: Officer,
     application: AnyApplicationForUpdate,
     tx: PermitsTx,
-    body: StepRequest | None = None,
+    body: OptionalStep = None,
 ) -> ApplicationRead:
     await review.claim(tx, application=application, by=officer, note=body.note if body else None)
     return ApplicationRead.of(application, officer)
@@ -157,6 +178,7 @@ async def claim_application(
     "/{application_id}/request-revision",
     summary="Send the application back to the applicant, saying what to change",
     description="Who may call: the permits officer who claimed it.",
+    responses=answers(ClaimedByAnotherOfficer, IllegalTransition),
 )
 async def request_revision(
     body: ReasonedStepRequest,
@@ -172,12 +194,13 @@ async def request_revision(
     "/{application_id}/approve",
     summary="Approve: the fee is assessed; a free permit is issued at once",
     description="Who may call: the permits officer who claimed it.",
+    responses=answers(ClaimedByAnotherOfficer, IllegalTransition, FeeNeedsAnswers),
 )
 async def approve_application(
     officer: Officer,
     application: AnyApplicationForUpdate,
     tx: PermitsTx,
-    body: StepRequest | None = None,
+    body: OptionalStep = None,
 ) -> ApplicationRead:
     await review.approve(tx, application=application, by=officer, note=body.note if body else None)
     return ApplicationRead.of(application, officer)
@@ -187,6 +210,7 @@ async def approve_application(
     "/{application_id}/reject",
     summary="Reject the application, giving the reason",
     description="Who may call: the permits officer who claimed it.",
+    responses=answers(ClaimedByAnotherOfficer, IllegalTransition),
 )
 async def reject_application(
     body: ReasonedStepRequest,

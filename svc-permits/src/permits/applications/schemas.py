@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from kota_shared.auth import Principal
 from permits.applications.models import Application, Transition
@@ -27,7 +27,33 @@ HolderName = Field(
 
 
 class ApplicationDraft(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {  # a house in Karawaci, its form filled in as far as the owner knows it
+                    "permit_type": "PBG",
+                    "district_code": "367107",
+                    "holder_name": "Budi Santoso",
+                    "fields": {
+                        "address": "Jl. Bugenvil Raya No. 27, RT 004/RW 006, Karawaci Baru, "
+                        "Kec. Karawaci, Kota Tangerang 15116",
+                        "land_title_number": "SHM No. 02417/Karawaci Baru",
+                        "land_area_m2": "120",
+                        "floor_area_m2": "144.5",
+                        "floors": 2,
+                        "building_function": "residential",
+                        "ownership": "private",
+                    },
+                },
+                {  # a shop sign in Cipondoh, the form left for later
+                    "permit_type": "REKLAME",
+                    "district_code": "367105",
+                    "holder_name": "CV Sinar Cipondoh Abadi",
+                },
+            ]
+        },
+    )
 
     permit_type: str = Field(
         pattern=r"^[A-Z][A-Z0-9_]{1,19}$",
@@ -46,15 +72,37 @@ class ApplicationDraft(BaseModel):
 class ApplicationUpdate(BaseModel):
     """A partial change: only what is sent changes; a field sent as `null` is cleared."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {  # the rest of the PBG form; the building's name is not wanted after all
+                    "fields": {
+                        "complexity": "simple",
+                        "permanence": "permanent",
+                        "construction": "new",
+                        "building_name": None,
+                    }
+                },
+                {"holder_name": "PT Sinar Karawaci Mandiri", "district_code": "367107"},
+            ]
+        },
+    )
 
     district_code: str | None = DistrictCode
     holder_name: str | None = HolderName
     fields: dict[str, Any] | None = None
 
 
+STEP_EXAMPLES: list[JsonValue] = [
+    {"note": "Dokumen KKPR sudah diperbarui sesuai catatan petugas."},  # resubmitting
+    {"note": "Berkas lengkap dan sesuai; lanjut ke pemeriksaan teknis."},  # claiming
+]
+"""A step's body as `StepRequest` documents it, and as its optional body does (the router)."""
+
+
 class StepRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": STEP_EXAMPLES})
 
     note: str | None = Field(default=None, max_length=2000)
 
@@ -62,7 +110,21 @@ class StepRequest(BaseModel):
 class ReasonedStepRequest(BaseModel):
     """A step that must say why: a revision request, a rejection, a revocation."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "note": "Gambar struktur belum ditandatangani tenaga ahli bersertifikat "
+                    "(SKK); mohon unggah ulang gambar yang sudah ditandatangani."
+                },
+                {
+                    "note": "Lokasi bangunan berada di sempadan Sungai Cisadane dan tidak "
+                    "sesuai dengan KKPR yang dilampirkan."
+                },
+            ]
+        },
+    )
 
     note: str = Field(min_length=3, max_length=2000)
 

@@ -9,19 +9,22 @@ from kota_contracts.permits import (
     ApplicationDrafted,
     ApplicationSubmitted,
 )
+from kota_shared import i18n
 from kota_shared.auth import Principal
+from kota_shared.i18n import Localized, Message
 from kota_shared.pagination import Key
 from kota_shared.transaction import Transaction
 from permits.applications import repository, transitions
 from permits.applications.models import Application, Transition
 from permits.applications.schemas import ApplicationDraft, ApplicationUpdate
 from permits.applications.transitions import Step
-from permits.applications.workflow import Action, Actor, Status
+from permits.applications.workflow import STATUS_NAMES, Action, Actor, Status
 from permits.catalogue import repository as catalogue
 from permits.catalogue import service as catalogue_service
 from permits.catalogue.definition import PermitTypeDefinition
 from permits.catalogue.fields import FieldErrors, validate_fields
 from permits.documents import repository as documents
+from permits.messages import _
 from permits.problems import IncompleteApplication, InvalidFields, NotEditable
 from permits.transaction import PermitsTransaction
 
@@ -83,7 +86,10 @@ async def history(tx: Transaction, *, application: Application) -> Sequence[Tran
 def ensure_editable(application: Application) -> None:
     if application.status not in EDITABLE:
         raise NotEditable(
-            f"The application is {application.status.value}.",
+            _(
+                "The application's status is “{status}”.",
+                status=STATUS_NAMES[application.status],
+            ),
             current_status=application.status.value,
         )
 
@@ -103,17 +109,24 @@ async def update(tx: Transaction, *, application: Application, changes: Applicat
         application.fields = _validated(definition, kept, complete=False)
 
 
+_DISTRICT = _("the district (kecamatan) where the permit applies")
+_HOLDER_NAME = _("the name to print on the permit")
+
+
 async def _missing(
     tx: Transaction, application: Application, definition: PermitTypeDefinition
-) -> list[str]:
+) -> list[tuple[str, Message | Localized]]:
+    """What submitting still needs: the code a client reads, and what a person reads."""
     have = await documents.kinds_for(tx.session, application_id=application.id)
-    missing = [
-        f"document {d.kind}" for d in definition.documents if d.required and d.kind not in have
+    missing: list[tuple[str, Message | Localized]] = [
+        (f"document {d.kind}", Localized(id=d.label_id, en=d.label_en))
+        for d in definition.documents
+        if d.required and d.kind not in have
     ]
     if not application.holder_name:
-        missing.insert(0, "holder_name")
+        missing.insert(0, ("holder_name", _HOLDER_NAME))
     if application.district_code is None:
-        missing.insert(0, "district_code")
+        missing.insert(0, ("district_code", _DISTRICT))
     return missing
 
 
@@ -129,7 +142,11 @@ async def submit(
         missing = await _missing(tx, application, definition)
         if missing:
             raise IncompleteApplication(
-                "Still missing: " + ", ".join(missing) + ".", missing=missing
+                _(
+                    "Still missing: {missing}.",
+                    missing=i18n.Sequence.of(label for _code, label in missing),
+                ),
+                missing=[code for code, _label in missing],
             )
     transitions.apply(
         tx,

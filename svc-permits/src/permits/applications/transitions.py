@@ -67,12 +67,12 @@ def apply(
         target = workflow.next_status(application.status, step.action, step.actor)
     except workflow.IllegalTransition as exc:
         raise IllegalTransition(
-            str(exc),
+            exc.message,
             current_status=application.status.value,
             action=step.action.value,
         ) from None
     except workflow.ActorNotAllowed as exc:
-        raise Forbidden(str(exc)) from None
+        raise Forbidden(exc.message) from None
     tx.session.add(
         Transition(
             application_id=application.id,

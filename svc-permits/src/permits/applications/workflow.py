@@ -7,6 +7,9 @@ API shows clients `available_actions`. Any step missing from `TRANSITIONS` is il
 import enum
 from dataclasses import dataclass
 
+from kota_shared.i18n import Message
+from permits.messages import _
+
 
 class Status(enum.StrEnum):
     DRAFT = "draft"
@@ -102,29 +105,62 @@ _STAGES: dict[Status, Stage] = {
     Status.IN_REVIEW: Stage.REVIEW,
 }
 
-# How each action reads in "An application that is ... cannot be <done>".
-_DONE: dict[Action, str] = {
-    Action.SUBMIT: "submitted",
-    Action.START_REVIEW: "taken into review",
-    Action.REQUEST_REVISION: "sent back for revision",
-    Action.RESUBMIT: "resubmitted",
-    Action.APPROVE: "approved",
-    Action.REJECT: "rejected",
-    Action.DEEM_APPROVED: "deemed approved",
-    Action.REQUEST_PAYMENT: "billed",
-    Action.ISSUE: "issued",
-    Action.RECORD_PAYMENT: "marked paid",
-    Action.EXPIRE: "expired",
-    Action.CANCEL: "cancelled",
-    Action.REVOKE: "revoked",
+# The name of each status, as a person reads it.
+STATUS_NAMES: dict[Status, Message] = {
+    Status.DRAFT: _("Draft"),
+    Status.SUBMITTED: _("Submitted"),
+    Status.IN_REVIEW: _("In review"),
+    Status.REVISION_REQUESTED: _("Sent back for revision"),
+    Status.RESUBMITTED: _("Resubmitted"),
+    Status.APPROVED: _("Approved"),
+    Status.AWAITING_PAYMENT: _("Awaiting payment"),
+    Status.ISSUED: _("Issued"),
+    Status.REJECTED: _("Rejected"),
+    Status.CANCELLED: _("Cancelled"),
+    Status.EXPIRED: _("Expired"),
+    Status.REVOKED: _("Revoked"),
+}
+"""What a person reads for each status (the API's ``status`` itself stays the code)."""
+
+# What taking an action does to an application, in "An application cannot be {done}": a
+# past participle in English, the passive "di-" form in Indonesian (see the catalogue).
+_DONE: dict[Action, Message] = {
+    Action.SUBMIT: _("submitted"),
+    Action.START_REVIEW: _("taken into review"),
+    Action.REQUEST_REVISION: _("sent back for revision"),
+    Action.RESUBMIT: _("resubmitted"),
+    Action.APPROVE: _("approved"),
+    Action.REJECT: _("rejected"),
+    Action.DEEM_APPROVED: _("deemed approved"),
+    Action.REQUEST_PAYMENT: _("billed"),
+    Action.ISSUE: _("issued"),
+    Action.RECORD_PAYMENT: _("marked paid"),
+    Action.EXPIRE: _("expired"),
+    Action.CANCEL: _("cancelled"),
+    Action.REVOKE: _("revoked"),
+}
+
+# Who takes a step, in "An application can only be {done} by {actor}."
+_ACTORS: dict[Actor, Message] = {
+    Actor.APPLICANT: _("the applicant"),
+    Actor.OFFICER: _("a permits officer"),
+    Actor.SYSTEM: _("the system, automatically"),
 }
 
 
 class IllegalTransition(Exception):
-    """The action does not exist from the application's current status, for anyone."""
+    """The action does not exist from the application's current status, for anyone.
+
+    ``message`` is for the person who tried; ``str()`` is its English, for logs.
+    """
 
     def __init__(self, current: Status, action: Action) -> None:
-        super().__init__(f"An application that is {current} cannot be {_DONE[action]}")
+        self.message = _(
+            "An application with the status “{status}” cannot be {done}.",
+            status=STATUS_NAMES[current],
+            done=_DONE[action],
+        )
+        super().__init__(self.message)
         self.current = current
         self.action = action
 
@@ -133,9 +169,15 @@ class ActorNotAllowed(Exception):
     """The action exists from here, but another kind of actor must take it."""
 
     def __init__(self, action: Action, actor: Actor, *, allowed: Actor) -> None:
-        super().__init__(f"Only the {allowed} may {action.replace('_', ' ')}, not the {actor}")
+        self.message = _(
+            "An application can only be {done} by {actor}.",
+            done=_DONE[action],
+            actor=_ACTORS[allowed],
+        )
+        super().__init__(self.message)
         self.action = action
         self.actor = actor
+        self.allowed = allowed
 
 
 def next_status(current: Status, action: Action, actor: Actor) -> Status:

@@ -10,6 +10,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from kota_shared import i18n
+from kota_shared.i18n import Message
+from permits.messages import _
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -20,7 +24,14 @@ class CatalogueModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def require_unique(what: str, items: Sequence[str]) -> None:
+def require_unique(what: Message, items: Sequence[str]) -> None:
+    """Refuse repeated ``items``: ``what`` names them for the admin (``_("Field names")``)."""
     duplicates = sorted({item for item in items if items.count(item) > 1})
     if duplicates:
-        raise ValueError(f"{what} must be unique; repeated: {', '.join(duplicates)}")
+        raise ValueError(
+            _(
+                "{what} must be unique; repeated: {repeated}.",
+                what=what,
+                repeated=i18n.Sequence.of(duplicates),
+            )
+        )

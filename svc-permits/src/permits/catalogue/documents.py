@@ -5,6 +5,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from permits.catalogue.base import CatalogueModel, Identifier, Label, require_unique
+from permits.messages import _
 
 ContentType = Literal["application/pdf", "image/jpeg", "image/png"]
 ALL_CONTENT_TYPES: tuple[ContentType, ...] = ("application/pdf", "image/jpeg", "image/png")
@@ -26,5 +27,5 @@ class DocumentRequirement(CatalogueModel):
 
     @model_validator(mode="after")
     def _unique_content_types(self) -> Self:
-        require_unique("content types", self.content_types)
+        require_unique(_("Content types"), self.content_types)
         return self

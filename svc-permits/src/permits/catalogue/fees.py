@@ -8,6 +8,7 @@ from pydantic import Field, PositiveInt, model_validator
 
 from permits.catalogue.base import CatalogueModel, Identifier
 from permits.catalogue.fields import FieldErrors, FieldSpec, validate_fields
+from permits.messages import _
 
 Weight = Annotated[Decimal, Field(ge=0)]
 
@@ -104,9 +105,9 @@ class PbgRetribusi(CatalogueModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.complexity_weight + self.permanence_weight + self.height_weight != 1:
-            raise ValueError("the complexity, permanence and height weights must add up to 1")
+            raise ValueError(_("The complexity, permanence and height weights must add up to 1."))
         if sorted(self.height_indices) != list(range(1, len(self.height_indices) + 1)):
-            raise ValueError("height_indices must cover 1, 2, … floors without gaps")
+            raise ValueError(_("The height indices must cover 1, 2, … floors without gaps."))
         return self
 
 

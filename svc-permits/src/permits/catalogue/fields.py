@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
+from kota_shared.i18n import Message
 from permits.catalogue.base import CatalogueModel, Identifier, Label, require_unique
+from permits.messages import _
 
 Choice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 FieldKind = Literal["text", "integer", "decimal", "choice", "date", "kbli"]
@@ -46,33 +48,40 @@ class FieldSpec(CatalogueModel):
     @model_validator(mode="after")
     def _options_fit_kind(self) -> Self:
         if (self.choices is not None) != (self.kind == "choice"):
-            raise ValueError("choices are required for choice fields and allowed only there")
+            raise ValueError(_("Choices are required for choice fields and allowed only there."))
         if self.choices is not None:
             if not self.choices:
-                raise ValueError("a choice field needs at least one choice")
-            require_unique("choices", self.choices)
+                raise ValueError(_("A choice field needs at least one choice."))
+            require_unique(_("Choices"), self.choices)
         bounds = [bound for bound in (self.min, self.max) if bound is not None]
         if bounds and self.kind not in ("integer", "decimal"):
-            raise ValueError("min and max apply to integer and decimal fields only")
+            raise ValueError(_("A minimum and a maximum apply to integer and decimal fields only."))
         if self.kind == "integer" and any(bound != bound.to_integral_value() for bound in bounds):
-            raise ValueError("the bounds of an integer field must be whole numbers")
+            raise ValueError(_("The bounds of an integer field must be whole numbers."))
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min must not exceed max")
+            raise ValueError(_("The minimum must not exceed the maximum."))
         if self.max_length is not None and self.kind != "text":
-            raise ValueError("max_length applies to text fields only")
+            raise ValueError(_("A maximum length applies to text fields only."))
         return self
 
 
 class FieldErrors(Exception):
-    """Why form values were refused, as ``(field_name, message)`` pairs a citizen can act on."""
+    """Why form values were refused, as ``(field_name, message)`` pairs a citizen can act on.
 
-    def __init__(self, errors: Sequence[tuple[str, str]]) -> None:
+    ``str()`` is English, for logs; each message renders in the caller's language.
+    """
+
+    def __init__(self, errors: Sequence[tuple[str, Message]]) -> None:
         self.errors = list(errors)
         super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors))
 
 
 class _Rejected(ValueError):
     """One value's refusal; collected into `FieldErrors` so the citizen sees every problem."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _is_blank(value: Any) -> bool:
@@ -81,20 +90,20 @@ def _is_blank(value: Any) -> bool:
 
 def _within_bounds(spec: FieldSpec, number: Decimal) -> None:
     if spec.min is not None and number < spec.min:
-        raise _Rejected(f"Enter a number of at least {_plain(spec.min)}.")
+        raise _Rejected(_("Enter a number of at least {min}.", min=_plain(spec.min)))
     if spec.max is not None and number > spec.max:
-        raise _Rejected(f"Enter a number of at most {_plain(spec.max)}.")
+        raise _Rejected(_("Enter a number of at most {max}.", max=_plain(spec.max)))
     if abs(number) >= _MAX_MAGNITUDE:
-        raise _Rejected("That number is too large.")
+        raise _Rejected(_("That number is too large."))
 
 
 def _text(spec: FieldSpec, value: Any) -> str:
     if not isinstance(value, str):
-        raise _Rejected("Enter text.")
+        raise _Rejected(_("Enter text."))
     text = value.strip()
     limit = spec.max_length or DEFAULT_TEXT_MAX_LENGTH
     if len(text) > limit:
-        raise _Rejected(f"Use at most {limit} characters.")
+        raise _Rejected(_("Use at most {limit} characters.", limit=limit))
     return text
 
 
@@ -108,7 +117,7 @@ def _integer(spec: FieldSpec, value: Any) -> int:
     ):
         number = int(value)
     else:
-        raise _Rejected("Enter a whole number.")
+        raise _Rejected(_("Enter a whole number."))
     _within_bounds(spec, Decimal(number))
     return number
 
@@ -128,18 +137,18 @@ def _decimal(spec: FieldSpec, value: Any) -> str:
     elif isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value.strip()):
         number = Decimal(value.strip())
     if number is None:
-        raise _Rejected("Enter a number such as 120.5 (with a dot for decimals).")
+        raise _Rejected(_("Enter a number such as 120.5 (with a dot for decimals)."))
     _within_bounds(spec, number)
     exponent = number.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > _MAX_DECIMAL_PLACES:
-        raise _Rejected(f"Use at most {_MAX_DECIMAL_PLACES} decimal places.")
+        raise _Rejected(_("Use at most {count} decimal places.", count=_MAX_DECIMAL_PLACES))
     return _plain(number)
 
 
 def _choice(spec: FieldSpec, value: Any) -> str:
     choices = spec.choices or []
     if not isinstance(value, str) or value.strip() not in choices:
-        raise _Rejected(f"Choose one of: {', '.join(choices)}.")
+        raise _Rejected(_("Choose one of the options this question offers."))
     return value.strip()
 
 
@@ -151,14 +160,14 @@ def _date(spec: FieldSpec, value: Any) -> str:
             return date.fromisoformat(value.strip()).isoformat()
         except ValueError:
             pass
-    raise _Rejected("Enter a real date as YYYY-MM-DD, e.g. 2026-01-31.")
+    raise _Rejected(_("Enter a real date as YYYY-MM-DD, e.g. 2026-01-31."))
 
 
 def _kbli(spec: FieldSpec, value: Any) -> str:
     # A string only: KBLI codes may start with 0 (01111), which a number would lose.
     if isinstance(value, str) and re.fullmatch(r"[0-9]{5}", value.strip()):
         return value.strip()
-    raise _Rejected("Enter a 5-digit KBLI code, e.g. 56101.")
+    raise _Rejected(_("Enter a 5-digit KBLI code, e.g. 56101."))
 
 
 _NORMALISERS: dict[FieldKind, Callable[[FieldSpec, Any], Any]] = {
@@ -180,21 +189,21 @@ def validate_fields(
     answers count as missing and are dropped. Text is stripped, integers become ``int``,
     decimals exact plain strings (``"120.5"``), dates ``"YYYY-MM-DD"``.
     """
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, Message]] = []
     cleaned: dict[str, Any] = {}
     for spec in specs:
         value = values.get(spec.name)
         if _is_blank(value):
             if complete and spec.required:
-                errors.append((spec.name, "This field is required."))
+                errors.append((spec.name, _("This field is required.")))
             continue
         try:
             cleaned[spec.name] = _NORMALISERS[spec.kind](spec, value)
         except _Rejected as rejected:
-            errors.append((spec.name, str(rejected)))
+            errors.append((spec.name, rejected.message))
     known = {spec.name for spec in specs}
     errors.extend(
-        (name, "This field is not part of the form.") for name in values if name not in known
+        (name, _("This field is not part of the form.")) for name in values if name not in known
     )
     if errors:
         raise FieldErrors(errors)

@@ -8,6 +8,7 @@ from permits.catalogue import service
 from permits.catalogue.definition import PermitTypeDefinition
 from permits.catalogue.dependencies import OfferedType, TypeCode
 from permits.dependencies import Admin
+from permits.messages import _
 
 router = APIRouter(prefix="/v1/permits/types", tags=["permits"])
 
@@ -48,7 +49,7 @@ async def save_type(
     response: Response,
 ) -> PermitTypeDefinition:
     if definition.code != code:
-        raise ValidationFailed("The code in the body must match the code in the path.")
+        raise ValidationFailed(_("The code in the body must match the code in the path."))
     created = await service.save(tx, definition=definition, by=admin)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return definition

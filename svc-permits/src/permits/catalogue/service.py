@@ -6,6 +6,7 @@ from kota_shared.auth import Principal
 from kota_shared.transaction import Transaction
 from permits.catalogue import repository
 from permits.catalogue.definition import PermitTypeDefinition
+from permits.messages import _
 from permits.problems import UnknownPermitType
 
 
@@ -18,7 +19,9 @@ async def offered(tx: Transaction, *, code: str) -> PermitTypeDefinition:
     """The type an application is started or submitted for; 422 unless the city offers it."""
     definition = await repository.get(tx.session, code=code)
     if definition is None or not definition.active:
-        raise UnknownPermitType(f"The city does not offer a permit type with code {code}.")
+        raise UnknownPermitType(
+            _("The city does not offer a permit type with code {code}.", code=code)
+        )
     return definition
 
 

@@ -9,18 +9,25 @@ import asyncio
 import hashlib
 import os
 import tempfile
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, ClassVar
 
 import puremagic
 
+from kota_shared import i18n
+from kota_shared.i18n import FileSize, Message
+from permits.messages import _
+
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
 
-_NAMES = {PDF: "PDF document", JPEG: "JPEG image", PNG: "PNG image"}
+_NAMES = {PDF: _("PDF document"), JPEG: _("JPEG image"), PNG: _("PNG image")}
+"""What a person calls each type: "The file … is a JPEG image"."""
+_FORMATS = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
+"""The formats' own names, the same in every language."""
 
 # puremagic's best match, by the signature it matched. Its MIME answer alone is not enough:
 # it calls JPEG 2000 "image/jpeg", and the text "\x89PNG" (a PNG's bytes written out as
@@ -40,11 +47,12 @@ _HEAD_BYTES = 64 * 1024
 
 
 class IntakeError(Exception):
-    """A document refused at intake; ``message`` is for the citizen, ``code`` for clients."""
+    """A document refused at intake; ``message`` is for the citizen (``str()`` is its
+    English, for logs), ``code`` for clients."""
 
     code: ClassVar[str]
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Message) -> None:
         super().__init__(message)
         self.message = message
 
@@ -54,7 +62,10 @@ class TooLarge(IntakeError):
 
     def __init__(self, max_bytes: int) -> None:
         super().__init__(
-            f"The file is larger than {_size_text(max_bytes)}. Please upload a smaller file."
+            _(
+                "The file is larger than {limit}. Please upload a smaller file.",
+                limit=FileSize(max_bytes),
+            )
         )
         self.max_bytes = max_bytes
 
@@ -63,9 +74,19 @@ class UnacceptableType(IntakeError):
     code = "document_type_not_accepted"
 
     def __init__(self, detected: str | None, accepted: frozenset[str]) -> None:
+        formats = sorted(_FORMATS.get(t, t) for t in accepted)
         super().__init__(
-            f"This file is not a kind of document we accept here. "
-            f"Please upload {_choices(accepted)}."
+            _(
+                "This file is not a kind of document we accept here. "
+                "Please upload a {format} file.",
+                format=formats[0],
+            )
+            if len(formats) == 1
+            else _(
+                "This file is not a kind of document we accept here. "
+                "Please upload a file in one of these formats: {formats}.",
+                formats=i18n.Sequence.of(formats),
+            )
         )
         self.detected = detected
         self.accepted = accepted
@@ -76,8 +97,12 @@ class NameMismatch(IntakeError):
 
     def __init__(self, filename: str, detected: str) -> None:
         super().__init__(
-            f"The file “{filename}” is a {_NAMES.get(detected, detected)}, "
-            f"not what its name says. Please check that you chose the right file."
+            _(
+                "The file “{filename}” is a {kind}, not what its name says. "
+                "Please check that you chose the right file.",
+                filename=filename,
+                kind=_NAMES.get(detected, detected),
+            )
         )
         self.filename = filename
         self.detected = detected
@@ -87,7 +112,7 @@ class EmptyFile(IntakeError):
     code = "document_empty"
 
     def __init__(self) -> None:
-        super().__init__("The file is empty. Please choose the document again.")
+        super().__init__(_("The file is empty. Please choose the document again."))
 
 
 @dataclass(frozen=True)
@@ -184,15 +209,3 @@ def _sniff(head: bytes) -> str | None:
     except puremagic.PureError:
         return None
     return _SIGNATURES.get(best.byte_match)
-
-
-def _choices(types: Iterable[str]) -> str:
-    *others, last = sorted(_NAMES.get(t, t) for t in types)
-    return f"{', '.join(others)} or {last}" if others else last
-
-
-def _size_text(count: int) -> str:
-    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
-        if count >= size:
-            return f"{round(count / size, 1):g} {unit}"
-    return f"{count} bytes"

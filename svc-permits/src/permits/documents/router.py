@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, UploadFile, status
 from fastapi.responses import StreamingResponse
 
+from kota_shared.openapi import answers
 from kota_shared.transaction import CurrentTransaction
 from permits.applications.dependencies import VisibleApplication
 from permits.dependencies import Citizen
@@ -16,6 +17,14 @@ from permits.documents.dependencies import Store, VisibleDocument
 from permits.documents.schemas import DocumentRead
 from permits.documents.service import Upload
 from permits.documents.storage import CHUNK_BYTES
+from permits.problems import (
+    DocumentEmpty,
+    DocumentNameMismatch,
+    DocumentTooLarge,
+    DocumentTypeNotAccepted,
+    NotEditable,
+    UnknownDocumentKind,
+)
 
 router = APIRouter(prefix="/v1/permits/applications/{application_id}/documents", tags=["permits"])
 
@@ -34,6 +43,14 @@ async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
         "back for revision. The file's type is judged by its content: a file that is not "
         "what its name says is refused (422), as is one of a type the document does not "
         "accept (415) or one too large (413). The SHA-256 of the content is returned."
+    ),
+    responses=answers(
+        NotEditable,
+        UnknownDocumentKind,
+        DocumentNameMismatch,
+        DocumentEmpty,
+        DocumentTooLarge,
+        DocumentTypeNotAccepted,
     ),
 )
 async def upload_document(
@@ -84,6 +101,7 @@ async def download_document(document: VisibleDocument, store: Store) -> Streamin
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a document from a draft (or an application sent back for revision)",
     description="Who may call: the citizen who owns the application.",
+    responses=answers(NotEditable),
 )
 async def remove_document(
     application_id: uuid.UUID, document_id: uuid.UUID, store: Store, citizen: Citizen

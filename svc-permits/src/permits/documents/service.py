@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared.auth import Principal
+from kota_shared.i18n import Localized
 from kota_shared.problems import NotFound, Problem
 from kota_shared.transaction import Transaction
 from permits.applications import lookup
@@ -23,6 +24,7 @@ from permits.catalogue import repository as catalogue
 from permits.documents import intake, repository
 from permits.documents.models import Document
 from permits.documents.storage import DocumentMissing, DocumentStorage
+from permits.messages import _
 from permits.problems import (
     DocumentEmpty,
     DocumentNameMismatch,
@@ -86,8 +88,13 @@ async def attach(
             )
             if requirement is None:
                 raise UnknownDocumentKind(
-                    f"A {application.permit_type} application takes no document of kind "
-                    f"{upload.kind!r}."
+                    _(
+                        "An application for “{permit_type}” takes no document of this kind: "
+                        "upload only the documents its permit type lists.",
+                        permit_type=Localized(id=definition.name_id, en=definition.name_en)
+                        if definition
+                        else application.permit_type,
+                    )
                 )
             try:
                 staged = await intake.receive(
@@ -149,7 +156,7 @@ async def find(tx: Transaction, *, application_id: uuid.UUID, document_id: uuid.
         tx.session, application_id=application_id, document_id=document_id
     )
     if document is None:
-        raise NotFound("The application has no document with this id.")
+        raise NotFound(_("The application has no document with this id."))
     return document
 
 
@@ -158,4 +165,4 @@ async def content(store: Documents, *, document: Document) -> AsyncIterator[byte
     try:
         return await store.storage.open(document.storage_key)
     except DocumentMissing:
-        raise NotFound("The document's file is not available.") from None
+        raise NotFound(_("The document's file is not available.")) from None

@@ -15,6 +15,7 @@ from permits.issuance import repository
 from permits.issuance.certificate import parse_permit_number
 from permits.issuance.models import Permit
 from permits.issuance.verification import InvalidCode, VerificationCodes
+from permits.messages import _
 from permits.problems import InvalidVerificationCode
 
 OfficerOrVerifier = Annotated[
@@ -56,11 +57,12 @@ async def _numbered(
         parse_permit_number(number)
     except ValueError:
         raise ValidationFailed(
-            "A permit number looks like PBG/3671/2026/000123.", field="number"
+            _("A permit number looks like {example}.", example="PBG/3671/2026/000123"),
+            field="number",
         ) from None
     permit = await repository.by_number(tx.session, number=number)
     if permit is None:
-        raise NotFound("There is no permit with this number.")
+        raise NotFound(_("There is no permit with this number."))
     return permit
 
 
@@ -73,7 +75,7 @@ async def _of_visible_application(
 ) -> Permit:
     permit = await repository.by_application(tx.session, application_id=application_id)
     if permit is None or (not is_officer(caller) and permit.applicant_id != caller.subject):
-        raise NotFound("No permit has been issued for an application of yours with this id.")
+        raise NotFound(_("No permit has been issued for an application of yours with this id."))
     return permit
 
 
@@ -84,7 +86,7 @@ VisiblePermit = Annotated[Permit, Depends(_of_visible_application)]
 async def _any_for_update(officer: Officer, permit_id: uuid.UUID, tx: CurrentTransaction) -> Permit:
     permit = await repository.get(tx.session, permit_id=permit_id, for_update=True)
     if permit is None:
-        raise NotFound("There is no permit with this id.")
+        raise NotFound(_("There is no permit with this id."))
     return permit
 
 

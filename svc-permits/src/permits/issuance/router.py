@@ -2,6 +2,8 @@
 
 from fastapi import APIRouter, Request, Response
 
+from kota_shared.openapi import answers
+from kota_shared.problems import NotFound
 from kota_shared.qr import qr_png, qr_svg
 from kota_shared.transaction import Transaction
 from permits.dependencies import Officer
@@ -17,6 +19,7 @@ from permits.issuance.dependencies import (
 from permits.issuance.models import Permit
 from permits.issuance.schemas import PermitRead, PublicVerification, RevocationRequest
 from permits.issuance.verification import VerificationCodes
+from permits.problems import IllegalTransition, InvalidVerificationCode
 from permits.transaction import PermitsTx
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
@@ -49,6 +52,7 @@ def _read(
         "the holder's name masked. A forged or guessed code is 404 "
         "`invalid_verification_code`. Strongly consistent."
     ),
+    responses=answers(InvalidVerificationCode),
 )
 async def verify_permit(permit: VerifiedPermit, tx: PermitsTx) -> PublicVerification:
     definition = await service.permit_type(tx, permit=permit)
@@ -62,7 +66,7 @@ async def verify_permit(permit: VerifiedPermit, tx: PermitsTx) -> PublicVerifica
     summary="The QR code of the permit's verification link, as SVG (for the certificate)",
     description="Who may call: anyone holding a valid code. A forged code is 404.",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}},
+    responses={200: {"content": {"image/svg+xml": {}}}, **answers(InvalidVerificationCode)},
 )
 async def qr_code_svg(code: Code, permit: VerifiedPermit, request: Request) -> Response:
     # The permit proves the code genuine; the QR encodes the code as printed.
@@ -76,7 +80,7 @@ async def qr_code_svg(code: Code, permit: VerifiedPermit, request: Request) -> R
     summary="The QR code of the permit's verification link, as PNG",
     description="Who may call: anyone holding a valid code. A forged code is 404.",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
+    responses={200: {"content": {"image/png": {}}}, **answers(InvalidVerificationCode)},
 )
 async def qr_code_png(code: Code, permit: VerifiedPermit, request: Request) -> Response:
     # The permit proves the code genuine; the QR encodes the code as printed.
@@ -103,6 +107,7 @@ async def read_permit(
         "Who may call: a permits officer, or an agency client with the `permits:verify` "
         "scope (e.g. a bank checking a business permit). Strongly consistent."
     ),
+    responses=answers(NotFound),
 )
 async def find_permit_by_number(
     permit: NumberedPermit, request: Request, tx: PermitsTx, codes: Codes
@@ -114,6 +119,7 @@ async def find_permit_by_number(
     "/issued/{permit_id}/revoke",
     summary="Revoke an issued permit, giving the reason",
     description="Who may call: a permits officer. Verification answers `revoked` from now on.",
+    responses=answers(IllegalTransition),
 )
 async def revoke_permit(
     body: RevocationRequest,

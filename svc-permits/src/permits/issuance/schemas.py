@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kota_shared.clock import local_date
 from permits.catalogue.definition import PermitTypeDefinition
@@ -89,4 +89,15 @@ class PublicVerification(BaseModel):
 
 
 class RevocationRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "Bangunan dialihfungsikan menjadi gudang tanpa persetujuan "
+                    "perubahan PBG (hasil inspeksi lapangan Dinas Perkim, 12 Maret 2026)."
+                }
+            ]
+        }
+    )
+
     reason: str = Field(min_length=3, max_length=2000)

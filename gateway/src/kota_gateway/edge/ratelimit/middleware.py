@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kota_gateway.edge.ratelimit.limiter import RateLimits
 from kota_gateway.edge.ratelimit.policy import Decision, route_class
 from kota_gateway.edge.ratelimit.subjects import Subjects
+from kota_gateway.messages import _
 from kota_shared.problems import Problem, render_problem
 
 _log = logging.getLogger(__name__)
@@ -34,8 +35,7 @@ STORAGE_ERRORS = Counter(
 class TooManyRequests(Problem):
     status = 429
     code = "rate_limited"
-    title_en = "Too many requests. Please wait a moment and try again."
-    title_id = "Terlalu banyak permintaan. Silakan tunggu sebentar lalu coba lagi."
+    title = _("Too many requests. Please wait a moment and try again.")
 
 
 class RateLimitMiddleware:
@@ -97,8 +97,13 @@ class RateLimitMiddleware:
         response = render_problem(
             Request(scope),
             TooManyRequests(
-                f"The limit is {decision.limit} requests per {decision.window_seconds} "
-                f"seconds; try again in {decision.reset_seconds} seconds.",
+                _(
+                    "The limit is {limit} requests per {window} seconds; "
+                    "try again in {seconds} seconds.",
+                    limit=decision.limit,
+                    window=decision.window_seconds,
+                    seconds=decision.reset_seconds,
+                ),
                 headers={
                     "Retry-After": str(decision.reset_seconds),
                     **{name.decode(): value.decode() for name, value in headers},

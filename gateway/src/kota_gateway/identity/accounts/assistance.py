@@ -21,6 +21,7 @@ from kota_gateway.identity.accounts.schemas import (
 )
 from kota_gateway.identity.config import IdentityConfig
 from kota_gateway.identity.keys import SigningKeys
+from kota_gateway.messages import _
 from kota_shared.auth import Principal
 from kota_shared.problems import Forbidden
 from kota_shared.transaction import Transaction
@@ -32,7 +33,7 @@ async def _serving_officer(tx: Transaction, *, officer: Principal) -> Account:
         tx.session, account_id=subjects.account_id(officer.subject)
     )
     if account is None or not SERVICE_OFFICER_ROLES.intersection(account.roles):
-        raise Forbidden("Only officers serving citizens may act for one.")
+        raise Forbidden(_("Only officers serving citizens may act for one."))
     return account
 
 

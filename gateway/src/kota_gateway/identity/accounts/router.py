@@ -8,7 +8,20 @@ from pydantic import TypeAdapter
 
 from kota_gateway.identity.accounts import assistance, password_change, registration, sign_in
 from kota_gateway.identity.accounts.dependencies import OwnAccount, ServiceOfficer
+from kota_gateway.identity.accounts.problems import (
+    AlreadyRegistered,
+    CitizenNotFound,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    NotAPersonalAccount,
+    TooManyAttempts,
+    UsernameTaken,
+    WrongPassword,
+)
 from kota_gateway.identity.accounts.schemas import (
+    CITIZEN_SIGN_IN_EXAMPLE,
+    OFFICER_SIGN_IN_EXAMPLE,
+    REFRESH_EXAMPLE,
     AccountRead,
     AssistedCitizenRegistration,
     AssistRequest,
@@ -26,15 +39,28 @@ from kota_gateway.identity.accounts.schemas import (
 from kota_gateway.identity.dependencies import CityAdmin, ClientAddress, Config, Keys, Runtime
 from kota_shared.auth import CurrentPrincipal
 from kota_shared.bodies import BodyFormat, body_openapi, read_body
+from kota_shared.openapi import answers
 from kota_shared.problems import Problem
 from kota_shared.transaction import CurrentTransaction
 
 router = APIRouter(tags=["identity"])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _JSON_OR_FORM = (BodyFormat.JSON, BodyFormat.FORM)
 """OAuth2 clients send forms (RFC 6749 §4.3.2), the app sends JSON; nothing else is read."""
 _TOKEN_REQUEST: TypeAdapter[PasswordGrant | RefreshGrant] = TypeAdapter(TokenRequest)
+
+
+def _with_examples(
+    openapi_extra: dict[str, Any], examples: dict[str, tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    """``openapi_extra`` (a `body_openapi`) with ``examples`` (name: summary and value) for
+    each media type: a body of one of several models has no example of its own."""
+    for media in openapi_extra["requestBody"]["content"].values():
+        media["examples"] = {
+            name: {"summary": summary, "value": value}
+            for name, (summary, value) in examples.items()
+        }
+    return openapi_extra
 
 
 @router.post(
@@ -46,7 +72,7 @@ _TOKEN_REQUEST: TypeAdapter[PasswordGrant | RefreshGrant] = TypeAdapter(TokenReq
         "must agree with the date of birth and sex given. A NIK or phone number that already "
         "has an account gets 409 `already_registered`, which does not say which or whose."
     ),
-    responses={409: _PROBLEM},
+    responses=answers(AlreadyRegistered),
 )
 async def register_citizen(
     body: CitizenRegistration, tx: CurrentTransaction, config: Config
@@ -69,8 +95,15 @@ async def register_citizen(
         "address is refused that name for a while, even with the right password: 429 "
         "`too_many_attempts` with `Retry-After` (other addresses are not affected)."
     ),
-    openapi_extra=body_openapi(PasswordGrant, RefreshGrant, formats=_JSON_OR_FORM),
-    responses={401: _PROBLEM, 415: _PROBLEM, 429: _PROBLEM},
+    openapi_extra=_with_examples(
+        body_openapi(PasswordGrant, RefreshGrant, formats=_JSON_OR_FORM),
+        {
+            "citizen": ("A citizen signs in with their NIK", CITIZEN_SIGN_IN_EXAMPLE),
+            "officer": ("An officer signs in with their username", OFFICER_SIGN_IN_EXAMPLE),
+            "refresh": ("A session is refreshed", REFRESH_EXAMPLE),
+        },
+    ),
+    responses=answers(InvalidCredentials, InvalidRefreshToken, TooManyAttempts),
 )
 async def issue_token(
     request: Request,
@@ -117,7 +150,6 @@ _LOGOUT_REQUEST: TypeAdapter[LogoutRequest] = TypeAdapter(LogoutRequest)
         "204, also for an unknown or already ended token (nothing is revealed)."
     ),
     openapi_extra=body_openapi(LogoutRequest, formats=_JSON_OR_FORM),
-    responses={415: _PROBLEM},
 )
 async def logout(request: Request, tx: CurrentTransaction) -> Response:
     body = await read_body(request, _LOGOUT_REQUEST, formats=_JSON_OR_FORM)
@@ -130,9 +162,10 @@ async def logout(request: Request, tx: CurrentTransaction) -> Response:
     summary="Your account",
     description=(
         "Who may call: any signed-in person, about their own account (the NIK whole: it is "
-        "theirs). An officer acting for a citizen sees the citizen's. Strongly consistent."
+        "theirs). An officer acting for a citizen sees the citizen's. Strongly consistent. "
+        "An agency client's token has no account: 403 `not_a_personal_account`."
     ),
-    responses={403: _PROBLEM},
+    responses=answers(NotAPersonalAccount),
 )
 async def read_me(account: OwnAccount) -> AccountRead:
     return AccountRead.of(account)
@@ -147,9 +180,11 @@ async def read_me(account: OwnAccount) -> AccountRead:
         "them). Needs the current password; wrong ones are counted as failed sign-ins are "
         "(after five from one address, 429 `too_many_attempts` there for a while). "
         "Every refresh token of the account stops working; access tokens already issued "
-        "expire on their own within 15 minutes."
+        "expire on their own within 15 minutes. A wrong current password: 403 "
+        "`wrong_password`; an officer acting for a citizen, or an agency client: 403 "
+        "`not_a_personal_account`."
     ),
-    responses={403: _PROBLEM, 429: _PROBLEM},
+    responses=answers(WrongPassword, NotAPersonalAccount, TooManyAttempts),
 )
 async def change_password(
     body: PasswordChange,
@@ -179,9 +214,10 @@ async def change_password(
     description=(
         "Who may call: a city admin (`city_admin`). Roles are any of permits_officer, "
         "clinic_officer, school_officer, finance_officer, monitoring_viewer, city_admin. "
-        "The officer signs in with `grant_type=password` and the username."
+        "The officer signs in with `grant_type=password` and the username. A username "
+        "already in use: 409 `username_taken`."
     ),
-    responses={403: _PROBLEM, 409: _PROBLEM},
+    responses=answers(UsernameTaken),
 )
 async def create_officer(
     body: StaffCreate, admin: CityAdmin, tx: CurrentTransaction, config: Config
@@ -197,9 +233,10 @@ async def create_officer(
         "Who may call: an officer serving citizens (permits, clinic, school or finance "
         "officer). Returns a 15-minute access token for the citizen with the given NIK; the "
         "token's `act.sub` names the officer, so records it creates name both. No refresh "
-        "token. Announced as `identity.citizen.assisted.v1`."
+        "token. Announced as `identity.citizen.assisted.v1`. No citizen account with the "
+        "NIK: 404 `citizen_not_found` (register them with `/v1/auth/assisted-citizens`)."
     ),
-    responses={403: _PROBLEM, 404: _PROBLEM},
+    responses=answers(CitizenNotFound),
 )
 async def act_for_citizen(
     body: AssistRequest,
@@ -232,7 +269,7 @@ async def act_for_citizen(
         "Announced as `identity.citizen.registered_by_officer.v1` and "
         "`identity.citizen.assisted.v1`."
     ),
-    responses={403: _PROBLEM, 409: _PROBLEM},
+    responses=answers(AlreadyRegistered),
 )
 async def register_assisted_citizen(
     body: AssistedCitizenRegistration,

@@ -15,6 +15,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from kota_contracts.access import Role
@@ -23,37 +24,65 @@ from kota_gateway.identity.accounts import nik as nik_rules
 from kota_gateway.identity.accounts import phones
 from kota_gateway.identity.accounts.models import STAFF_ROLES, Account, AccountKind
 from kota_gateway.identity.accounts.nik import Sex
+from kota_gateway.messages import _
+from kota_shared.i18n import Message, Sequence
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,63}$")
+_INVALID_USERNAME = _(
+    "A username is 3-64 characters: a letter, then letters, digits, '.', '_' or '-'."
+)
+
+# The documents' examples: a resident of Kota Tangerang (NIK region 3671) and the city's
+# staff. Each validates with its model (gateway/tests/unit/test_request_examples.py).
+CITIZEN_NIK_EXAMPLE = "3671014508900001"
+"""Kota Tangerang (3671), district 01; a woman (day 05 + 40) born 5 August 1990; serial 0001."""
+REFRESH_TOKEN_EXAMPLE = "q3L8vT0yZb1Xc6NfR2hWm9Ja5KdUe4Sg7PoQiYtAxBs"  # noqa: S105 - an example
+CITIZEN_SIGN_IN_EXAMPLE: JsonDict = {
+    "grant_type": "password",
+    "username": CITIZEN_NIK_EXAMPLE,
+    "password": "Cisadane-Pagi-1990",
+}
+OFFICER_SIGN_IN_EXAMPLE: JsonDict = {
+    "grant_type": "password",
+    "username": "rina.permits",
+    "password": "Kantor-Walikota-Tng-7",
+}
+REFRESH_EXAMPLE: JsonDict = {"grant_type": "refresh_token", "refresh_token": REFRESH_TOKEN_EXAMPLE}
+
+
+def refused(kind: str, message: Message) -> PydanticCustomError:
+    """A field error of type ``kind`` (a stable code for clients) whose message is rendered
+    whole in the caller's language (`kota_shared.i18n.validation` reads it from ``error``)."""
+    return PydanticCustomError(kind, "{error}", {"error": ValueError(message)})
 
 
 def _valid_nik(value: str) -> str:
     try:
         return nik_rules.parse_nik(value).value
     except nik_rules.InvalidNik as exc:
-        raise PydanticCustomError("invalid_nik", exc.reason) from None
+        raise refused("invalid_nik", exc.message) from None
 
 
 def _valid_phone(value: str) -> str:
     try:
         return phones.normalise_phone(value)
     except phones.InvalidPhone as exc:
-        raise PydanticCustomError("invalid_phone", str(exc)) from None
+        raise refused("invalid_phone", exc.message) from None
 
 
 def _valid_new_password(value: SecretStr) -> SecretStr:
     try:
         passwords.check_policy(value.get_secret_value())
     except passwords.WeakPassword as exc:
-        raise PydanticCustomError("weak_password", str(exc)) from None
+        raise refused("weak_password", exc.message) from None
     return value
 
 
 def _valid_email(value: str) -> str:
-    local, _, domain = value.strip().rpartition("@")
+    local, _at, domain = value.strip().rpartition("@")
     if not _EMAIL.fullmatch(value.strip()):
-        raise PydanticCustomError("invalid_email", "This is not an email address.")
+        raise refused("invalid_email", _("This is not an email address."))
     return f"{local}@{domain.lower()}"
 
 
@@ -64,17 +93,15 @@ def normalise_username(value: str) -> str:
     """
     username = value.strip().lower()
     if not _USERNAME.fullmatch(username):
-        raise ValueError(
-            "A username is 3-64 characters: a letter, then letters, digits, '.', '_' or '-'."
-        )
+        raise ValueError(_INVALID_USERNAME)
     return username
 
 
 def _valid_username(value: str) -> str:
     try:
         return normalise_username(value)
-    except ValueError as exc:
-        raise PydanticCustomError("invalid_username", str(exc)) from None
+    except ValueError:
+        raise refused("invalid_username", _INVALID_USERNAME) from None
 
 
 def _name(value: str) -> str:
@@ -144,11 +171,26 @@ def _agrees_with_nik(
         return  # the NIK itself is reported invalid already
     problems = nik_rules.disagreements(nik_rules.parse_nik(number), birth_date=birth_date, sex=sex)
     for reason in problems.values():
-        raise PydanticCustomError("nik_mismatch", reason)
+        raise refused("nik_mismatch", reason)
 
 
 class CitizenRegistration(_AgreesWithNik):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "nik": CITIZEN_NIK_EXAMPLE,
+                    "full_name": "Siti Rahmawati",
+                    "phone": "+6281234567890",
+                    "email": "siti.rahmawati@example.com",
+                    "password": "Cisadane-Pagi-1990",
+                    "birth_date": "1990-08-05",
+                    "sex": "female",
+                }
+            ]
+        },
+    )
 
     # Declared first: birth_date and sex are checked against it.
     nik: NikNumber
@@ -164,7 +206,21 @@ class AssistedCitizenRegistration(_AgreesWithNik):
     """A citizen registered by an officer at a kiosk: no password (they cannot sign in
     alone), and a phone and an email only if they have them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    # Kota Tangerang (3671), district 03; a man born 12 March 1975; serial 0002.
+                    "nik": "3671031203750002",
+                    "full_name": "Ahmad Fauzi",
+                    "phone": "021-5523456",  # a landline, stored as +62215523456
+                    "birth_date": "1975-03-12",
+                    "sex": "male",
+                }
+            ]
+        },
+    )
 
     # Declared first: birth_date and sex are checked against it.
     nik: NikNumber
@@ -198,7 +254,10 @@ class AccountRead(BaseModel):
 
 
 class PasswordGrant(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # OAuth2 clients may add client_id, scope, ...
+    model_config = ConfigDict(
+        extra="ignore",  # OAuth2 clients may add client_id, scope, ...
+        json_schema_extra={"examples": [CITIZEN_SIGN_IN_EXAMPLE, OFFICER_SIGN_IN_EXAMPLE]},
+    )
 
     grant_type: Literal["password"]
     username: str = Field(
@@ -210,7 +269,7 @@ class PasswordGrant(BaseModel):
 
 
 class RefreshGrant(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [REFRESH_EXAMPLE]})
 
     grant_type: Literal["refresh_token"]
     refresh_token: SecretStr = Field(min_length=1, max_length=200)
@@ -232,13 +291,23 @@ class TokenResponse(AccessTokenResponse):
 
 
 class LogoutRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={"examples": [{"refresh_token": REFRESH_TOKEN_EXAMPLE}]},
+    )
 
     refresh_token: SecretStr = Field(min_length=1, max_length=200)
 
 
 class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"current_password": "Cisadane-Pagi-1990", "new_password": "Taman-Elang-Biru-77"}
+            ]
+        },
+    )
 
     current_password: SecretStr = Field(min_length=1, max_length=passwords.MAX_LENGTH)
     new_password: NewPassword
@@ -248,22 +317,45 @@ class PasswordChange(BaseModel):
     def _differs(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
         current = info.data.get("current_password")
         if current is not None and current.get_secret_value() == value.get_secret_value():
-            raise PydanticCustomError(
-                "same_password", "The new password must differ from the current one."
-            )
+            raise refused("same_password", _("The new password must differ from the current one."))
         return value
+
+
+ROLE_NAMES: dict[Role, Message] = {
+    Role.CITIZEN: _("citizen"),
+    Role.PERMITS_OFFICER: _("permits officer"),
+    Role.CLINIC_OFFICER: _("clinic officer"),
+    Role.SCHOOL_OFFICER: _("school officer"),
+    Role.FINANCE_OFFICER: _("finance officer"),
+    Role.MONITORING_VIEWER: _("monitoring viewer"),
+    Role.CITY_ADMIN: _("city administrator"),
+}
+"""What a person reads for each role (the role's value is the API's, not a word)."""
 
 
 def _staff_roles(roles: list[Role]) -> list[Role]:
     if not set(roles) <= STAFF_ROLES:
-        raise PydanticCustomError(
-            "invalid_role", "Staff roles are: " + ", ".join(sorted(STAFF_ROLES)) + "."
+        staff = Sequence.of(ROLE_NAMES[role] for role in Role if role in STAFF_ROLES)
+        raise refused(
+            "invalid_role", _("A staff account can have these roles only: {roles}.", roles=staff)
         )
     return sorted(set(roles))
 
 
 class StaffCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "rina.permits",
+                    "full_name": "Rina Marlina",
+                    "roles": ["permits_officer"],
+                    "password": "Kantor-Walikota-Tng-7",
+                }
+            ]
+        },
+    )
 
     username: Annotated[
         str, Field(max_length=64, examples=["rina.permits"]), AfterValidator(_valid_username)
@@ -292,7 +384,9 @@ class StaffRead(BaseModel):
 
 
 class AssistRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"citizen_nik": CITIZEN_NIK_EXAMPLE}]}
+    )
 
     citizen_nik: NikNumber
 

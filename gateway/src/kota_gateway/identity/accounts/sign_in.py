@@ -18,6 +18,7 @@ from kota_gateway.identity.accounts.repository import SignInName
 from kota_gateway.identity.accounts.schemas import TokenResponse
 from kota_gateway.identity.config import IdentityConfig
 from kota_gateway.identity.keys import SigningKeys
+from kota_gateway.messages import _
 from kota_shared.problems import Problem
 from kota_shared.transaction import Transaction
 
@@ -119,7 +120,7 @@ async def refresh(
         await repository.revoke_families(
             tx.session, family_id=family.id, reason="reuse", now=tx.now
         )
-        return InvalidRefreshToken("This sign-in was ended for your safety. Sign in again.")
+        return InvalidRefreshToken(_("This sign-in was ended for your safety. Sign in again."))
     if token.expires_at <= tx.now:
         return InvalidRefreshToken()
     account = await repository.get_account(tx.session, account_id=family.account_id)

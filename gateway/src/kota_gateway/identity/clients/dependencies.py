@@ -12,6 +12,7 @@ from fastapi import Depends
 from kota_gateway.identity.clients import repository
 from kota_gateway.identity.clients.models import AgencyClient
 from kota_gateway.identity.dependencies import CityAdmin
+from kota_gateway.messages import _
 from kota_shared.db import DbSession
 from kota_shared.problems import NotFound
 
@@ -19,7 +20,7 @@ from kota_shared.problems import NotFound
 async def _load(session: DbSession, client_id: str, *, for_update: bool) -> AgencyClient:
     client = await repository.get(session, client_id=client_id, for_update=for_update)
     if client is None:
-        raise NotFound("There is no agency client with this id.")
+        raise NotFound(_("There is no agency client with this id."))
     return client
 
 

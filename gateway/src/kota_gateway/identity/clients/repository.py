@@ -1,11 +1,14 @@
 """Queries on agency clients (the only module here that builds a select)."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kota_gateway.identity.clients.models import AgencyClient
+from kota_shared.keyset import ListOrder, SortColumn
+from kota_shared.pagination import Key
 
 
 async def get(
@@ -17,8 +20,25 @@ async def get(
     return await session.scalar(statement)
 
 
-async def list_all(session: AsyncSession) -> Sequence[AgencyClient]:
-    result = await session.scalars(select(AgencyClient).order_by(AgencyClient.created_at))
+LIST_ORDER = ListOrder(
+    [
+        SortColumn(AgencyClient.created_at, descending=True),
+        SortColumn(AgencyClient.client_id, descending=True),
+    ]
+)
+"""The city admin's registry: newest first (the client id orders those made at once)."""
+LIST_KEY_TYPES = (datetime, str)
+
+
+async def list_page(
+    session: AsyncSession, *, after: Key | None, limit: int
+) -> Sequence[AgencyClient]:
+    """Every client, revoked ones too, in `LIST_ORDER`: ``limit`` of them from the one after
+    ``after`` (a `LIST_ORDER` key) on."""
+    query = select(AgencyClient)
+    if after is not None:
+        query = query.where(LIST_ORDER.after(after))
+    result = await session.scalars(query.order_by(*LIST_ORDER.order_by()).limit(limit))
     return result.all()
 
 

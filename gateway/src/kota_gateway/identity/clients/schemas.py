@@ -1,14 +1,30 @@
 """What the agency-client endpoints take and give."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from kota_gateway.identity.clients.models import AgencyClient
 
+CLIENT_ID_EXAMPLE = "ac_5f2c9e41d7a0b3c86e1f"
+CLIENT_SECRET_EXAMPLE = "acs_Yk3fR8tQm1ZpW6vN0cJx4LbH9sDa2GeU7oTiKq5rVnE"  # noqa: S105 - an example
+
 
 class AgencyClientCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Verifikasi izin usaha untuk kredit UMKM",
+                    "agency": "PT Bank Pembangunan Daerah Banten",
+                    "scopes": ["permits:verify"],
+                }
+            ]
+        }
+    )
+
     name: str = Field(min_length=1, max_length=200, examples=["SIM verification (Polda)"])
     agency: str = Field(min_length=1, max_length=200, examples=["Kepolisian Daerah Banten"])
     scopes: list[str] = Field(
@@ -48,7 +64,13 @@ class AgencyClientCreated(AgencyClientRead):
         return cls(**AgencyClientRead.of(client).model_dump(), client_secret=secret)
 
 
+SECRET_ROTATION_EXAMPLE: JsonDict = {"grace_period_seconds": 86400}
+"""The current secret keeps working for a day beside the new one."""
+
+
 class SecretRotation(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [SECRET_ROTATION_EXAMPLE]})
+
     grace_period_seconds: int = Field(
         default=0,
         ge=0,
@@ -69,6 +91,46 @@ class SecretRotated(BaseModel):
             client_secret=secret,
             previous_secret_valid_until=client.previous_secret_expires_at,
         )
+
+
+def _blank_is_missing(value: object) -> object:
+    return None if value == "" else value
+
+
+FormValue = Annotated[str | None, BeforeValidator(_blank_is_missing)]
+"""A form field; sent empty (``scope=``) is as not sent."""
+
+
+class ClientCredentialsGrant(BaseModel):
+    """RFC 6749 §4.4.2, form-encoded. A field missing or wrong is answered with OAuth2's own
+    errors (`invalid_request`, `unsupported_grant_type`, `invalid_client`), not a 422."""
+
+    model_config = ConfigDict(
+        extra="ignore",  # OAuth2 client libraries may add parameters of their own
+        json_schema_extra={
+            "examples": [
+                {"grant_type": "client_credentials", "scope": "permits:verify"},
+                {
+                    "grant_type": "client_credentials",
+                    "client_id": CLIENT_ID_EXAMPLE,
+                    "client_secret": CLIENT_SECRET_EXAMPLE,
+                    "scope": "permits:verify",
+                },
+            ]
+        },
+    )
+
+    grant_type: FormValue = Field(default=None, description="`client_credentials`.")
+    scope: FormValue = Field(
+        default=None,
+        description="Space-separated; some of the client's scopes (all of them if not sent).",
+    )
+    client_id: FormValue = Field(
+        default=None, description="Only if not sent in HTTP Basic (which is preferred)."
+    )
+    client_secret: FormValue = Field(
+        default=None, description="Only if not sent in HTTP Basic (which is preferred)."
+    )
 
 
 class ClientToken(BaseModel):

@@ -22,6 +22,7 @@ from kota_gateway.identity.clients.problems import InvalidClient, InvalidScope
 from kota_gateway.identity.clients.schemas import AgencyClientCreate, ClientToken
 from kota_gateway.identity.config import IdentityConfig
 from kota_gateway.identity.keys import SigningKeys
+from kota_gateway.messages import _
 from kota_shared.auth import Principal
 from kota_shared.problems import Conflict, ValidationFailed
 from kota_shared.transaction import Transaction
@@ -49,8 +50,11 @@ def _check_scopes(requested: Iterable[str], allowed: Iterable[str]) -> list[str]
             errors=[
                 {
                     "field": "body.scopes",
-                    "message": f"Not a scope that can be granted: {', '.join(unknown)}. "
-                    f"Allowed: {', '.join(sorted(allowed_set))}.",
+                    "message": _(
+                        "Not a scope that can be granted: {unknown}. Allowed: {allowed}.",
+                        unknown=", ".join(unknown),
+                        allowed=", ".join(sorted(allowed_set)),
+                    ),
                     "type": "unknown_scope",
                 }
             ]
@@ -99,7 +103,7 @@ async def rotate_secret(
     """A new secret for ``client`` (held row-locked); the current one keeps working for
     ``grace`` (and only the current one)."""
     if not client.active:
-        raise Conflict("This client is revoked; register a new one instead.")
+        raise Conflict(_("This client is revoked; register a new one instead."))
     secret = new_secret()
     if grace > timedelta(0):
         client.previous_secret_hash = client.secret_hash
@@ -163,7 +167,9 @@ def granted_scopes(client: AgencyClient, requested: str | None) -> list[str]:
     wanted = set(requested.split())
     missing = wanted - set(client.scopes)
     if missing:
-        raise InvalidScope(f"Not granted to this client: {' '.join(sorted(missing))}.")
+        raise InvalidScope(
+            _("Not granted to this client: {scopes}.", scopes=" ".join(sorted(missing)))
+        )
     return sorted(wanted)
 
 

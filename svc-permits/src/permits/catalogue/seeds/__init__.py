@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 
 from permits.catalogue.base import require_unique
 from permits.catalogue.definition import PermitTypeDefinition
+from permits.messages import _
 
 _SEEDS = resources.files(__name__)
 _CATALOGUE: TypeAdapter[list[PermitTypeDefinition]] = TypeAdapter(list[PermitTypeDefinition])
@@ -37,7 +38,7 @@ def load(city_code: str) -> tuple[PermitTypeDefinition, ...]:
     name = f"{city_code}.json"
     try:
         definitions = _CATALOGUE.validate_json((_SEEDS / name).read_bytes())
-        require_unique("permit type codes", [definition.code for definition in definitions])
+        require_unique(_("Permit type codes"), [definition.code for definition in definitions])
     except ValueError as invalid:  # a pydantic ValidationError is one too
         raise ValueError(f"The seed catalogue {name} is not valid: {invalid}") from invalid
     return tuple(definitions)
