@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from kota_gateway.identity.accounts.regions import REGIONS, RegionTable
+from kota_gateway.messages import _
+from kota_shared.i18n import Message
 
 NIK_LENGTH = 16
 FEMALE_DAY_OFFSET = 40
@@ -23,11 +25,16 @@ class Sex(enum.StrEnum):
 
 
 class InvalidNik(ValueError):
-    """Not a NIK; ``reason`` says why in words a citizen can act on (no digits echoed)."""
+    """Not a NIK; ``message`` says why in words a citizen can act on (no digits echoed), in
+    the language the citizen reads, and ``reason`` is the same in English (logs, tests)."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def reason(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True)
@@ -79,19 +86,19 @@ def parse_nik(value: str, *, today: date | None = None, regions: RegionTable = R
     today = today or datetime.now(UTC).date()
     number = compact(value)
     if not number.isascii() or not number.isdigit():
-        raise InvalidNik("A NIK has only digits.")
+        raise InvalidNik(_("A NIK has only digits."))
     if len(number) != NIK_LENGTH:
-        raise InvalidNik(f"A NIK has exactly {NIK_LENGTH} digits.")
+        raise InvalidNik(_("A NIK has exactly {count} digits.", count=NIK_LENGTH))
     province, regency, district = number[:2], number[:4], number[4:6]
     if regions.province_name(province) is None:
-        raise InvalidNik("The first two digits are not a province code.")
+        raise InvalidNik(_("The first two digits are not a province code."))
     if regions.lists_regencies_of(province):
         if regions.regency_name(regency) is None:
-            raise InvalidNik("Digits 3-4 are not a regency or city of that province.")
+            raise InvalidNik(_("Digits 3-4 are not a regency or city of that province."))
     elif regency[2:] == "00":
-        raise InvalidNik("Digits 3-4 are not a regency or city code.")
+        raise InvalidNik(_("Digits 3-4 are not a regency or city code."))
     if district == "00":
-        raise InvalidNik("Digits 5-6 are not a district code.")
+        raise InvalidNik(_("Digits 5-6 are not a district code."))
     day, month, year = int(number[6:8]), int(number[8:10]), int(number[10:12])
     sex = Sex.FEMALE if day > FEMALE_DAY_OFFSET else Sex.MALE
     if sex is Sex.FEMALE:
@@ -99,22 +106,22 @@ def parse_nik(value: str, *, today: date | None = None, regions: RegionTable = R
     try:
         born = date(birth_year(year, today=today), month, day)
     except ValueError:
-        raise InvalidNik("Digits 7-12 are not a real date of birth.") from None
+        raise InvalidNik(_("Digits 7-12 are not a real date of birth.")) from None
     if born > today:
-        raise InvalidNik("The date of birth in the NIK is in the future.")
+        raise InvalidNik(_("The date of birth in the NIK is in the future."))
     serial = int(number[12:])
     if serial == 0:
-        raise InvalidNik("The last four digits (the serial) start from 0001.")
+        raise InvalidNik(_("The last four digits (the serial) start from 0001."))
     return Nik(value=number, birth_date=born, sex=sex, serial=serial)
 
 
 def disagreements(
     nik: Nik, *, birth_date: date | None = None, sex: Sex | None = None
-) -> dict[str, str]:
+) -> dict[str, Message]:
     """What a registration states that its NIK contradicts: field name → reason."""
-    problems = {}
+    problems: dict[str, Message] = {}
     if birth_date is not None and birth_date != nik.birth_date:
-        problems["birth_date"] = "The date of birth does not match the one in the NIK."
+        problems["birth_date"] = _("The date of birth does not match the one in the NIK.")
     if sex is not None and sex != nik.sex:
-        problems["sex"] = "The sex does not match the one in the NIK."
+        problems["sex"] = _("The sex does not match the one in the NIK.")
     return problems
