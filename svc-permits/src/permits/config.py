@@ -35,3 +35,17 @@ class PermitsSettings(ServiceSettings):
     documents_s3_secret_access_key: SecretStr | None = None
     document_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     """Ceiling for any upload; a permit type may set a lower one per document."""
+    max_open_drafts: int = Field(default=5, gt=0)
+    """How many applications one applicant account may hold in draft at once.
+
+    Starting one more is a 409 ``too_many_drafts`` until a draft is submitted or withdrawn
+    (``POST /v1/permits/applications/{id}/cancel``): without a bound, one account could
+    start drafts, and store documents on them, without end.
+    """
+    max_documents_per_application: int = Field(default=20, gt=0)
+    """How many documents one application may hold; the next upload is a 409
+    ``too_many_documents`` until one is removed."""
+    max_document_bytes_per_account: int = Field(default=200 * 1024 * 1024, gt=0)
+    """How many bytes of documents one applicant account may have stored, over all its
+    applications (decided and withdrawn ones included: their files stay stored). An upload
+    that would pass it is a 413 ``document_storage_full``."""

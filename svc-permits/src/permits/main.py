@@ -37,13 +37,16 @@ def _secret(value: SecretStr | None) -> str | None:
 
 
 def _background_transactions(
-    runtime: ServiceRuntime, calendar: WorkingCalendar, city_code: str
+    runtime: ServiceRuntime, calendar: WorkingCalendar, settings: PermitsSettings
 ) -> Callable[[AsyncSession], PermitsTransaction]:
     """The transaction of a consumed event or a sweep's batch, at the runtime's clock."""
 
     def begin(session: AsyncSession) -> PermitsTransaction:
         return PermitsTransaction.extending(
-            runtime.transaction(session), calendar=calendar, city_code=city_code
+            runtime.transaction(session),
+            calendar=calendar,
+            city_code=settings.city_code,
+            max_open_drafts=settings.max_open_drafts,
         )
 
     return begin
@@ -70,6 +73,8 @@ def _permits_resources(settings: PermitsSettings, calendar: WorkingCalendar) -> 
             storage=storage,
             staging=staging,
             max_bytes=settings.document_max_bytes,
+            max_per_application=settings.max_documents_per_application,
+            max_bytes_per_account=settings.max_document_bytes_per_account,
         )
         runtime.supervisor.start(
             "deadline-sweep",
@@ -78,7 +83,7 @@ def _permits_resources(settings: PermitsSettings, calendar: WorkingCalendar) -> 
                 partial(
                     deadlines.sweep,
                     runtime.sessionmaker,
-                    context=_background_transactions(runtime, calendar, settings.city_code),
+                    context=_background_transactions(runtime, calendar, settings),
                 ),
             ),
         )
@@ -110,7 +115,7 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
                 security=settings.kafka_security,
                 sessionmaker=runtime.sessionmaker,
                 tables=EVENT_TABLES,
-                context=_background_transactions(runtime, calendar, settings.city_code),
+                context=_background_transactions(runtime, calendar, settings),
                 subscriptions=[
                     on(InvoiceCreated, payment_outcomes.fee_invoiced),
                     on(InvoicePaid, payment_outcomes.fee_paid),

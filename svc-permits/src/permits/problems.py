@@ -19,6 +19,14 @@ class NotEditable(Conflict):
     title = _("The application can only be changed while it is a draft or sent back for revision.")
 
 
+class TooManyDrafts(Conflict):
+    """The account already holds as many drafts as it may (``PERMITS_MAX_OPEN_DRAFTS``):
+    submitting or withdrawing one makes room. ``limit`` says how many."""
+
+    code = "too_many_drafts"
+    title = _("You already have as many draft applications as an account may hold.")
+
+
 class UnknownPermitType(ValidationFailed):
     code = "unknown_permit_type"
     title = _("There is no such permit type, or it is not offered at the moment.")
@@ -51,6 +59,25 @@ class DocumentTooLarge(Problem):
     status = 413
     code = "document_too_large"
     title = _("The document is too large.")
+
+
+class TooManyDocuments(Conflict):
+    """The application already holds as many documents as it may
+    (``PERMITS_MAX_DOCUMENTS_PER_APPLICATION``); removing one makes room. ``limit`` says
+    how many."""
+
+    code = "too_many_documents"
+    title = _("The application already holds as many documents as it may.")
+
+
+class DocumentStorageFull(Problem):
+    """The account's stored documents, with this file, would pass what one account may store
+    (``PERMITS_MAX_DOCUMENT_BYTES_PER_ACCOUNT``). ``limit_bytes`` and ``used_bytes`` say how
+    far it is."""
+
+    status = 413
+    code = "document_storage_full"
+    title = _("Your account has no room left for this document.")
 
 
 class DocumentTypeNotAccepted(Problem):

@@ -39,7 +39,9 @@ async def _sweep_at(app: FastAPI, moment: datetime) -> int:
         base = Transaction.begin(
             session, outbox=runtime.outbox, clock=lambda: moment, settings=runtime.settings
         )
-        return PermitsTransaction.extending(base, calendar=app.state.calendar, city_code="3671")
+        return PermitsTransaction.extending(
+            base, calendar=app.state.calendar, city_code="3671", max_open_drafts=5
+        )
 
     return await sweep(app.state.sessionmaker, context=at_moment)
 

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kota_shared.keyset import ListOrder, SortColumn
@@ -47,6 +47,16 @@ async def get_visible(
     return await get_owned(
         session, application_id=application_id, applicant_id=viewer, for_update=for_update
     )
+
+
+async def count_drafts(session: AsyncSession, *, applicant_id: str) -> int:
+    """How many of ``applicant_id``'s applications are drafts (not yet submitted or withdrawn)."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Application)
+        .where(Application.applicant_id == applicant_id, Application.status == Status.DRAFT)
+    )
+    return int(count or 0)
 
 
 OWNED_ORDER = ListOrder(

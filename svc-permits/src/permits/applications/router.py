@@ -30,6 +30,7 @@ from permits.problems import (
     IncompleteApplication,
     InvalidFields,
     NotEditable,
+    TooManyDrafts,
     UnknownPermitType,
 )
 from permits.transaction import PermitsTx
@@ -48,12 +49,15 @@ OptionalStep = Annotated[StepRequest | None, Body(examples=STEP_EXAMPLES)]
     description=(
         "Who may call: a signed-in citizen, for themselves (or an officer at a kiosk with "
         "a token for the citizen; the record names both). With an `Idempotency-Key`, a "
-        "retry returns the first draft instead of starting another. Strongly consistent."
+        "retry returns the first draft instead of starting another. An account holds at "
+        "most 5 drafts at once unless the city sets another limit: one more is a 409 "
+        "`too_many_drafts` (its `limit` says how many) until a draft is submitted or "
+        "withdrawn (`POST .../{application_id}/cancel`). Strongly consistent."
     ),
-    responses=answers(UnknownPermitType, InvalidFields),
+    responses=answers(UnknownPermitType, InvalidFields, TooManyDrafts),
 )
 async def create_draft(
-    body: ApplicationDraft, tx: CurrentTransaction, citizen: Citizen, idempotent: Idempotent
+    body: ApplicationDraft, tx: PermitsTx, citizen: Citizen, idempotent: Idempotent
 ) -> Response:
     async def draft_it() -> ApplicationRead:
         return ApplicationRead.of(await service.draft(tx, draft=body, by=citizen), citizen)
@@ -145,7 +149,10 @@ async def submit_application(
 @router.post(
     "/{application_id}/cancel",
     summary="Withdraw the application before it is decided",
-    description="Who may call: the citizen who owns it.",
+    description=(
+        "Who may call: the citizen who owns it. A withdrawn draft no longer counts "
+        "towards the drafts an account may hold at once."
+    ),
     responses=answers(IllegalTransition),
 )
 async def cancel_application(

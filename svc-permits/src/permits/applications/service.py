@@ -14,6 +14,7 @@ from kota_shared.auth import Principal
 from kota_shared.i18n import Localized, Message
 from kota_shared.pagination import Key
 from kota_shared.transaction import Transaction
+from permits.applicants import repository as applicants
 from permits.applications import repository, transitions
 from permits.applications.models import Application, Transition
 from permits.applications.schemas import ApplicationDraft, ApplicationUpdate
@@ -25,7 +26,7 @@ from permits.catalogue.definition import PermitTypeDefinition
 from permits.catalogue.fields import FieldErrors, validate_fields
 from permits.documents import repository as documents
 from permits.messages import _
-from permits.problems import IncompleteApplication, InvalidFields, NotEditable
+from permits.problems import IncompleteApplication, InvalidFields, NotEditable, TooManyDrafts
 from permits.transaction import PermitsTransaction
 
 EDITABLE = frozenset({Status.DRAFT, Status.REVISION_REQUESTED})
@@ -42,8 +43,13 @@ def _validated(
         ) from None
 
 
-async def draft(tx: Transaction, *, draft: ApplicationDraft, by: Principal) -> Application:
-    """Start an application and announce it, in one transaction."""
+async def draft(tx: PermitsTransaction, *, draft: ApplicationDraft, by: Principal) -> Application:
+    """Start an application and announce it, in one transaction, if the account may hold
+    one more draft.
+
+    The account's row is locked before its drafts are counted, so of several drafts started
+    at once only as many as fit are kept; the others are a 409 ``too_many_drafts``.
+    """
     definition = await catalogue_service.offered(tx, code=draft.permit_type)
     application = Application(
         applicant_id=by.subject,
@@ -54,6 +60,17 @@ async def draft(tx: Transaction, *, draft: ApplicationDraft, by: Principal) -> A
         fields=_validated(definition, draft.fields, complete=False),
         status=Status.DRAFT,
     )
+    await applicants.lock(tx.session, applicant_id=by.subject)
+    if await repository.count_drafts(tx.session, applicant_id=by.subject) >= tx.max_open_drafts:
+        raise TooManyDrafts(
+            _(
+                "You already have {limit} draft applications, the most one account may "
+                "hold at once. Submit one of them, or withdraw (cancel) a draft you no "
+                "longer need, then start the new application.",
+                limit=tx.max_open_drafts,
+            ),
+            limit=tx.max_open_drafts,
+        )
     tx.session.add(application)
     await tx.session.flush()
     await tx.outbox.add(

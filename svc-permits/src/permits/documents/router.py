@@ -20,9 +20,11 @@ from permits.documents.storage import CHUNK_BYTES
 from permits.problems import (
     DocumentEmpty,
     DocumentNameMismatch,
+    DocumentStorageFull,
     DocumentTooLarge,
     DocumentTypeNotAccepted,
     NotEditable,
+    TooManyDocuments,
     UnknownDocumentKind,
 )
 
@@ -42,7 +44,12 @@ async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
         "Who may call: the citizen who owns the application, while it is a draft or sent "
         "back for revision. The file's type is judged by its content: a file that is not "
         "what its name says is refused (422), as is one of a type the document does not "
-        "accept (415) or one too large (413). The SHA-256 of the content is returned."
+        "accept (415) or one too large (413). An application holds at most 20 documents "
+        "(409 `too_many_documents` beyond), and an account at most 200 MiB of stored "
+        "documents over all its applications, withdrawn and decided ones included (413 "
+        "`document_storage_full`, with `limit_bytes` and `used_bytes`), unless the city "
+        "sets other limits; a refused file is not kept. The SHA-256 of the content is "
+        "returned."
     ),
     responses=answers(
         NotEditable,
@@ -51,6 +58,8 @@ async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
         DocumentEmpty,
         DocumentTooLarge,
         DocumentTypeNotAccepted,
+        TooManyDocuments,
+        DocumentStorageFull,
     ),
 )
 async def upload_document(
@@ -100,7 +109,10 @@ async def download_document(document: VisibleDocument, store: Store) -> Streamin
     "/{document_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a document from a draft (or an application sent back for revision)",
-    description="Who may call: the citizen who owns the application.",
+    description=(
+        "Who may call: the citizen who owns the application. The file is deleted, so it "
+        "no longer counts towards the application's or the account's document limits."
+    ),
     responses=answers(NotEditable),
 )
 async def remove_document(

@@ -4,6 +4,12 @@ Attaching and removing run a transaction of their own around the storage call in
 the usual request-boundary commit, so they take the store, not the request's transaction:
 the object is stored before the row commits and deleted again if the commit fails, and on
 removal the object goes only after the row is gone. Reads use the request's transaction.
+
+Attaching also keeps the limits (`Documents`): the application's row is locked first, so
+its documents are counted with no other upload of it in between, and the applicant
+account's row next (`permits.applicants`), so the account's stored bytes are summed with
+no upload to another of its applications in between. Both are checked before the object
+is stored: a refused upload leaves no object and no row, however many race.
 """
 
 import uuid
@@ -14,9 +20,10 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kota_shared.auth import Principal
-from kota_shared.i18n import Localized
+from kota_shared.i18n import FileSize, Localized
 from kota_shared.problems import NotFound, Problem
 from kota_shared.transaction import Transaction
+from permits.applicants import repository as applicants
 from permits.applications import lookup
 from permits.applications.models import Application
 from permits.applications.service import ensure_editable
@@ -28,8 +35,10 @@ from permits.messages import _
 from permits.problems import (
     DocumentEmpty,
     DocumentNameMismatch,
+    DocumentStorageFull,
     DocumentTooLarge,
     DocumentTypeNotAccepted,
+    TooManyDocuments,
     UnknownDocumentKind,
 )
 
@@ -51,6 +60,11 @@ class Documents:
     storage: DocumentStorage
     staging: Path
     max_bytes: int
+    """The largest one document may be (``PERMITS_DOCUMENT_MAX_BYTES``)."""
+    max_per_application: int
+    """How many documents one application may hold."""
+    max_bytes_per_account: int
+    """How many bytes of documents one applicant account may have stored in all."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,11 @@ async def _own_editable(
 async def attach(
     store: Documents, *, application_id: uuid.UUID, upload: Upload, by: Principal
 ) -> Document:
-    """Check, store and record one document; on any failure nothing of it remains."""
+    """Check, store and record one document; on any failure nothing of it remains.
+
+    Locks the application's row, then its applicant's: no operation takes the two in the
+    other order (starting a draft takes only the applicant's), so none can deadlock.
+    """
     stored_key: str | None = None
     staged: intake.StagedFile | None = None
     try:
@@ -96,6 +114,7 @@ async def attach(
                         else application.permit_type,
                     )
                 )
+            await _check_room_for_another(store, session, application=application)
             try:
                 staged = await intake.receive(
                     upload.chunks,
@@ -106,6 +125,9 @@ async def attach(
                 )
             except intake.IntakeError as exc:
                 raise _PROBLEMS[type(exc)](exc.message) from None
+            # Locked only now, not while the upload was read: a slow upload holds back the
+            # account's other requests no longer than the check and the put take.
+            await _check_account_room(store, session, application=application, size=staged.size)
             document = Document(
                 id=uuid.uuid4(),
                 application_id=application.id,
@@ -129,6 +151,46 @@ async def attach(
     finally:
         if staged is not None:
             staged.discard()
+
+
+async def _check_room_for_another(
+    store: Documents, session: AsyncSession, *, application: Application
+) -> None:
+    """Refuse a document the application has no room for (its row is locked by the caller,
+    so no other upload to it can be counted in between)."""
+    held = await repository.count_for(session, application_id=application.id)
+    if held >= store.max_per_application:
+        raise TooManyDocuments(
+            _(
+                "An application can hold at most {limit} documents, and this one has "
+                "{limit}. Remove a document it no longer needs, then upload this one.",
+                limit=store.max_per_application,
+            ),
+            limit=store.max_per_application,
+        )
+
+
+async def _check_account_room(
+    store: Documents, session: AsyncSession, *, application: Application, size: int
+) -> None:
+    """Lock the applicant's row and refuse a document of ``size`` bytes that would take the
+    account's stored documents past their limit."""
+    await applicants.lock(session, applicant_id=application.applicant_id)
+    used = await repository.bytes_stored_for(session, applicant_id=application.applicant_id)
+    if used + size > store.max_bytes_per_account:
+        raise DocumentStorageFull(
+            _(
+                "Your account already stores {used} of documents, and this file ({size}) "
+                "would take it past the {limit} one account may store. Remove documents "
+                "you no longer need from your drafts (or from applications sent back for "
+                "revision), then upload this one.",
+                used=FileSize(used),
+                size=FileSize(size),
+                limit=FileSize(store.max_bytes_per_account),
+            ),
+            limit_bytes=store.max_bytes_per_account,
+            used_bytes=used,
+        )
 
 
 async def remove(

@@ -3,6 +3,7 @@
 from kota_shared.migrations import run_env
 
 # Each aggregate's models, imported for their tables: Alembic compares Base.metadata whole.
+from permits.applicants import models as _applicants  # noqa: F401
 from permits.applications import models as _applications  # noqa: F401
 from permits.catalogue import models as _catalogue  # noqa: F401
 from permits.db import Base
