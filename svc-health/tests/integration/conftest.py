@@ -4,8 +4,9 @@ the way citizens, kiosk officers and clinic officers do."""
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -26,6 +27,7 @@ TODAY = date(2026, 12, 7)
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 """09:00 in Kota Tangerang (WIB, UTC+7) on `TODAY`."""
 EVERY_DAY = [1, 2, 3, 4, 5, 6, 7]
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 @pytest.fixture(scope="session")
@@ -73,11 +75,19 @@ class Clinic:
     clock: MovableClock
     facility_id: str
     """A seeded puskesmas, where each test opens services of its own."""
+    other_facility_ids: tuple[str, ...] = ()
+    """The other seeded puskesmas, for rules that span facilities."""
 
     def days_pass(self, days: int) -> date:
         """Move the app's clock ``days`` ahead of `NOW`; returns the new today."""
         self.clock.fixed = NOW + timedelta(days=days)
         return TODAY + timedelta(days=days)
+
+    def at_city_time(self, hour: int, minute: int = 0, *, days: int = 0) -> None:
+        """Set the app's clock to ``hour:minute`` in Kota Tangerang (WIB), ``days`` after
+        `TODAY`."""
+        local = datetime.combine(TODAY + timedelta(days=days), time(hour, minute), WIB)
+        self.clock.fixed = local.astimezone(UTC)
 
     def citizen(self, subject: str | None = None) -> dict[str, str]:
         return self.auth_headers(subject or f"citizen-{uuid.uuid4().hex[:8]}", roles=["citizen"])
@@ -89,13 +99,16 @@ class Clinic:
     def officer(self, role: str = "clinic_officer") -> dict[str, str]:
         return self.auth_headers(f"officer-{uuid.uuid4().hex[:8]}", roles=[role])
 
-    async def open_service(self, *, quota: int = 30, weekdays: list[int] = EVERY_DAY) -> str:
-        """A new service at the facility, so the test's queues are its own; returns its code."""
+    async def open_service(
+        self, *, quota: int = 30, weekdays: list[int] = EVERY_DAY, facility_id: str | None = None
+    ) -> str:
+        """A new service at the facility (`facility_id` unless another is named), so the
+        test's queues are its own; returns its code."""
         code = f"t{uuid.uuid4().hex[:8]}"
         async with self.app.state.sessionmaker() as session, session.begin():
             session.add(
                 ClinicService(
-                    facility_id=uuid.UUID(self.facility_id),
+                    facility_id=uuid.UUID(facility_id or self.facility_id),
                     code=code,
                     name=f"Poli Uji {code}",
                     daily_quota=quota,
@@ -166,4 +179,5 @@ async def clinic(
         infrastructure.kafka_bootstrap_servers,
         health_clock,
         cipondoh["id"],
+        tuple(f["id"] for f in facilities if f["id"] != cipondoh["id"]),
     )

@@ -1,4 +1,5 @@
-"""The booking record, and the counters that give queue numbers without gaps."""
+"""The booking record, the counters that give queue numbers without gaps, and the row each
+citizen's bookings take their turn on."""
 
 import enum
 import uuid
@@ -37,7 +38,9 @@ class Booking(Base):
         # A number is given once per queue, whatever the counter says.
         UniqueConstraint("facility_id", "service_code", "visit_date", "queue_number"),
         # One active booking per citizen and queue; the service checks first and says why,
-        # this stops whatever slips past the check.
+        # this stops whatever slips past the check. The wider rule (one per facility and
+        # day) is kept by the citizen's lock alone: an index for it could not be built over
+        # the bookings made before the rule, which may hold two polyclinics on one day.
         Index(
             "uq_bookings_one_active_per_citizen",
             "citizen_id",
@@ -91,6 +94,22 @@ class QueueCounter(Base):
     service_code: Mapped[str] = mapped_column(String(20), primary_key=True)
     visit_date: Mapped[date] = mapped_column(Date, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)
+
+
+class CitizenBookingLock(Base):
+    """One row per citizen who has booked: every booking of theirs locks it first.
+
+    What a booking checks about its citizen (how many active bookings they hold, whether
+    they already hold one at the facility that day) spans queues, so no queue's counter
+    lock covers it: ten bookings from one citizen for ten different days would each lock a
+    different counter, each count the others as not there yet, and all succeed. Locking
+    this row makes them wait for each other, so the count is right. Created with the first
+    booking (and rolled back with it if that is refused); it holds nothing else.
+    """
+
+    __tablename__ = "citizen_booking_locks"
+
+    citizen_id: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from health.bookings.models import Booking, BookingStatus, Queue, QueueCounter
+from health.bookings.models import (
+    Booking,
+    BookingStatus,
+    CitizenBookingLock,
+    Queue,
+    QueueCounter,
+)
 from health.facilities.models import ClinicService
 from kota_shared.keyset import ListOrder, SortColumn
 from kota_shared.pagination import Key
@@ -32,6 +38,22 @@ def _in(queue: Queue) -> tuple[ColumnElement[bool], ...]:
         Booking.facility_id == queue.facility_id,
         Booking.service_code == queue.service_code,
         Booking.visit_date == queue.visit_date,
+    )
+
+
+async def lock_citizen(session: AsyncSession, *, citizen_id: str) -> None:
+    """Hold the citizen's row (created if new) until the transaction ends.
+
+    Every booking of the citizen takes it before it looks at their other bookings, and
+    before it locks a queue (always in that order, so two bookings never wait on each
+    other in a circle). The no-op update is what locks an existing row, as in `lock_queue`.
+    """
+    statement = insert(CitizenBookingLock).values(citizen_id=citizen_id)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[CitizenBookingLock.citizen_id],
+            set_={"citizen_id": CitizenBookingLock.citizen_id},
+        )
     )
 
 
@@ -97,6 +119,37 @@ async def active_of(session: AsyncSession, *, queue: Queue, citizen_id: str) -> 
             *_in(queue), Booking.citizen_id == citizen_id, Booking.status == BookingStatus.BOOKED
         )
     )
+
+
+async def active_of_citizen_at(
+    session: AsyncSession, *, citizen_id: str, facility_id: uuid.UUID, visit_date: date
+) -> Booking | None:
+    """The citizen's active booking at the facility on that day, of any service, if any."""
+    return await session.scalar(
+        _with_place()
+        .where(
+            Booking.citizen_id == citizen_id,
+            Booking.facility_id == facility_id,
+            Booking.visit_date == visit_date,
+            Booking.status == BookingStatus.BOOKED,
+        )
+        .order_by(Booking.booked_at, Booking.id)
+        .limit(1)
+    )
+
+
+async def count_active_of_citizen(session: AsyncSession, *, citizen_id: str, today: date) -> int:
+    """How many active bookings the citizen holds: booked, visiting ``today`` or later."""
+    count: int | None = await session.scalar(
+        select(func.count())
+        .select_from(Booking)
+        .where(
+            Booking.citizen_id == citizen_id,
+            Booking.visit_date >= today,
+            Booking.status == BookingStatus.BOOKED,
+        )
+    )
+    return count or 0
 
 
 async def get_visible(

@@ -12,10 +12,13 @@ from health.bookings.schemas import BookingRead, BookingRequest
 from health.dependencies import Citizen, CitizenOrClinicOfficer, Idempotent
 from health.problems import (
     AlreadyBooked,
+    AlreadyBookedAtFacility,
     BookingNotActive,
+    BookingNotOpenYet,
     CancellationTooLate,
     FullyBooked,
     ServiceClosed,
+    TooManyActiveBookings,
     UnknownClinicService,
     UnknownFacility,
     VisitDateBeyondHorizon,
@@ -38,7 +41,10 @@ router = APIRouter(prefix="/v1/health/bookings", tags=["health"])
         VisitDateInPast,
         VisitDateBeyondHorizon,
         ServiceClosed,
+        BookingNotOpenYet,
         AlreadyBooked,
+        AlreadyBookedAtFacility,
+        TooManyActiveBookings,
         FullyBooked,
     ),
     summary="Book a place in a polyclinic's queue for a day, and get its queue number",
@@ -46,12 +52,22 @@ router = APIRouter(prefix="/v1/health/bookings", tags=["health"])
         "Who may call: a signed-in citizen, for themselves (or an officer at a kiosk with a "
         "token for the citizen; the booking records the officer). The visit date is today up "
         "to `HEALTH_BOOKING_HORIZON_DAYS` ahead (422 `visit_date_in_past`, "
-        "`visit_date_beyond_horizon`), on a day the service runs (422 `service_closed`). An "
-        "unknown facility or service is 422 (`unknown_facility`, `unknown_clinic_service`). "
-        "A day whose quota is taken is 409 `fully_booked`; a second active booking of the "
-        "same queue is 409 `already_booked` (naming the one held). Queue numbers are "
-        "consecutive per facility, service and day. With an `Idempotency-Key`, a retry returns "
-        "the first answer. Strongly consistent."
+        "`visit_date_beyond_horizon`), on a day the service runs (422 `service_closed`). A "
+        "day opens for booking at `HEALTH_BOOKING_OPENS_AT` (default 07:00, city time, "
+        "`HEALTH_TIMEZONE`) `HEALTH_BOOKING_HORIZON_DAYS` before it, one day each morning: "
+        "before that hour the newest day is 409 `booking_not_open_yet`, whose `opens_at` "
+        "says when (`visit_date_beyond_horizon` carries `opens_at` too). An unknown facility "
+        "or service is 422 (`unknown_facility`, `unknown_clinic_service`). A citizen holds "
+        "one active booking per queue (409 `already_booked`, naming the one held in "
+        "`booking_id`) and per facility and day, whichever service (409 "
+        "`already_booked_at_facility`, naming it too), and at most "
+        "`HEALTH_MAX_ACTIVE_BOOKINGS` (default 3) active bookings in all, active meaning "
+        "booked and visiting today or later (409 `too_many_active_bookings`, with "
+        "`max_active_bookings`; cancelling one allows another). A day whose quota is taken "
+        "is 409 `fully_booked`. These limits hold under concurrent requests: a citizen's "
+        "bookings are checked one after another, as are a queue's. Queue numbers are "
+        "consecutive per facility, service and day. With an `Idempotency-Key`, a retry "
+        "returns the first answer. Strongly consistent."
     ),
 )
 async def book_clinic_visit(
@@ -116,7 +132,8 @@ async def read_booking(caller: CitizenOrClinicOfficer, booking: VisibleBooking) 
         "Who may call: the citizen who holds it (or an officer at a kiosk with a token for "
         "the citizen); anyone else gets 404. Only until the day before the visit (409 "
         "`cancellation_too_late`), and only an active booking (409 `booking_not_active`). "
-        "The place is freed for someone else; the number is not given again."
+        "The place is freed for someone else, and no longer counts against the citizen's "
+        "`HEALTH_MAX_ACTIVE_BOOKINGS`; the number is not given again."
     ),
 )
 async def cancel_booking(

@@ -40,7 +40,8 @@ class BookingRequest(BaseModel):
     )
     visit_date: date = Field(
         description="The day of the visit (the city's calendar): today up to the booking "
-        "horizon, on a day the service runs.",
+        "horizon, on a day the service runs, once the day has opened for booking (at "
+        "`HEALTH_BOOKING_OPENS_AT`, the horizon's days before it).",
         examples=["2026-12-08"],
     )
 

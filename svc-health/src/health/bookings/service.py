@@ -10,7 +10,13 @@ from health.bookings.schemas import BookingRequest
 from health.facilities import repository as facilities
 from health.facilities.models import ClinicService, Facility
 from health.messages import _
-from health.problems import AlreadyBooked, BookingNotActive, UnknownClinicService, UnknownFacility
+from health.problems import (
+    AlreadyBooked,
+    AlreadyBookedAtFacility,
+    BookingNotActive,
+    UnknownClinicService,
+    UnknownFacility,
+)
 from health.transaction import HealthTransaction
 from kota_contracts.health import AppointmentBooked, AppointmentCancelled
 from kota_shared.auth import Principal
@@ -52,29 +58,29 @@ async def _offered(tx: HealthTransaction, *, request: BookingRequest) -> ClinicS
 
 
 async def book(tx: HealthTransaction, *, citizen: Principal, request: BookingRequest) -> Booking:
-    """Take the next number in the day's queue, if the day is open and has room.
+    """Take the next number in the day's queue, if the day is open, the citizen may book it
+    and it has room.
 
-    The queue's counter is locked before the citizen's bookings and the quota are looked
-    at, so two citizens racing for the last place are served one after the other: one gets
-    it, the other learns the day is full.
+    Lock order: the citizen's row first, then the queue's counter. The citizen's row makes
+    their bookings wait for each other, so what is checked about them (one active booking
+    per facility and day, at most `HealthTransaction.max_active_bookings` in all) cannot
+    change before this one commits, whichever queues the others are for. The counter does
+    the same for the queue: two citizens racing for the last place are served one after the
+    other, one gets it, the other learns the day is full. Taking the two in the same order
+    everywhere means no two bookings wait on each other in a circle.
     """
     service = await _offered(tx, request=request)
-    rules.check_visit_date(request.visit_date, today=tx.today, horizon_days=tx.horizon_days)
+    window = rules.BookingWindow(
+        horizon_days=tx.horizon_days, opens_at=tx.booking_opens_at, timezone=tx.timezone
+    )
+    rules.check_visit_date(request.visit_date, now=tx.now, window=window)
     rules.check_open(service.open_weekdays, request.visit_date)
     queue = Queue(
         facility_id=service.facility_id, service_code=service.code, visit_date=request.visit_date
     )
+    await repository.lock_citizen(tx.session, citizen_id=citizen.subject)
+    await _check_citizen_may_book(tx, citizen=citizen, queue=queue)
     await repository.lock_queue(tx.session, queue=queue)
-    held = await repository.active_of(tx.session, queue=queue, citizen_id=citizen.subject)
-    if held is not None:
-        raise AlreadyBooked(
-            _(
-                "Your booking {queue_label} for {visit_date} still stands.",
-                queue_label=rules.queue_label(held.service_code, held.queue_number),
-                visit_date=LongDate(held.visit_date),
-            ),
-            booking_id=str(held.id),
-        )
     rules.check_room(
         active_bookings=await repository.count_active(tx.session, queue=queue),
         daily_quota=service.daily_quota,
@@ -110,6 +116,52 @@ async def book(tx: HealthTransaction, *, citizen: Principal, request: BookingReq
         subject=str(booking.id),
     )
     return booking
+
+
+async def _check_citizen_may_book(
+    tx: HealthTransaction, *, citizen: Principal, queue: Queue
+) -> None:
+    """The citizen holds no active booking at the queue's facility that day, and fewer than
+    the most one may hold; call it holding the citizen's lock.
+
+    A booking of the same queue is `AlreadyBooked` (a retried request finds its booking by
+    ``booking_id``), of another service there that day `AlreadyBookedAtFacility`.
+    """
+    held = await repository.active_of(tx.session, queue=queue, citizen_id=citizen.subject)
+    if held is not None:
+        raise AlreadyBooked(
+            _(
+                "Your booking {queue_label} for {visit_date} still stands.",
+                queue_label=rules.queue_label(held.service_code, held.queue_number),
+                visit_date=LongDate(held.visit_date),
+            ),
+            booking_id=str(held.id),
+        )
+    held = await repository.active_of_citizen_at(
+        tx.session,
+        citizen_id=citizen.subject,
+        facility_id=queue.facility_id,
+        visit_date=queue.visit_date,
+    )
+    if held is not None:
+        raise AlreadyBookedAtFacility(
+            _(
+                "Your booking {queue_label} ({service}) at {facility} for {visit_date} still "
+                "stands; one citizen may hold one booking per facility and day. Cancel it to "
+                "book another service there that day.",
+                queue_label=rules.queue_label(held.service_code, held.queue_number),
+                service=held.service.name,
+                facility=held.service.facility.name,
+                visit_date=LongDate(held.visit_date),
+            ),
+            booking_id=str(held.id),
+        )
+    rules.check_booking_limit(
+        active_bookings=await repository.count_active_of_citizen(
+            tx.session, citizen_id=citizen.subject, today=tx.today
+        ),
+        limit=tx.max_active_bookings,
+    )
 
 
 async def cancel(tx: HealthTransaction, *, booking: Booking, by: Principal) -> None:

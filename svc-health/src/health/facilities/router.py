@@ -41,7 +41,10 @@ async def list_facilities(
     description=(
         "Who may call: anyone, without signing in. Each service's code is what a booking "
         "names (`umum`, `gigi`, `kia`); its daily quota and open weekdays are what bookings "
-        "are checked against. Ordered by name. An unknown facility is 404."
+        "are checked against. Which days can be booked is not listed: today up to "
+        "`HEALTH_BOOKING_HORIZON_DAYS` ahead on the open weekdays, the furthest one opening "
+        "at `HEALTH_BOOKING_OPENS_AT` (city time) each morning (see `bookClinicVisit`). "
+        "Ordered by name. An unknown facility is 404."
     ),
 )
 async def list_services(facility: AnyFacility, session: DbSession) -> list[ClinicServiceRead]:
