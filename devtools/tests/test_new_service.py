@@ -40,13 +40,16 @@ def _workspace_files() -> list[str]:
 
 
 def _run(scratch: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``uv run`` in the scratch workspace. Not ``--offline``: the new member makes uv lock
+    again, and a cache filled by ``uv sync`` from the lock file holds the packages, not the
+    index pages resolving needs (a fresh machine has no others)."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("KOTA_TEST_", "VIRTUAL_ENV", "UV_PROJECT"))
     } | {"KOTA_CACHE_DIR": os.environ.get("KOTA_CACHE_DIR", str(REPO / ".kota" / "cache"))}
     return subprocess.run(
-        [_uv(), "run", "--offline", *args],
+        [_uv(), "run", *args],
         cwd=scratch,
         env=env,
         capture_output=True,

@@ -6,7 +6,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,12 +16,25 @@ from cryptography.hazmat.primitives import serialization
 from standardwebhooks.webhooks import Webhook
 
 from kota_contracts import services as registry
-from kota_dev.suite import PAYSIM
+from kota_dev import residents
+from kota_dev.suite import PAYSIM, REGSIM
 
 SERVICES = tuple(service.name for service in registry.SERVICES)
 """Every service behind the gateway, as the registry declares them."""
 PAYSIM_OFFSET = PAYSIM.port_offset
 """Where the payment provider simulator listens, from the gateway's port (``kota up``'s layout)."""
+
+
+def beside_gateway(gateway: httpx.Client, offset: int) -> str:
+    """The URL of what ``kota up`` runs ``offset`` ports above the gateway."""
+    assert gateway.base_url.port is not None
+    return f"http://127.0.0.1:{gateway.base_url.port + offset}"
+
+
+def civil_registry(gateway: httpx.Client) -> str:
+    """The civil registry simulator of the suite ``gateway`` belongs to: a citizen registers
+    only once the registry knows them, so tests add their people there first."""
+    return beside_gateway(gateway, REGSIM.port_offset)
 
 
 @dataclass
@@ -107,7 +120,8 @@ def eventually(
 
 # People acting through the gateway, as the app and the back office do.
 
-_citizen_serials = itertools.count(1)
+# From 101: the registry's demo residents (docs/registry-simulator.md) hold the low serials.
+_citizen_serials = itertools.count(101)
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -126,7 +140,18 @@ def sign_in(gateway: httpx.Client, username: str, password: str) -> dict[str, st
 
 
 def new_citizen(gateway: httpx.Client) -> dict[str, str]:
-    """Register a new citizen (a man born 1 January 1970 in Kecamatan Tangerang) and sign in."""
+    """Register a new citizen (a man born 1 January 1970 in Kecamatan Tangerang, alone on
+    his family card) and sign in."""
+    headers, _family = new_parent(gateway, children=[])
+    return headers
+
+
+def new_parent(
+    gateway: httpx.Client, *, children: list[dict[str, Any]]
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """A citizen at the head of a family card with ``children`` (the simulator's member
+    shape: ``name``, ``birth_date``, ``sex``; it gives their NIKs), in the civil registry
+    first, then registered and signed in. Returns his Authorization header and the card."""
     serial = next(_citizen_serials)
     citizen = {
         "nik": f"367101010170{serial:04d}",
@@ -136,9 +161,20 @@ def new_citizen(gateway: httpx.Client) -> dict[str, str]:
         "birth_date": "1970-01-01",
         "sex": "male",
     }
+    head = residents.member(
+        nik=citizen["nik"],
+        full_name=citizen["full_name"],
+        birth_date=citizen["birth_date"],
+        sex="male",
+    )
+    family = residents.add_family(
+        civil_registry(gateway),
+        [head, *({**child, "relationship": "ANAK"} for child in children)],
+        issued_on=date(2019, 3, 1),
+    )
     registered = gateway.post("/v1/auth/citizens", json=citizen)
     assert registered.status_code == 201, registered.text
-    return sign_in(gateway, citizen["nik"], citizen["password"])
+    return sign_in(gateway, citizen["nik"], citizen["password"]), family
 
 
 def new_staff(

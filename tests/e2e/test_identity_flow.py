@@ -7,7 +7,9 @@ import itertools
 
 import httpx
 import pytest
-from e2e_suite import Suite
+from e2e_suite import Suite, civil_registry
+
+from kota_dev import residents
 
 pytestmark = pytest.mark.e2e
 
@@ -17,10 +19,11 @@ pytestmark = pytest.mark.e2e
 _serials = itertools.count(5001)
 
 
-def a_new_citizen() -> dict[str, str]:
-    """A valid Kota Tangerang NIK for a woman born 5 August 1990, with a fresh serial."""
+def a_new_citizen(gateway: httpx.Client) -> dict[str, str]:
+    """A valid Kota Tangerang NIK for a woman born 5 August 1990, with a fresh serial, whom
+    the civil registry knows."""
     serial = next(_serials)
-    return {
+    citizen = {
         "nik": f"367101450890{serial:04d}",
         "full_name": "Siti Rahmawati",
         "phone": f"+6281200{serial:06d}",
@@ -28,6 +31,8 @@ def a_new_citizen() -> dict[str, str]:
         "birth_date": "1990-08-05",
         "sex": "female",
     }
+    residents.add_resident(civil_registry(gateway), citizen)
+    return citizen
 
 
 def sign_in(gateway: httpx.Client, username: str, password: str) -> dict[str, str]:
@@ -47,7 +52,7 @@ def refresh(gateway: httpx.Client, refresh_token: str) -> httpx.Response:
 
 
 def test_register_sign_in_use_a_service_refresh_and_sign_out(gateway: httpx.Client) -> None:
-    citizen = a_new_citizen()
+    citizen = a_new_citizen(gateway)
     registered = gateway.post("/v1/auth/citizens", json=citizen)
     assert registered.status_code == 201, registered.text
 
@@ -70,7 +75,7 @@ def test_register_sign_in_use_a_service_refresh_and_sign_out(gateway: httpx.Clie
 
 
 def test_sign_out_ends_the_session(gateway: httpx.Client) -> None:
-    citizen = a_new_citizen()
+    citizen = a_new_citizen(gateway)
     gateway.post("/v1/auth/citizens", json=citizen)
     tokens = sign_in(gateway, citizen["phone"], citizen["password"])
 
@@ -94,7 +99,7 @@ def test_the_first_admin_signs_in_and_reads_monitoring(gateway: httpx.Client, su
 
 
 def test_a_citizen_cannot_create_officers(gateway: httpx.Client) -> None:
-    citizen = a_new_citizen()
+    citizen = a_new_citizen(gateway)
     gateway.post("/v1/auth/citizens", json=citizen)
     tokens = sign_in(gateway, citizen["nik"], citizen["password"])
 
@@ -110,3 +115,23 @@ def test_a_citizen_cannot_create_officers(gateway: httpx.Client) -> None:
     )
 
     assert response.status_code == 403
+
+
+def test_only_a_person_the_civil_registry_knows_registers_and_reads_their_family_card(
+    gateway: httpx.Client,
+) -> None:
+    stranger = {**a_new_citizen(gateway), "full_name": "Nama Karangan"}
+    refused = gateway.post("/v1/auth/citizens", json=stranger)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "identity_not_verified"
+
+    citizen = a_new_citizen(gateway)
+    assert gateway.post("/v1/auth/citizens", json=citizen).status_code == 201
+    tokens = sign_in(gateway, citizen["nik"], citizen["password"])
+    card = gateway.get(
+        "/v1/me/family-card", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
+
+    assert card.status_code == 200, card.text
+    assert [m["nik"] for m in card.json()["members"]] == [citizen["nik"]]
+    assert card.json()["address"]["kecamatan_code"] == "36.71.01"

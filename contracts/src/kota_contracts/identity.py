@@ -44,6 +44,38 @@ class CitizenRegisteredByOfficer(EventData):
     registered_at: datetime
 
 
+# v2 of both registrations, published beside v1 (docs/events.md): the citizen's district of
+# domicile comes from the civil registry now, and v1 payloads forbid the new field.
+class CitizenRegisteredV2(EventData):
+    """A citizen created an account, verified against the civil registry."""
+
+    event_type: ClassVar[str] = "identity.citizen.registered.v2"
+    topic: ClassVar[str] = TOPIC
+
+    account_id: uuid.UUID
+    regency_code: str
+    """Where the NIK was first registered (4 digits: province and regency), for statistics."""
+    kecamatan_code: str
+    """Where the citizen lives, from the family card the registry holds (``36.71.05``)."""
+    registered_at: datetime
+
+
+class CitizenRegisteredByOfficerV2(EventData):
+    """An officer registered a citizen at a kiosk, verified against the civil registry."""
+
+    event_type: ClassVar[str] = "identity.citizen.registered_by_officer.v2"
+    topic: ClassVar[str] = TOPIC
+
+    account_id: uuid.UUID
+    regency_code: str
+    """Where the NIK was first registered (4 digits: province and regency), for statistics."""
+    kecamatan_code: str
+    """Where the citizen lives, from the family card the registry holds (``36.71.05``)."""
+    registered_by: uuid.UUID
+    """The officer's account id."""
+    registered_at: datetime
+
+
 class StaffAccountCreated(EventData):
     """A city admin created an officer's or administrator's account."""
 

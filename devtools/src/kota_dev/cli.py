@@ -29,6 +29,7 @@ from kota_dev.suite import (
     DEMO_ADMIN,
     GATEWAY,
     PAYSIM,
+    REGSIM,
     SERVICES,
     STARTED,
     Layout,
@@ -44,6 +45,7 @@ LINTED_PACKAGES = (
     "kota_dev",
     "kota_gateway",
     "kota_paysim",
+    "kota_regsim",
     *(s.package for s in SERVICES),
 )
 READY_WITHIN_SECONDS = 180
@@ -256,6 +258,7 @@ def _announce(layout: Layout, *, infrastructure: float, services: float) -> None
         f"  gateway:  {gateway}\n  API docs: {gateway}/docs\n"
         f"  admin:    {DEMO_ADMIN} / {demo_admin_password(layout.state_dir)}\n"
         f"  payment provider simulator: {layout.url(PAYSIM)}/docs\n"
+        f"  civil registry simulator:   {layout.url(REGSIM)}/docs\n"
         f"  gateway metrics (internal): http://127.0.0.1:{layout.metrics_port}/metrics\n"
         f"  logs:     {layout.logs}\nPress Ctrl-C (or run `kota down`) to stop.",
         flush=True,

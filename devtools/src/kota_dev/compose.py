@@ -79,6 +79,10 @@ _EXTRA_ENVIRONMENT = {
       PERMITS_PUBLIC_BASE_URL: *token-issuer
       PERMITS_DOCUMENTS_LOCATION: /var/lib/kota/permits-documents
 """,
+    "education": """\
+      # A parent's family card, read with the parent's own token (never the registry).
+      EDUCATION_FAMILY_CARD_URL: http://gateway:8000/v1/me/family-card
+""",
     "payments": """\
       # The payment provider's callback signing secret (Standard Webhooks, whsec_...):
       # required, since a known secret lets anyone report a payment.

@@ -16,6 +16,8 @@ imports the tools that are built on it.
 """
 
 import asyncio
+import dataclasses
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -33,6 +35,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from kota_dev import kafka as kafka_dev
 from kota_dev import postgres as postgres_dev
+from kota_dev.ports import free_port
+from kota_dev.processes import start_service, stop_service, wait_until_ready
+from kota_dev.suite import REGISTRY_INSTITUTION, REGSIM
 from kota_shared.events.kafka_security import KafkaSecurity
 from kota_shared.migrations import upgrade_to_head
 from kota_shared.testing.tokens import TestSigner, serve_jwks
@@ -190,3 +195,55 @@ def auth_headers(signer: TestSigner) -> AuthHeaders:
         return bearer(signer.issue(subject, **kwargs))
 
     return make
+
+
+@dataclass(frozen=True)
+class RegistrySimulator:
+    """The civil registry simulator a test run started, and the agency account it knows."""
+
+    url: str
+    institution: str
+    user_id: str
+    password: str
+
+    def gateway_settings(self) -> dict[str, Any]:
+        """The ``GatewaySettings`` that point the gateway's registry adapter at it."""
+        return {
+            "registry_url": self.url,
+            "registry_institution": self.institution,
+            "registry_user_id": self.user_id,
+            "registry_password": self.password,
+        }
+
+
+REGISTRY_TEST_QUOTA = 1_000_000
+"""The simulator's own quota for the test account: tests exercise the gateway's, lower."""
+
+
+@pytest.fixture(scope="session")
+def registry_simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistrySimulator]:
+    """The civil registry simulator as a process of its own, spoken to over HTTP as the
+    gateway speaks to Dukcapil."""
+    simulator = RegistrySimulator(
+        url="",
+        institution=REGISTRY_INSTITUTION,
+        user_id="kota-live-test",
+        password=uuid.uuid4().hex,
+    )
+    account = {
+        "password": simulator.password,
+        "institution": simulator.institution,
+        "ips": ["127.0.0.1"],
+        "daily_quota": REGISTRY_TEST_QUOTA,
+    }
+    running = start_service(
+        REGSIM,
+        port=free_port(),
+        env={"REGSIM_ACCOUNTS": json.dumps({simulator.user_id: account})},
+        log_dir=tmp_path_factory.mktemp("regsim-logs"),
+    )
+    try:
+        wait_until_ready(running, timeout=60)
+        yield dataclasses.replace(simulator, url=running.url)
+    finally:
+        stop_service(running)

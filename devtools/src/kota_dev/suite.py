@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kota_contracts import family_cards
 from kota_contracts import services as registry
 from kota_contracts.services import ServiceDeclaration
 from kota_dev import kafka, postgres
@@ -59,11 +60,17 @@ PAYSIM = Service("paysim", 90, package="kota_paysim", has_database=False)
 """The payment provider simulator: plays the bank, calling payments back through the gateway.
 It needs nothing at start: a callback that finds the gateway not ready is retried. Its port
 offset is far from the services', which the registry hands out one after another."""
+REGSIM = Service("regsim", 91, package="kota_regsim", has_database=False)
+"""The civil registry (Dukcapil) simulator, seeded with a synthetic population; the gateway
+calls it as it would Dukcapil's web service, with an agency account made per state dir."""
+REGISTRY_INSTITUTION = "PEMKOT_TANGERANG"
+REGISTRY_USER_ID = "kota-live-gateway"
 GATEWAY_METRICS_OFFSET = 99
 """The gateway's internal metrics listener, from the suite's base port (9099 for `kota up`)."""
-STARTED = (*SERVICES, GATEWAY, PAYSIM)
-"""Every process of the suite, stopped in the reverse of this order: the simulator, then the
-gateway, then what it routes to. They start at once, apart from ``starts_after``."""
+STARTED = (REGSIM, *SERVICES, GATEWAY, PAYSIM)
+"""Every process of the suite, stopped in the reverse of this order: the payment simulator,
+then the gateway, then what it routes to, then the registry simulator. They start at once,
+apart from ``starts_after``."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,15 @@ def service_environment(
     provider_secret = _state_secret(
         layout.state_dir, "provider-webhook-secret", make=_webhook_secret
     )
+    registry_password = _state_secret(layout.state_dir, "registry-password")
+    if service is REGSIM:
+        account = {
+            "password": registry_password,
+            "institution": REGISTRY_INSTITUTION,
+            "ips": ["127.0.0.1"],
+            "daily_quota": 100_000,
+        }
+        return {"REGSIM_ACCOUNTS": json.dumps({REGISTRY_USER_ID: account})}
     if service is PAYSIM:
         return {
             "PAYSIM_CALLBACK_URL": f"{gateway_url}/v1/payments/callbacks/settlements",
@@ -176,11 +192,17 @@ def service_environment(
         env["METRICS_PORT"] = str(layout.metrics_port)
         env["FIRST_ADMIN_USERNAME"] = DEMO_ADMIN
         env["FIRST_ADMIN_PASSWORD"] = demo_admin_password(layout.state_dir)
+        env["REGISTRY_URL"] = layout.url(REGSIM)
+        env["REGISTRY_INSTITUTION"] = REGISTRY_INSTITUTION
+        env["REGISTRY_USER_ID"] = REGISTRY_USER_ID
+        env["REGISTRY_PASSWORD"] = registry_password
     if service.name == "permits":
         secret = _state_secret(layout.state_dir, "permits-verification-secret")
         env["VERIFICATION_SECRETS"] = json.dumps([secret])
         env["DOCUMENTS_LOCATION"] = str(layout.state_dir / "permits-documents")
         env["PUBLIC_BASE_URL"] = gateway_url
+    if service.name == "education":
+        env["FAMILY_CARD_URL"] = gateway_url + family_cards.PATH
     if service.name == "payments":
         env["CALLBACK_SECRETS"] = json.dumps([provider_secret])
     return {service.env_prefix + key: value for key, value in env.items()}

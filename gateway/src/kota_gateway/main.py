@@ -21,6 +21,7 @@ from kota_gateway.identity import discovery
 from kota_gateway.identity.accounts.router import router as accounts_router
 from kota_gateway.identity.bootstrap import start_identity
 from kota_gateway.identity.clients.router import router as clients_router
+from kota_gateway.identity.registry.router import router as family_card_router
 from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.clock import Clock, system_clock
 
@@ -49,7 +50,13 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
             description="One API for the citizen app, officers and partner agencies.",
             migrations="kota_gateway:migrations",
             # /v1/<service>/... never gets here: the proxy middleware relays it (see edge/).
-            routers=[discovery.router, accounts_router, clients_router, overview.router],
+            routers=[
+                discovery.router,
+                accounts_router,
+                family_card_router,
+                clients_router,
+                overview.router,
+            ],
             event_tables=EVENT_TABLES,
             extension=gateway_resources,
             metrics_route=False,  # on an internal listener instead (edge/metrics.py)

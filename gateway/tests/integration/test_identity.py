@@ -26,9 +26,16 @@ from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from kota_contracts.identity import TOPIC, CitizenAssisted, CitizenRegisteredByOfficer
+from kota_contracts.identity import (
+    TOPIC,
+    CitizenAssisted,
+    CitizenRegisteredByOfficer,
+    CitizenRegisteredByOfficerV2,
+)
+from kota_dev import residents
 from kota_dev.pytest_plugin import (
     Infrastructure,
+    RegistrySimulator,
     bearer,
     migrated_database,
     running_app,
@@ -49,6 +56,11 @@ from kota_gateway.identity.bootstrap import ensure_first_admin, start_identity
 from kota_gateway.identity.clients.service import SUBJECT_PREFIX
 from kota_gateway.identity.config import IdentityConfig
 from kota_gateway.identity.keys import SigningKeys
+from kota_gateway.identity.registry import port
+from kota_gateway.identity.registry.audit import AuditedRegistry
+from kota_gateway.identity.registry.dukcapil import DukcapilRegistry
+from kota_gateway.identity.registry.models import RegistryCall, RegistryQuotaDay
+from kota_gateway.identity.registry.router import router as registry_router
 from kota_gateway.identity.tokens import issue_access_token
 from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.auth import CurrentPrincipal, JwksKeys, TokenVerifier
@@ -77,7 +89,7 @@ def identity_gateway(settings: GatewaySettings, *, clock: Clock = system_clock) 
             title="Kota LIVE identity (test)",
             description="The gateway's identity endpoints.",
             migrations="kota_gateway:migrations",
-            routers=[discovery.router, accounts_router],
+            routers=[discovery.router, accounts_router, registry_router],
             event_tables=EVENT_TABLES,
             extension=resources,
             clock=clock,
@@ -92,7 +104,10 @@ async def identity_database(infrastructure: Infrastructure) -> str:
 
 @pytest.fixture(scope="module")
 def gateway_settings(
-    identity_database: str, service_env: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+    identity_database: str,
+    service_env: dict[str, Any],
+    registry_simulator: RegistrySimulator,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> GatewaySettings:
     return GatewaySettings(
         database_url=identity_database,
@@ -100,6 +115,7 @@ def gateway_settings(
         signing_key_dir=tmp_path_factory.mktemp("keys"),
         first_admin_username=ADMIN[0],
         first_admin_password=ADMIN[1],
+        **registry_simulator.gateway_settings(),
         **service_env,
     )
 
@@ -129,7 +145,8 @@ async def gateway(gateway_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 # Citizens --------------------------------------------------------------------------------
 
-_serials = itertools.count(1)
+# From 101: the registry's demo residents hold the low serials.
+_serials = itertools.count(101)
 _rng = random.Random()
 
 
@@ -140,7 +157,8 @@ def new_citizen(**overrides: Any) -> dict[str, Any]:
     sex = _rng.choice(["male", "female"])
     day = born.day + (40 if sex == "female" else 0)
     regency = _rng.choice(["3603", "3671", "3674"])
-    district = _rng.randrange(1, 99)
+    # Kota Tangerang (3671) has thirteen kecamatan; the registry knows no others.
+    district = _rng.randrange(1, 14 if regency == "3671" else 99)
     nik = f"{regency}{district:02d}{day:02d}{born:%m%y}{serial % 10000 or 1:04d}"
     return {
         "nik": nik,
@@ -154,8 +172,12 @@ def new_citizen(**overrides: Any) -> dict[str, Any]:
     }
 
 
-async def register(gateway: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
+async def register(
+    gateway: httpx.AsyncClient, registry: RegistrySimulator, **overrides: Any
+) -> dict[str, Any]:
+    """A citizen the civil registry knows, registered."""
     body = new_citizen(**overrides)
+    residents.add_resident(registry.url, body)
     response = await gateway.post("/v1/auth/citizens", json=body)
     assert response.status_code == 201, response.text
     return {**body, "account": response.json()}
@@ -197,8 +219,11 @@ async def claims_of(gateway: httpx.AsyncClient, token: str) -> dict[str, Any]:
 # Registration ----------------------------------------------------------------------------
 
 
-async def test_a_citizen_registers_and_sees_their_account(gateway: httpx.AsyncClient) -> None:
+async def test_a_citizen_registers_and_sees_their_account(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
     body = new_citizen(phone="0812 3456 0001", email="Siti@Example.ORG")
+    residents.add_resident(registry_simulator.url, body)
 
     response = await gateway.post("/v1/auth/citizens", json=body)
 
@@ -209,16 +234,19 @@ async def test_a_citizen_registers_and_sees_their_account(gateway: httpx.AsyncCl
     assert account["email"] == "Siti@example.org"
     assert account["roles"] == ["citizen"]
     assert account["kind"] == "citizen"
+    assert account["kecamatan_code"] == "36.71.01"  # where the registry says they live
     assert "password" not in response.text
     assert "argon2" not in response.text
 
 
 async def test_a_taken_nik_or_phone_is_one_409_that_reveals_neither(
     gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
 ) -> None:
-    first = await register(gateway)
+    first = await register(gateway, registry_simulator)
     same_nik = new_citizen(nik=first["nik"], birth_date=first["birth_date"], sex=first["sex"])
     same_phone = new_citizen(phone=first["phone"])
+    residents.add_resident(registry_simulator.url, same_phone)
 
     answers = [
         await gateway.post("/v1/auth/citizens", json=same_nik),
@@ -240,10 +268,11 @@ async def test_a_taken_nik_or_phone_is_one_409_that_reveals_neither(
 
 
 async def test_two_registrations_racing_with_one_nik_make_one_account(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
 ) -> None:
     body = new_citizen()
     other_phone = {**body, "phone": new_citizen()["phone"]}
+    residents.add_resident(registry_simulator.url, body)
 
     answers = await asyncio.gather(
         gateway.post("/v1/auth/citizens", json=body),
@@ -295,7 +324,9 @@ async def test_invalid_registrations_name_the_field_and_the_reason(
     assert error["message"]
 
 
-async def test_date_of_birth_and_sex_must_agree_with_the_nik(gateway: httpx.AsyncClient) -> None:
+async def test_date_of_birth_and_sex_must_agree_with_the_nik(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
     # 3671 01 45 08 90 0042: a woman born on 5 August 1990.
     nik = "3671014508900" + f"{_rng.randrange(100, 999)}"
     wrong_date = new_citizen(nik=nik, birth_date="1990-08-06", sex="female")
@@ -362,7 +393,12 @@ async def test_date_of_birth_and_sex_must_agree_with_the_nik(gateway: httpx.Asyn
     ],
 )
 async def test_a_registration_is_refused_in_indonesian_unless_english_is_asked_for(
-    gateway: httpx.AsyncClient, override: dict[str, Any], field: str, indonesian: str, english: str
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    override: dict[str, Any],
+    field: str,
+    indonesian: str,
+    english: str,
 ) -> None:
     body = new_citizen(**override)
 
@@ -386,8 +422,10 @@ async def test_a_registration_is_refused_in_indonesian_unless_english_is_asked_f
 # Tokens ----------------------------------------------------------------------------------
 
 
-async def test_sign_in_refresh_reuse_and_sign_out(gateway: httpx.AsyncClient) -> None:
-    citizen = await register(gateway)
+async def test_sign_in_refresh_reuse_and_sign_out(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
+    citizen = await register(gateway, registry_simulator)
     account_id = citizen["account"]["id"]
 
     first = await tokens_for(gateway, citizen["nik"])
@@ -429,8 +467,9 @@ async def test_sign_in_refresh_reuse_and_sign_out(gateway: httpx.AsyncClient) ->
 
 async def test_a_reused_refresh_token_is_explained_in_the_callers_language(
     gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
     answers = {}
     for asked in (None, "en"):
         first = await tokens_for(gateway, citizen["nik"])
@@ -455,8 +494,10 @@ async def test_a_reused_refresh_token_is_explained_in_the_callers_language(
     assert "Accept-Language" in indonesian.headers["vary"]
 
 
-async def test_the_token_endpoint_takes_an_oauth2_form(gateway: httpx.AsyncClient) -> None:
-    citizen = await register(gateway)
+async def test_the_token_endpoint_takes_an_oauth2_form(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
+    citizen = await register(gateway, registry_simulator)
 
     signed_in = await gateway.post(
         TOKEN_URL,
@@ -520,10 +561,13 @@ async def test_deeply_nested_json_is_a_422_not_a_500(gateway: httpx.AsyncClient,
 @pytest.mark.parametrize("url", [TOKEN_URL, "/v1/auth/logout"])
 @pytest.mark.parametrize("content_type", ["text/plain", "text/plain;charset=UTF-8", None])
 async def test_a_json_body_in_another_content_type_is_a_415(
-    gateway: httpx.AsyncClient, url: str, content_type: str | None
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    url: str,
+    content_type: str | None,
 ) -> None:
     """What a page on another origin can send without a CORS preflight is not read."""
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
     body = json.dumps({"grant_type": "password", "username": citizen["nik"], "password": PASSWORD})
     headers = {"content-type": content_type} if content_type else {}
 
@@ -534,8 +578,10 @@ async def test_a_json_body_in_another_content_type_is_a_415(
     assert answer.json()["accepted"] == ["application/json", "application/x-www-form-urlencoded"]
 
 
-async def test_a_json_body_as_a_json_subtype_is_read(gateway: httpx.AsyncClient) -> None:
-    citizen = await register(gateway)
+async def test_a_json_body_as_a_json_subtype_is_read(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
+    citizen = await register(gateway, registry_simulator)
     body = {"grant_type": "password", "username": citizen["nik"], "password": PASSWORD}
 
     answer = await gateway.post(
@@ -547,7 +593,9 @@ async def test_a_json_body_as_a_json_subtype_is_read(gateway: httpx.AsyncClient)
     assert answer.status_code == 200, answer.text
 
 
-async def test_error_answers_do_not_echo_what_was_sent(gateway: httpx.AsyncClient) -> None:
+async def test_error_answers_do_not_echo_what_was_sent(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
     long_grant = "x" * 60_000
     huge_key = "k" * 1_000_000
 
@@ -579,8 +627,9 @@ async def test_a_form_field_sent_twice_is_a_422(gateway: httpx.AsyncClient) -> N
 
 async def test_wrong_credentials_do_not_say_which_part_was_wrong(
     gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
 
     wrong_password = await sign_in(gateway, citizen["nik"], "not the password")
     unknown_user = await sign_in(gateway, new_citizen()["nik"], PASSWORD)
@@ -595,8 +644,10 @@ async def test_wrong_credentials_do_not_say_which_part_was_wrong(
     assert wrong_password.headers["www-authenticate"] == "Bearer"
 
 
-async def test_a_refresh_token_is_not_an_access_token(gateway: httpx.AsyncClient) -> None:
-    citizen = await register(gateway)
+async def test_a_refresh_token_is_not_an_access_token(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
+    citizen = await register(gateway, registry_simulator)
     tokens = await tokens_for(gateway, citizen["nik"])
 
     response = await gateway.get("/v1/me", headers=bearer(tokens["refresh_token"]))
@@ -605,9 +656,12 @@ async def test_a_refresh_token_is_not_an_access_token(gateway: httpx.AsyncClient
 
 
 async def test_tokens_of_a_rotated_out_key_still_verify(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI, tmp_path: Path
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    gateway_app: FastAPI,
+    tmp_path: Path,
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
     before = await tokens_for(gateway, citizen["nik"])
     ring: SigningKeys = gateway_app.state.signing_keys
     newer = SigningKeys.load_or_create(tmp_path)
@@ -623,8 +677,10 @@ async def test_tokens_of_a_rotated_out_key_still_verify(
         gateway_app.state.signing_keys = ring
 
 
-async def test_a_token_from_an_unknown_key_is_refused(gateway: httpx.AsyncClient) -> None:
-    citizen = await register(gateway)
+async def test_a_token_from_an_unknown_key_is_refused(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
+    citizen = await register(gateway, registry_simulator)
     claims = await claims_of(gateway, (await tokens_for(gateway, citizen["nik"]))["access_token"])
     forged = jwt.encode(
         claims,
@@ -679,9 +735,12 @@ async def _let_the_lock_run_out(app: FastAPI, clock: MovableClock, kind: str, na
 
 
 async def test_repeated_failures_lock_the_address_out_even_for_the_right_password(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI, clock: MovableClock
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    gateway_app: FastAPI,
+    clock: MovableClock,
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
 
     failures = [await sign_in(gateway, citizen["nik"], "wrong password!") for _ in range(5)]
     assert [f.status_code for f in failures] == [401, 401, 401, 401, 429]
@@ -718,9 +777,9 @@ def _answer(response: httpx.Response) -> tuple[int, dict[str, str], dict[str, An
 
 
 async def test_an_unknown_name_is_answered_and_locked_exactly_as_a_known_one(
-    gateway: httpx.AsyncClient, clock: MovableClock
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, clock: MovableClock
 ) -> None:
-    known, unknown = (await register(gateway))["nik"], new_citizen()["nik"]
+    known, unknown = (await register(gateway, registry_simulator))["nik"], new_citizen()["nik"]
     clock.fixed = datetime.now(UTC)  # the same Retry-After for both
 
     for attempt in range(7):
@@ -773,9 +832,9 @@ async def test_past_the_ceiling_each_address_gets_one_guess_and_the_owner_still_
 
 
 async def test_concurrent_guesses_are_counted_one_by_one(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
 
     answers = await asyncio.gather(
         *(sign_in(gateway, citizen["nik"], f"guess number {n}") for n in range(10))
@@ -788,9 +847,11 @@ async def test_concurrent_guesses_are_counted_one_by_one(
 
 
 async def test_another_replica_sees_the_lock(
-    gateway: httpx.AsyncClient, gateway_settings: GatewaySettings
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    gateway_settings: GatewaySettings,
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
     for _ in range(5):
         await sign_in(gateway, citizen["nik"], "wrong password!")
 
@@ -846,8 +907,10 @@ async def create_officer(
     return {"username": username, **response.json()}
 
 
-async def test_a_citizen_cannot_create_officers(gateway: httpx.AsyncClient) -> None:
-    citizen = await register(gateway)
+async def test_a_citizen_cannot_create_officers(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
+    citizen = await register(gateway, registry_simulator)
     tokens = await tokens_for(gateway, citizen["nik"])
     body = {
         "username": "sneaky.one",
@@ -867,9 +930,11 @@ async def test_a_citizen_cannot_create_officers(gateway: httpx.AsyncClient) -> N
 
 
 async def test_an_admin_creates_an_officer_who_assists_a_citizen(
-    gateway: httpx.AsyncClient, infrastructure: Infrastructure
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    infrastructure: Infrastructure,
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
     officer = await create_officer(gateway, ["permits_officer"])
     assert officer["roles"] == ["permits_officer"]
 
@@ -935,8 +1000,10 @@ def is_assisted(record: Any, citizen_id: str) -> bool:
     return record.key == citizen_id.encode() and CitizenAssisted.event_type.encode() in record.value
 
 
-async def test_only_officers_serving_citizens_may_assist(gateway: httpx.AsyncClient) -> None:
-    citizen = await register(gateway)
+async def test_only_officers_serving_citizens_may_assist(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
+    citizen = await register(gateway, registry_simulator)
     viewer = await create_officer(gateway, ["monitoring_viewer"])
     viewer_tokens = await tokens_for(gateway, viewer["username"])
     citizen_tokens = await tokens_for(gateway, citizen["nik"])
@@ -1061,10 +1128,12 @@ async def officer_token(gateway: httpx.AsyncClient, role: str = "permits_officer
 
 
 async def register_at_kiosk(
-    gateway: httpx.AsyncClient, token: str, **overrides: Any
+    gateway: httpx.AsyncClient, registry: RegistrySimulator, token: str, **overrides: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The registration sent and the answer (an assisted session for the new citizen)."""
+    """The registration sent and the answer (an assisted session for the new citizen, whom
+    the civil registry knows)."""
     body = new_kiosk_citizen(**overrides)
+    residents.add_resident(registry.url, body)
     response = await gateway.post(KIOSK_URL, json=body, headers=bearer(token))
     assert response.status_code == 201, response.text
     answer: dict[str, Any] = response.json()
@@ -1095,11 +1164,15 @@ def recording_service(
 
 
 async def test_an_officer_registers_a_citizen_without_a_phone_and_acts_for_them(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI, gateway_settings: GatewaySettings
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    gateway_app: FastAPI,
+    gateway_settings: GatewaySettings,
 ) -> None:
     officer = await create_officer(gateway, ["clinic_officer"])
     token = (await tokens_for(gateway, officer["username"]))["access_token"]
     body = new_kiosk_citizen(full_name="  Ibu   Sarmi ")
+    residents.add_resident(registry_simulator.url, body)
 
     response = await gateway.post(KIOSK_URL, json=body, headers=bearer(token))
 
@@ -1142,15 +1215,17 @@ async def test_an_officer_registers_a_citizen_without_a_phone_and_acts_for_them(
 
 
 async def test_a_phone_and_an_email_are_kept_when_the_citizen_has_them(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
 ) -> None:
     token = await officer_token(gateway, "school_officer")
     phone = new_citizen()["phone"]
 
-    _, first = await register_at_kiosk(gateway, token, phone=phone, email="Budi@Example.ORG")
+    _, first = await register_at_kiosk(
+        gateway, registry_simulator, token, phone=phone, email="Budi@Example.ORG"
+    )
     # Citizens without a phone do not collide with one another.
-    _, second = await register_at_kiosk(gateway, token)
-    _, third = await register_at_kiosk(gateway, token)
+    _, second = await register_at_kiosk(gateway, registry_simulator, token)
+    _, third = await register_at_kiosk(gateway, registry_simulator, token)
 
     stored = await _account(gateway_app, first["citizen"]["id"])
     assert (stored.phone, stored.email) == ("+62" + phone[1:], "Budi@example.org")
@@ -1158,11 +1233,13 @@ async def test_a_phone_and_an_email_are_kept_when_the_citizen_has_them(
 
 
 async def test_registering_at_a_kiosk_is_announced_with_its_schema(
-    gateway: httpx.AsyncClient, infrastructure: Infrastructure
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    infrastructure: Infrastructure,
 ) -> None:
     officer = await create_officer(gateway, ["finance_officer"])
     token = (await tokens_for(gateway, officer["username"]))["access_token"]
-    body, assisted = await register_at_kiosk(gateway, token)
+    body, assisted = await register_at_kiosk(gateway, registry_simulator, token)
     citizen_id = assisted["citizen"]["id"]
 
     # Each payload is held to its published JSON Schema as it is read.
@@ -1170,18 +1247,29 @@ async def test_registering_at_a_kiosk_is_announced_with_its_schema(
         infrastructure.kafka_bootstrap_servers,
         TOPIC,
         key=citizen_id,
-        until_types=[CitizenRegisteredByOfficer.event_type, CitizenAssisted.event_type],
+        until_types=[
+            CitizenRegisteredByOfficer.event_type,
+            CitizenRegisteredByOfficerV2.event_type,
+            CitizenAssisted.event_type,
+        ],
     )
 
     assert [e["type"] for e in events] == [
         "identity.citizen.registered_by_officer.v1",
+        "identity.citizen.registered_by_officer.v2",
         "identity.citizen.assisted.v1",
     ]
     registered = CitizenRegisteredByOfficer.model_validate(events[0].data)
     assert str(registered.account_id) == citizen_id
     assert str(registered.registered_by) == officer["id"]
     assert registered.regency_code == body["nik"][:4]
-    session = CitizenAssisted.model_validate(events[1].data)
+    verified = CitizenRegisteredByOfficerV2.model_validate(events[1].data)
+    assert (verified.account_id, verified.registered_by) == (
+        registered.account_id,
+        registered.registered_by,
+    )
+    assert verified.kecamatan_code == "36.71.01"  # from the family card, not the NIK
+    session = CitizenAssisted.model_validate(events[2].data)
     assert (str(session.citizen_id), str(session.officer_id)) == (citizen_id, officer["id"])
     assert session.token_id == (await claims_of(gateway, assisted["access_token"]))["jti"]
     for event in events:
@@ -1191,9 +1279,9 @@ async def test_registering_at_a_kiosk_is_announced_with_its_schema(
 
 
 async def test_only_officers_serving_citizens_may_register_one(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
     citizen_token = (await tokens_for(gateway, citizen["nik"]))["access_token"]
     viewer_token = await officer_token(gateway, "monitoring_viewer")
     admin_token = (await tokens_for(gateway, *ADMIN))["access_token"]
@@ -1208,10 +1296,11 @@ async def test_only_officers_serving_citizens_may_register_one(
         now=gateway_app.state.clock(),
     ).token
     # An officer's own assisted token is a citizen's: it may not register anyone either.
-    assisted_token = (await register_at_kiosk(gateway, await officer_token(gateway)))[1][
-        "access_token"
-    ]
+    assisted_token = (
+        await register_at_kiosk(gateway, registry_simulator, await officer_token(gateway))
+    )[1]["access_token"]
     body = new_kiosk_citizen()
+    residents.add_resident(registry_simulator.url, body)  # refused for who asks, not whom
 
     refused = [
         await gateway.post(KIOSK_URL, json=body, headers=bearer(token))
@@ -1230,7 +1319,7 @@ async def test_only_officers_serving_citizens_may_register_one(
 
 
 async def test_an_officer_whose_roles_were_withdrawn_cannot_register(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
 ) -> None:
     officer = await create_officer(gateway, ["permits_officer"])
     token = (await tokens_for(gateway, officer["username"]))["access_token"]
@@ -1241,7 +1330,10 @@ async def test_an_officer_whose_roles_were_withdrawn_cannot_register(
             .values(roles=["monitoring_viewer"])
         )
 
-    response = await gateway.post(KIOSK_URL, json=new_kiosk_citizen(), headers=bearer(token))
+    body = new_kiosk_citizen()
+    residents.add_resident(registry_simulator.url, body)
+
+    response = await gateway.post(KIOSK_URL, json=body, headers=bearer(token))
 
     assert response.status_code == 403  # the token still says permits_officer
     assert response.json()["detail"] == (
@@ -1251,11 +1343,14 @@ async def test_an_officer_whose_roles_were_withdrawn_cannot_register(
 
 async def test_a_nik_or_phone_already_registered_is_one_409_that_reveals_neither(
     gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
 ) -> None:
     token = await officer_token(gateway)
-    at_kiosk, assisted = await register_at_kiosk(gateway, token)
-    themselves = await register(gateway)
+    at_kiosk, assisted = await register_at_kiosk(gateway, registry_simulator, token)
+    themselves = await register(gateway, registry_simulator)
     agreeing = ("nik", "birth_date", "sex")
+    other_with_phone = new_kiosk_citizen(phone=themselves["phone"])
+    residents.add_resident(registry_simulator.url, other_with_phone)
 
     answers = [
         # The same citizen twice at the kiosk.
@@ -1266,9 +1361,7 @@ async def test_a_nik_or_phone_already_registered_is_one_409_that_reveals_neither
             json=new_kiosk_citizen(**{k: themselves[k] for k in agreeing}),
             headers=bearer(token),
         ),
-        await gateway.post(
-            KIOSK_URL, json=new_kiosk_citizen(phone=themselves["phone"]), headers=bearer(token)
-        ),
+        await gateway.post(KIOSK_URL, json=other_with_phone, headers=bearer(token)),
         # Nor can someone register themselves over the NIK an officer registered.
         await gateway.post(
             "/v1/auth/citizens", json=new_citizen(**{k: at_kiosk[k] for k in agreeing})
@@ -1309,6 +1402,7 @@ async def test_invalid_kiosk_registrations_name_the_field_and_the_reason(
 
 async def test_at_a_kiosk_too_date_of_birth_and_sex_must_agree_with_the_nik(
     gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
 ) -> None:
     token = await officer_token(gateway)
     # 3671 01 45 08 90 ....: a woman born on 5 August 1990.
@@ -1331,11 +1425,13 @@ async def test_at_a_kiosk_too_date_of_birth_and_sex_must_agree_with_the_nik(
 
 
 async def test_a_citizen_registered_at_a_kiosk_cannot_sign_in_with_a_password(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
 ) -> None:
     token = await officer_token(gateway)
-    at_kiosk, _assisted = await register_at_kiosk(gateway, token, phone=new_citizen()["phone"])
-    themselves = await register(gateway)
+    at_kiosk, _assisted = await register_at_kiosk(
+        gateway, registry_simulator, token, phone=new_citizen()["phone"]
+    )
+    themselves = await register(gateway, registry_simulator)
 
     attempts = [
         await sign_in(gateway, at_kiosk["nik"], PASSWORD),
@@ -1360,8 +1456,11 @@ async def test_a_citizen_registered_at_a_kiosk_cannot_sign_in_with_a_password(
 
 async def test_an_officer_serves_a_citizen_registered_at_a_kiosk_again_later(
     gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
 ) -> None:
-    body, first_visit = await register_at_kiosk(gateway, await officer_token(gateway))
+    body, first_visit = await register_at_kiosk(
+        gateway, registry_simulator, await officer_token(gateway)
+    )
     another = await create_officer(gateway, ["clinic_officer"])
     another_token = (await tokens_for(gateway, another["username"]))["access_token"]
 
@@ -1376,13 +1475,379 @@ async def test_an_officer_serves_a_citizen_registered_at_a_kiosk_again_later(
     assert (claims["sub"], claims["act"]) == (first_visit["citizen"]["id"], {"sub": another["id"]})
 
 
+# Civil registry --------------------------------------------------------------------------
+
+REGISTER_URL = "/v1/auth/citizens"
+
+
+@pytest.fixture
+def registry_down(registry_simulator: RegistrySimulator) -> Iterator[None]:
+    """The registry down for maintenance during one test, up again after it."""
+    residents.set_availability(registry_simulator.url, "down")
+    try:
+        yield
+    finally:
+        residents.set_availability(registry_simulator.url, "up")
+
+
+async def _accounts_with_nik(app: FastAPI, nik: str) -> int:
+    async with app.state.sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Account).where(Account.nik == nik)
+        )
+    return count or 0
+
+
+async def _outbox_size(app: FastAPI) -> int:
+    async with app.state.sessionmaker() as session:
+        count = await session.scalar(select(func.count()).select_from(EVENT_TABLES.outbox))
+    return count or 0
+
+
+async def _audited_calls(app: FastAPI, nik: str) -> list[RegistryCall]:
+    async with app.state.sessionmaker() as session:
+        rows = await session.scalars(
+            select(RegistryCall).where(RegistryCall.nik == nik).order_by(RegistryCall.asked_at)
+        )
+        return list(rows)
+
+
+async def test_a_made_up_nik_or_another_name_gets_one_422_that_says_not_which(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
+) -> None:
+    resident = new_citizen(full_name="Dewi Lestari")
+    residents.add_resident(registry_simulator.url, resident)
+    made_up = new_citizen()  # well-formed, but the registry holds no such NIK
+    other_name = {**new_citizen(), **{k: resident[k] for k in ("nik", "birth_date", "sex")}}
+    other_name["full_name"] = "Dewi Kartika"
+
+    answers = [
+        await from_address(gateway_app, next(_fresh_addresses)).post(REGISTER_URL, json=body)
+        for body in (made_up, other_name)
+    ]
+
+    assert [a.status_code for a in answers] == [422, 422]
+    documents = [a.json() for a in answers]
+    assert {d["code"] for d in documents} == {"identity_not_verified"}
+    # One answer, word for word, whatever differed.
+    assert (
+        len(
+            {
+                json.dumps({k: v for k, v in d.items() if k not in {"instance", "request_id"}})
+                for d in documents
+            }
+        )
+        == 1
+    )
+    assert await _accounts_with_nik(gateway_app, made_up["nik"]) == 0
+    assert await _accounts_with_nik(gateway_app, resident["nik"]) == 0
+    # The resident registers with their own name, from the address that tried another.
+    right = await gateway.post(REGISTER_URL, json=resident)
+    assert right.status_code == 201, right.text
+
+
+async def test_the_adapter_matches_nik_name_and_birth_date_together(
+    registry_simulator: RegistrySimulator, gateway_settings: GatewaySettings
+) -> None:
+    body = new_citizen(full_name="Budi Hartono")
+    residents.add_resident(registry_simulator.url, body)
+    born = date.fromisoformat(body["birth_date"])
+    inquiry = port.Inquiry(purpose=port.Purpose.REGISTRATION, asked_by="test", source=HERE)
+
+    async with httpx.AsyncClient(timeout=5) as client:
+        registry = DukcapilRegistry(gateway_settings, client=client)
+        verdicts = [
+            await registry.verify(port.PersonClaim(nik, name, day), inquiry=inquiry)
+            for nik, name, day in [
+                (body["nik"], "Budi Hartono", born),
+                (body["nik"], "budi  hartono", born),  # the registry compares names loosely
+                (body["nik"], "Budi Hartono", born + timedelta(days=1)),
+                (body["nik"], "Siti Aminah", born),
+                (new_citizen()["nik"], "Budi Hartono", born),
+            ]
+        ]
+        person = await registry.person(body["nik"], inquiry=inquiry)
+        with pytest.raises(port.NotInRegistry):
+            await registry.person(new_citizen()["nik"], inquiry=inquiry)
+
+    assert verdicts == [True, True, False, False, False]
+    assert person.full_name.upper() == "BUDI HARTONO"
+    assert person.address.kecamatan_code == "36.71.01"
+
+
+async def test_with_the_registry_down_registration_is_a_503_and_stores_nothing(
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    gateway_app: FastAPI,
+) -> None:
+    body = new_citizen()
+    residents.add_resident(registry_simulator.url, body)
+    officer = await officer_token(gateway)
+    kiosk_body = new_kiosk_citizen()
+    residents.add_resident(registry_simulator.url, kiosk_body)
+    events_before = await _outbox_size(gateway_app)
+
+    residents.set_availability(registry_simulator.url, "down")
+    try:
+        answers = [
+            await gateway.post(REGISTER_URL, json=body),
+            await gateway.post(KIOSK_URL, json=kiosk_body, headers=bearer(officer)),
+        ]
+    finally:
+        residents.set_availability(registry_simulator.url, "up")
+
+    for answer in answers:
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.headers["retry-after"] == "60"
+        problem = answer.json()
+        assert problem["code"] == "registry_unavailable"
+        assert problem["retry_after"] == 60
+        assert "Dukcapil" in problem["title"]
+    assert await _accounts_with_nik(gateway_app, body["nik"]) == 0
+    assert await _accounts_with_nik(gateway_app, kiosk_body["nik"]) == 0
+    assert await _outbox_size(gateway_app) == events_before
+    # Nothing was counted against the citizen: with the registry back, they register.
+    again = await gateway.post(REGISTER_URL, json=body)
+    assert again.status_code == 201, again.text
+
+
+async def test_a_registry_slower_than_the_timeout_is_unavailable(
+    registry_simulator: RegistrySimulator, gateway_settings: GatewaySettings
+) -> None:
+    body = new_citizen()
+    residents.add_resident(registry_simulator.url, body)
+    impatient = gateway_settings.model_copy(update={"registry_timeout_seconds": 0.2})
+    claim = port.PersonClaim(body["nik"], body["full_name"], date.fromisoformat(body["birth_date"]))
+    inquiry = port.Inquiry(purpose=port.Purpose.REGISTRATION, asked_by="test", source=HERE)
+
+    residents.set_availability(registry_simulator.url, "slow", delay_seconds=2)
+    try:
+        async with httpx.AsyncClient() as client:
+            with pytest.raises(port.RegistryUnavailable):
+                await DukcapilRegistry(impatient, client=client).verify(claim, inquiry=inquiry)
+    finally:
+        residents.set_availability(registry_simulator.url, "up")
+
+
+async def test_repeated_mismatches_of_one_nik_lock_that_address_out_of_it(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
+) -> None:
+    resident = new_citizen()
+    residents.add_resident(registry_simulator.url, resident)
+    guesser = from_address(gateway_app, next(_fresh_addresses))
+    guesses = [
+        await guesser.post(REGISTER_URL, json={**resident, "full_name": f"Tebakan {n}"})
+        for n in range(6)
+    ]
+
+    assert [g.status_code for g in guesses] == [422, 422, 422, 422, 429, 429]
+    assert guesses[-1].json()["code"] == "too_many_attempts"
+    assert int(guesses[-1].headers["retry-after"]) > 0
+    # Locked out even with the right name, from that address; the owner elsewhere is not.
+    assert (await guesser.post(REGISTER_URL, json=resident)).status_code == 429
+    owner = await from_address(gateway_app, next(_fresh_addresses)).post(
+        REGISTER_URL, json=resident
+    )
+    assert owner.status_code == 201, owner.text
+
+
+async def test_each_registry_call_is_audited_with_who_asked_and_why(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
+) -> None:
+    citizen = await register(gateway, registry_simulator)
+    officer = await create_officer(gateway, ["clinic_officer"])
+    token = (await tokens_for(gateway, officer["username"]))["access_token"]
+    kiosk_body, _answer = await register_at_kiosk(gateway, registry_simulator, token)
+
+    own = await _audited_calls(gateway_app, citizen["nik"])
+    assisted = await _audited_calls(gateway_app, kiosk_body["nik"])
+
+    assert [(c.operation, c.outcome) for c in own] == [("verify", "match"), ("person", "found")]
+    assert {(c.purpose, c.asked_by, c.source, c.acting_officer) for c in own} == {
+        ("registration", "anonymous", HERE, None)
+    }
+    assert [(c.operation, c.outcome) for c in assisted] == [
+        ("verify", "match"),
+        ("person", "found"),
+    ]
+    assert {(c.purpose, c.acting_officer) for c in assisted} == {
+        ("assisted_registration", officer["id"])
+    }
+    # The registry saw the city's agency account, asking for that NIK.
+    seen = [
+        c for c in residents.calls(registry_simulator.url, limit=200) if c["nik"] == citizen["nik"]
+    ]
+    assert {(c["service"], c["user_id"], c["answer"]) for c in seen} == {
+        ("CALL_VERIFY_BY_ELEMEN", registry_simulator.user_id, "found"),
+        ("CALL_NIK", registry_simulator.user_id, "found"),
+    }
+
+
+async def test_the_daily_quota_is_counted_before_each_call_and_never_overspent(
+    registry_simulator: RegistrySimulator,
+    gateway_settings: GatewaySettings,
+    gateway_app: FastAPI,
+) -> None:
+    body = new_citizen()
+    residents.add_resident(registry_simulator.url, body)
+    claim = port.PersonClaim(body["nik"], body["full_name"], date.fromisoformat(body["birth_date"]))
+    inquiry = port.Inquiry(purpose=port.Purpose.REGISTRATION, asked_by="test", source=HERE)
+    # A day of its own, so the app's other calls do not count against it.
+    day = MovableClock()
+    day.fixed = datetime(2031, 2, 3, 9, tzinfo=UTC)
+
+    async with httpx.AsyncClient(timeout=5) as client:
+        registry = AuditedRegistry(
+            DukcapilRegistry(gateway_settings, client=client),
+            sessionmaker=gateway_app.state.sessionmaker,
+            clock=day,
+            daily_quota=3,
+            timezone=gateway_settings.registry_timezone,
+        )
+        outcomes = await asyncio.gather(
+            *(registry.verify(claim, inquiry=inquiry) for _ in range(10)),
+            return_exceptions=True,
+        )
+        spent = await registry.calls_today()
+
+    assert sum(1 for o in outcomes if o is True) == 3
+    assert sum(1 for o in outcomes if isinstance(o, port.RegistryQuotaExhausted)) == 7
+    assert spent == 3
+    async with gateway_app.state.sessionmaker() as session:
+        audited = await session.scalars(
+            select(RegistryCall.outcome).where(
+                RegistryCall.nik == body["nik"], RegistryCall.asked_at == day.fixed
+            )
+        )
+        assert sorted(audited) == ["match"] * 3 + ["quota_exhausted"] * 7
+
+
+async def test_with_the_quota_spent_registration_is_a_503(
+    gateway: httpx.AsyncClient,
+    registry_simulator: RegistrySimulator,
+    gateway_app: FastAPI,
+    gateway_settings: GatewaySettings,
+    clock: MovableClock,
+) -> None:
+    body = new_citizen()
+    residents.add_resident(registry_simulator.url, body)
+    clock.fixed = datetime(2031, 3, 4, 2, tzinfo=UTC)  # 09:00 in Jakarta
+    async with gateway_app.state.sessionmaker.begin() as session:
+        session.add(
+            RegistryQuotaDay(day=date(2031, 3, 4), used=gateway_settings.registry_daily_quota)
+        )
+
+    refused = await gateway.post(REGISTER_URL, json=body)
+
+    assert refused.status_code == 503, refused.text
+    assert refused.json()["code"] == "registry_unavailable"
+    assert await _accounts_with_nik(gateway_app, body["nik"]) == 0
+    assert not [
+        c for c in residents.calls(registry_simulator.url, limit=200) if c["nik"] == body["nik"]
+    ]
+    clock.fixed = datetime(2031, 3, 4, 17, 30, tzinfo=UTC)  # 00:30 the next day: a new quota
+    assert (await gateway.post(REGISTER_URL, json=body)).status_code == 201
+
+
+async def test_kiosk_registration_is_verified_like_any_other(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
+) -> None:
+    token = await officer_token(gateway, "clinic_officer")
+    unknown = new_kiosk_citizen()
+
+    response = await gateway.post(KIOSK_URL, json=unknown, headers=bearer(token))
+
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "identity_not_verified"
+    assert await _accounts_with_nik(gateway_app, unknown["nik"]) == 0
+
+
+async def test_a_citizen_reads_their_own_family_card_from_the_registry(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
+    parent = new_citizen(full_name="Rahmat Hidayat")
+    child = {"name": "Putri Hidayat", "birth_date": "2016-05-02", "sex": "female"}
+    family = residents.add_family(
+        registry_simulator.url,
+        [
+            residents.member(
+                nik=parent["nik"],
+                full_name=parent["full_name"],
+                birth_date=parent["birth_date"],
+                sex=parent["sex"],
+            ),
+            {**child, "relationship": "ANAK"},
+        ],
+        kelurahan_code="36.71.05.1003",
+    )
+    registered = await gateway.post(REGISTER_URL, json=parent)
+    assert registered.status_code == 201, registered.text
+    assert registered.json()["kecamatan_code"] == "36.71.05"
+    token = (await tokens_for(gateway, parent["nik"]))["access_token"]
+
+    response = await gateway.get("/v1/me/family-card", headers=bearer(token))
+
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    card = response.json()
+    assert card["number"] == family["no_kk"]
+    assert card["issued_on"] == family["issued_on"]
+    assert card["address"]["kelurahan_code"] == "36.71.05.1003"
+    assert card["address"]["kecamatan_code"] == "36.71.05"
+    assert card["address"]["latitude"] == family["address"]["latitude"]
+    assert [(m["nik"], m["relationship"]) for m in card["members"]] == [
+        (m["nik"], m["relationship"]) for m in family["members"]
+    ]
+    assert card["members"][1]["birth_date"] == "2016-05-02"
+
+
+async def test_only_a_citizen_reads_a_family_card_and_only_their_own(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, registry_down: None
+) -> None:
+    officer = await officer_token(gateway, "clinic_officer")
+    admin = await admin_headers(gateway)
+    forged = jwt.encode({"sub": str(uuid.uuid4()), "roles": ["citizen"]}, "x" * 32, "HS256")
+
+    answers = {
+        "officer": await gateway.get("/v1/me/family-card", headers=bearer(officer)),
+        "admin": await gateway.get("/v1/me/family-card", headers=admin),
+        "anonymous": await gateway.get("/v1/me/family-card"),
+        "forged": await gateway.get("/v1/me/family-card", headers=bearer(forged)),
+    }
+
+    assert {who: a.status_code for who, a in answers.items()} == {
+        "officer": 403,
+        "admin": 403,
+        "anonymous": 401,
+        "forged": 401,
+    }
+
+
+async def test_with_the_registry_down_the_family_card_is_a_503(
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator
+) -> None:
+    citizen = await register(gateway, registry_simulator)
+    token = (await tokens_for(gateway, citizen["nik"]))["access_token"]
+
+    residents.set_availability(registry_simulator.url, "down")
+    try:
+        response = await gateway.get("/v1/me/family-card", headers=bearer(token))
+    finally:
+        residents.set_availability(registry_simulator.url, "up")
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "60"
+    assert response.json()["code"] == "registry_unavailable"
+
+
 # Password change -------------------------------------------------------------------------
 
 
 async def test_changing_the_password_ends_every_session(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
     phone_session = await tokens_for(gateway, citizen["nik"])
     kiosk_session = await tokens_for(gateway, citizen["phone"])
     new_password = "a brand new secret 2"
@@ -1412,9 +1877,9 @@ async def test_changing_the_password_ends_every_session(
 
 
 async def test_a_wrong_current_password_is_refused_and_counted(
-    gateway: httpx.AsyncClient, gateway_app: FastAPI
+    gateway: httpx.AsyncClient, registry_simulator: RegistrySimulator, gateway_app: FastAPI
 ) -> None:
-    citizen = await register(gateway)
+    citizen = await register(gateway, registry_simulator)
     tokens = await tokens_for(gateway, citizen["nik"])
 
     response = await gateway.post(
@@ -1616,3 +2081,38 @@ async def test_migration_0005_goes_down_and_up(infrastructure: Infrastructure) -
     assert not down_table
     assert not {"failed_logins", "locked_until"} & up_columns
     assert up_table
+
+
+async def test_migration_0006_goes_down_and_up(infrastructure: Infrastructure) -> None:
+    url = await migrated_database(infrastructure, "kota_gateway:migrations", "downgrade6")
+    config = alembic_config("kota_gateway:migrations", url)
+    engine = create_async_engine(url)
+
+    async def shape() -> tuple[set[str], set[str]]:
+        async with engine.connect() as connection:
+            columns = await connection.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_name = 'accounts'"
+                )
+            )
+            tables = await connection.execute(
+                text(
+                    "SELECT table_name FROM information_schema.tables"
+                    " WHERE table_name IN ('registry_calls', 'registry_quota_days')"
+                )
+            )
+            return set(columns.scalars()), set(tables.scalars())
+
+    try:
+        await asyncio.to_thread(command.downgrade, config, "0005")
+        down_columns, down_tables = await shape()
+        await asyncio.to_thread(command.upgrade, config, "head")
+        up_columns, up_tables = await shape()
+    finally:
+        await engine.dispose()
+
+    assert not {"kecamatan_code", "verified_at"} & down_columns
+    assert not down_tables
+    assert {"kecamatan_code", "verified_at"} <= up_columns
+    assert up_tables == {"registry_calls", "registry_quota_days"}

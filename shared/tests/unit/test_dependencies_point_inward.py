@@ -13,6 +13,7 @@ BUILT_ON_SHARED = (
     "kota_dev",
     "kota_gateway",
     "kota_paysim",
+    "kota_regsim",
     "permits",
     "health",
     "education",

@@ -25,7 +25,7 @@ TEMPLATE_SUFFIX = ".tmpl"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,29}$")
 """Lower-case letters and digits: the name is a URL segment, a database, a role, a Python
 package and (upper-cased) a settings prefix at once."""
-TAKEN = frozenset({"auth", "me", "paysim", "shared", "contracts", "dev", "tests", "kota"})
+TAKEN = frozenset({"auth", "me", "paysim", "regsim", "shared", "contracts", "dev", "tests", "kota"})
 """Names that would hide a gateway route, a simulator or a workspace package."""
 
 
@@ -110,16 +110,17 @@ def _declare(source: str, name: str) -> str:
 def _add_member(pyproject: str, name: str) -> str:
     """The root ``pyproject.toml`` with the service as a workspace member everywhere."""
     distribution, folder = f"kota-{name}", f"svc-{name}"
+    # Services go before the simulators, which close each list.
     edits = (
-        ('    "kota-paysim",\n]', f'    "kota-paysim",\n    "{distribution}",\n]'),
-        ('"paysim"]\n', f'"paysim", "{folder}"]\n'),
+        ('    "kota-paysim",\n', f'    "{distribution}",\n    "kota-paysim",\n'),
+        (', "paysim", ', f', "{folder}", "paysim", '),
         (
             "kota-paysim = { workspace = true }\n",
-            f"kota-paysim = {{ workspace = true }}\n{distribution} = {{ workspace = true }}\n",
+            f"{distribution} = {{ workspace = true }}\nkota-paysim = {{ workspace = true }}\n",
         ),
-        (':paysim/src"', f':paysim/src:{folder}/src"'),
-        ('"paysim/tests", "tests"]', f'"paysim/tests", "{folder}/tests", "tests"]'),
-        ('"kota_paysim"]', f'"kota_paysim", "{name}"]'),
+        (":paysim/src", f":{folder}/src:paysim/src"),
+        ('"paysim/tests", ', f'"{folder}/tests", "paysim/tests", '),
+        ('"kota_paysim", ', f'"{name}", "kota_paysim", '),
     )
     for old, new in edits:
         if old not in pyproject:

@@ -19,6 +19,8 @@ from kota_gateway.identity.accounts.schemas import normalise_username
 from kota_gateway.identity.clients.revocations import RevokedClients
 from kota_gateway.identity.config import IdentityConfig
 from kota_gateway.identity.keys import SigningKeys
+from kota_gateway.identity.registry.audit import AuditedRegistry
+from kota_gateway.identity.registry.dukcapil import DukcapilRegistry
 from kota_gateway.identity.settings import IdentitySettings
 from kota_gateway.identity.tokens import LocalFirstKeys
 from kota_shared.app import ServiceRuntime
@@ -40,7 +42,8 @@ async def start_identity(
     """Call once in the gateway's lifespan.
 
     Loads the key ring onto ``app.state.signing_keys`` (where a rotation replaces it), puts
-    the identity configuration on ``app.state.identity``, makes the gateway verify its own
+    the identity configuration on ``app.state.identity`` and the audited civil registry on
+    ``app.state.civil_registry``, makes the gateway verify its own
     tokens against its key ring (no HTTP call to itself), and creates the first city admin
     when the settings name one. Issuer, audience and JWKS are every service's settings;
     ``trusted_proxies`` is the edge's (the caller's address counts failed sign-ins).
@@ -61,6 +64,15 @@ async def start_identity(
         trusted_proxies=trusted_proxies,
     )
     app.state.identity = config
+    app.state.civil_registry = AuditedRegistry(
+        DukcapilRegistry(settings, client=runtime.http),
+        sessionmaker=runtime.sessionmaker,
+        clock=runtime.clock,
+        daily_quota=settings.registry_daily_quota,
+        timezone=settings.registry_timezone,
+    )
+    if not settings.registry_url:
+        _log.warning("GATEWAY_REGISTRY_URL is not set: citizens cannot be verified or registered")
     app.state.token_verifier = TokenVerifier(
         keys=LocalFirstKeys(app, service.jwks_url, client=runtime.http),
         issuer=service.token_issuer,

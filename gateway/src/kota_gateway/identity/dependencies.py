@@ -1,6 +1,6 @@
 """What the identity provider's endpoints receive by injection: its configuration, the key
-ring, the runtime (for endpoints that own their transaction), the caller's address and the
-city admin."""
+ring, the runtime (for endpoints that own their transaction), the civil registry, the caller's
+address and the city admin."""
 
 from typing import Annotated
 
@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from kota_contracts.access import Role
 from kota_gateway.identity.config import IdentityConfig
 from kota_gateway.identity.keys import SigningKeys
+from kota_gateway.identity.registry.port import CivilRegistry
 from kota_shared.app import ServiceRuntime
 from kota_shared.auth import Principal, Require
 
@@ -24,6 +25,11 @@ def _keys(request: Request) -> SigningKeys:
     return keys
 
 
+def _civil_registry(request: Request) -> CivilRegistry:
+    registry: CivilRegistry = request.app.state.civil_registry
+    return registry
+
+
 def _client_address(request: Request) -> str:
     return _config(request).client_address(request)
 
@@ -35,6 +41,8 @@ def _runtime(request: Request) -> ServiceRuntime:
 
 Config = Annotated[IdentityConfig, Depends(_config)]
 Keys = Annotated[SigningKeys, Depends(_keys)]
+Registry = Annotated[CivilRegistry, Depends(_civil_registry)]
+"""The civil registry, each call counted against the day's quota and audited."""
 ClientAddress = Annotated[str, Depends(_client_address)]
 """The caller's IP address: the connection's peer, or what trusted proxies forwarded."""
 Runtime = Annotated[ServiceRuntime, Depends(_runtime)]

@@ -1,16 +1,17 @@
 """Settings of the identity provider: signing keys, token lifetimes, sign-in lockout, the
-first administrator and agency clients, and how soon a revoked client's tokens stop (part of
-`kota_gateway.config.GatewaySettings`, prefix ``GATEWAY_``). The issuer and audience are
-every service's (`ServiceSettings`)."""
+first administrator and agency clients, the civil registry (`RegistrySettings`), and how soon
+a revoked client's tokens stop (part of `kota_gateway.config.GatewaySettings`, prefix
+``GATEWAY_``). The issuer and audience are every service's (`ServiceSettings`)."""
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import Field, SecretStr
 
 from kota_contracts.access import Scope
+from kota_gateway.identity.registry.settings import RegistrySettings
 
 
-class IdentitySettings(BaseModel):
+class IdentitySettings(RegistrySettings):
     signing_key_dir: Path = Field(
         default=Path(".kota/run/gateway-keys"),
         description="Where the token signing keys live (private: keep it on a secret volume).",

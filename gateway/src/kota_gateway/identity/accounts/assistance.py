@@ -7,13 +7,17 @@ announced, so records it creates can be traced to both.
 """
 
 from kota_contracts.access import Role
-from kota_contracts.identity import CitizenAssisted, CitizenRegisteredByOfficer
+from kota_contracts.identity import (
+    CitizenAssisted,
+    CitizenRegisteredByOfficer,
+    CitizenRegisteredByOfficerV2,
+)
 from kota_gateway.identity import tokens
 from kota_gateway.identity.accounts import nik as nik_rules
-from kota_gateway.identity.accounts import repository, subjects
+from kota_gateway.identity.accounts import repository, subjects, verification
 from kota_gateway.identity.accounts.models import SERVICE_OFFICER_ROLES, Account
 from kota_gateway.identity.accounts.problems import CitizenNotFound
-from kota_gateway.identity.accounts.registration import add_citizen
+from kota_gateway.identity.accounts.registration import add_citizen, claim_of
 from kota_gateway.identity.accounts.schemas import (
     AssistedCitizenRegistration,
     AssistResponse,
@@ -21,9 +25,10 @@ from kota_gateway.identity.accounts.schemas import (
 )
 from kota_gateway.identity.config import IdentityConfig
 from kota_gateway.identity.keys import SigningKeys
+from kota_gateway.identity.registry import port
 from kota_gateway.messages import _
 from kota_shared.auth import Principal
-from kota_shared.problems import Forbidden
+from kota_shared.problems import Forbidden, Problem
 from kota_shared.transaction import Transaction
 
 
@@ -104,27 +109,53 @@ async def register_assisted_citizen(
     *,
     config: IdentityConfig,
     keys: SigningKeys,
+    registry: port.CivilRegistry,
     body: AssistedCitizenRegistration,
     by: Principal,
-) -> AssistResponse:
+    source: str,
+) -> AssistResponse | Problem:
     """An officer (``by``) registers a citizen at a kiosk, then acts for them at once.
 
-    The account has no password (the citizen cannot sign in alone) and names the officer
-    in ``registered_by``; `AlreadyRegistered` as for self-registration. Two events: the
-    registration, and the assisted session its token opens (as `assist` announces it).
+    The registry verifies the citizen exactly as for self-registration (the kiosk's
+    address, ``source``, is counted). The account has no password (the citizen cannot sign
+    in alone) and names the officer in ``registered_by``; `AlreadyRegistered` as for
+    self-registration. Announced as the registration (v1 and v2) and the assisted session
+    its token opens (as `assist` announces it).
     """
     officer = await _serving_officer(tx, officer=by)
-    citizen = await add_citizen(tx, body=body, password_hash=None, registered_by=officer.id)
-    await tx.outbox.add(
-        tx.session,
+    resident = await verification.verified_resident(
+        tx,
+        config=config,
+        registry=registry,
+        claim=claim_of(body),
+        inquiry=port.Inquiry(
+            purpose=port.Purpose.ASSISTED_REGISTRATION,
+            asked_by="anonymous",
+            source=source,
+            acting_officer=str(officer.id),
+        ),
+    )
+    if isinstance(resident, Problem):
+        return resident
+    citizen = await add_citizen(
+        tx, body=body, resident=resident, password_hash=None, registered_by=officer.id
+    )
+    for event in (
         CitizenRegisteredByOfficer(
             account_id=citizen.id,
             regency_code=body.nik[:4],
             registered_by=officer.id,
             registered_at=citizen.created_at,
         ),
-        subject=str(citizen.id),
-    )
+        CitizenRegisteredByOfficerV2(
+            account_id=citizen.id,
+            regency_code=body.nik[:4],
+            kecamatan_code=resident.address.kecamatan_code,
+            registered_by=officer.id,
+            registered_at=citizen.created_at,
+        ),
+    ):
+        await tx.outbox.add(tx.session, event, subject=str(citizen.id))
     return await _act_for(
         tx, config=config, keys=keys, officer=officer, citizen=citizen, citizen_nik=body.nik
     )

@@ -78,6 +78,12 @@ class Account(Base):
     registered_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     """The officer who registered a citizen at a kiosk (assisted service); None for a
     citizen who registered themselves, and for staff."""
+    kecamatan_code: Mapped[str | None] = mapped_column(String(8))
+    """Where a citizen lives, as the civil registry's family card says (Kemendagri code,
+    dotted: ``36.71.05``), for announcements and the city's figures per district; None
+    for staff and for citizens registered before the registry check."""
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the civil registry matched this citizen's NIK, name and date of birth."""
     password_changed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -57,3 +57,16 @@ class NotAPersonalAccount(Problem):
     status = 403
     code = "not_a_personal_account"
     title = _("Only the account holder, signed in themselves, can do this.")
+
+
+class IdentityNotVerified(Problem):
+    """The NIK, name and date of birth do not match one resident of the civil registry.
+    One answer for a made-up NIK and for a real one with another name or date of birth, so
+    the registration form cannot be used to learn a resident's details."""
+
+    status = 422
+    code = "identity_not_verified"
+    title = _(
+        "Your NIK, name and date of birth do not match the civil registry (Dukcapil). "
+        "Write them exactly as on your KTP or family card (KK)."
+    )

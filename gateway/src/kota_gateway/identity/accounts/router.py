@@ -11,6 +11,7 @@ from kota_gateway.identity.accounts.dependencies import OwnAccount, ServiceOffic
 from kota_gateway.identity.accounts.problems import (
     AlreadyRegistered,
     CitizenNotFound,
+    IdentityNotVerified,
     InvalidCredentials,
     InvalidRefreshToken,
     NotAPersonalAccount,
@@ -36,7 +37,15 @@ from kota_gateway.identity.accounts.schemas import (
     TokenRequest,
     TokenResponse,
 )
-from kota_gateway.identity.dependencies import CityAdmin, ClientAddress, Config, Keys, Runtime
+from kota_gateway.identity.dependencies import (
+    CityAdmin,
+    ClientAddress,
+    Config,
+    Keys,
+    Registry,
+    Runtime,
+)
+from kota_gateway.identity.registry.problems import RegistryUnavailable
 from kota_shared.auth import CurrentPrincipal
 from kota_shared.bodies import BodyFormat, body_openapi, read_body
 from kota_shared.openapi import answers
@@ -69,16 +78,38 @@ def _with_examples(
     summary="Register as a citizen",
     description=(
         "Who may call: anyone (public). The NIK is validated (region, date of birth, sex) and "
-        "must agree with the date of birth and sex given. A NIK or phone number that already "
-        "has an account gets 409 `already_registered`, which does not say which or whose."
+        "must agree with the date of birth and sex given; then the NIK, name and date of "
+        "birth are verified against the civil registry (Dukcapil). Any mismatch, or a NIK "
+        "the registry does not know, is one 422 `identity_not_verified` that does not say "
+        "what differs; five mismatches of one NIK from one address answer 429 "
+        "`too_many_attempts` with `Retry-After` for a while. With the registry down or out "
+        "of quota: 503 `registry_unavailable` with `Retry-After`, and nothing is stored. A "
+        "NIK or phone number that already has an account gets 409 `already_registered`, "
+        "which does not say which or whose. The account's district (`kecamatan_code`) is "
+        "the registry's. Announced as `identity.citizen.registered.v1` and `.v2`."
     ),
-    responses=answers(AlreadyRegistered),
+    responses=answers(IdentityNotVerified, TooManyAttempts, AlreadyRegistered, RegistryUnavailable),
 )
 async def register_citizen(
-    body: CitizenRegistration, tx: CurrentTransaction, config: Config
+    body: CitizenRegistration,
+    runtime: Runtime,
+    config: Config,
+    registry: Registry,
+    source: ClientAddress,
 ) -> AccountRead:
-    account = await registration.register_citizen(tx, config=config, body=body)
-    return AccountRead.of(account)
+    # Owns its transaction: a mismatch must still commit the attempt it counted.
+    async with runtime.sessionmaker.begin() as session:
+        outcome = await registration.register_citizen(
+            runtime.transaction(session),
+            config=config,
+            registry=registry,
+            body=body,
+            source=source,
+        )
+        account = outcome if isinstance(outcome, Problem) else AccountRead.of(outcome)
+    if isinstance(account, Problem):
+        raise account
+    return account
 
 
 @router.post(
@@ -266,20 +297,35 @@ async def act_for_citizen(
         "on to file the application; no refresh token. A NIK or phone number that already "
         "has an account gets 409 `already_registered`, which does not say which or whose "
         "(an officer retrying after a lost answer can take a token with `/v1/auth/assist`). "
-        "Announced as `identity.citizen.registered_by_officer.v1` and "
+        "The citizen is verified against the civil registry exactly as in self-registration "
+        "(422 `identity_not_verified`, 429 `too_many_attempts`, 503 `registry_unavailable`). "
+        "Announced as `identity.citizen.registered_by_officer.v1` and `.v2`, and "
         "`identity.citizen.assisted.v1`."
     ),
-    responses=answers(AlreadyRegistered),
+    responses=answers(IdentityNotVerified, TooManyAttempts, AlreadyRegistered, RegistryUnavailable),
 )
 async def register_assisted_citizen(
     body: AssistedCitizenRegistration,
     officer: ServiceOfficer,
-    tx: CurrentTransaction,
+    runtime: Runtime,
     config: Config,
     keys: Keys,
+    registry: Registry,
+    source: ClientAddress,
     response: Response,
 ) -> AssistResponse:
     response.headers["Cache-Control"] = "no-store"
-    return await assistance.register_assisted_citizen(
-        tx, config=config, keys=keys, body=body, by=officer
-    )
+    # Owns its transaction: a mismatch must still commit the attempt it counted.
+    async with runtime.sessionmaker.begin() as session:
+        outcome = await assistance.register_assisted_citizen(
+            runtime.transaction(session),
+            config=config,
+            keys=keys,
+            registry=registry,
+            body=body,
+            by=officer,
+            source=source,
+        )
+    if isinstance(outcome, Problem):
+        raise outcome
+    return outcome

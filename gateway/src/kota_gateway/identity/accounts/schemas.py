@@ -246,6 +246,10 @@ class AccountRead(BaseModel):
     birth_date: date | None = None
     sex: Sex | None = None
     username: str | None = None
+    kecamatan_code: str | None = Field(
+        default=None,
+        description="A citizen's district of domicile, from the civil registry (`36.71.05`).",
+    )
     created_at: datetime
 
     @classmethod

@@ -1,0 +1,1 @@
+"""A civil registry (Dukcapil) simulator: a stand-in for development and tests, never deployed."""
