@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-from e2e_suite import new_citizen
+from e2e_suite import new_citizen, new_parent
 
 
 def _book_the_next_open_day(gateway: httpx.Client, citizen: dict[str, str]) -> dict[str, Any]:
@@ -66,40 +66,65 @@ def test_a_clinic_booking_appears_on_the_citizens_home_screen_only(
     assert shown["queue_label"] == booking["queue_label"]
 
 
-def _register_a_child_for_junior_high(
-    gateway: httpx.Client, parent: dict[str, str]
-) -> dict[str, Any]:
-    """A 12-year-old (on the age reference date) at the seeded SMP, by residence."""
+def _a_child_for_junior_high(gateway: httpx.Client) -> dict[str, Any]:
+    """A 12-year-old on the age reference date, as the civil registry simulator takes one."""
     admission = gateway.get("/v1/education/admission").json()
     assert admission["open"], admission  # `make up`'s defaults keep registration open
     reference = date.fromisoformat(admission["age_reference_date"])
-    registered = gateway.post(
+    born = reference.replace(year=reference.year - 12)
+    return {"name": "Siti Rahmawati", "birth_date": born.isoformat(), "sex": "female"}
+
+
+def _register_at_junior_high(
+    gateway: httpx.Client, parent: dict[str, str], child_nik: str
+) -> httpx.Response:
+    """Register the child with this NIK at the seeded SMP, by residence."""
+    return gateway.post(
         "/v1/education/registrations",
         json={
+            "student_nik": child_nik,
             "student_nisn": f"{random.randrange(10**9, 10**10)}",
-            "student_name": "Siti Rahmawati",
-            "birth_date": reference.replace(year=reference.year - 12).isoformat(),
-            "family_card_number": "3671011234567890",
-            "family_card_issued_on": "2019-03-01",
-            "home_latitude": -6.1801,
-            "home_longitude": 106.6297,
             "school_npsn": "20603115",
             "pathway": "domisili",
         },
         headers=parent,
     )
-    assert registered.status_code == 201, registered.text
-    registration: dict[str, Any] = registered.json()
-    return registration
 
 
 def test_a_school_registration_appears_on_the_parents_home_screen_only(
     gateway: httpx.Client,
 ) -> None:
-    parent = new_citizen(gateway)
+    parent, family = new_parent(gateway, children=[_a_child_for_junior_high(gateway)])
+    child = family["members"][1]
 
-    registration = _register_a_child_for_junior_high(gateway, parent)
+    registered = _register_at_junior_high(gateway, parent, child["nik"])
 
+    assert registered.status_code == 201, registered.text
+    registration: dict[str, Any] = registered.json()
     shown = _shown_to_its_owner_only(gateway, "admissions", registration, parent)
-    assert shown["family_card_number"].endswith("7890")
-    assert "3671011234567890" not in str(shown)  # the family card stays masked
+    assert shown["family_card_number"].endswith(family["no_kk"][-4:])
+    assert family["no_kk"] not in str(shown)  # the family card stays masked
+
+
+def test_a_parent_registers_only_a_child_on_their_family_card_from_its_home(
+    gateway: httpx.Client,
+) -> None:
+    """The family card, its child and its home come from the civil registry, through the
+    gateway: another family's child is refused, and the home is the card's."""
+    parent, family = new_parent(gateway, children=[_a_child_for_junior_high(gateway)])
+    _neighbour, other_family = new_parent(gateway, children=[_a_child_for_junior_high(gateway)])
+
+    squatted = _register_at_junior_high(gateway, parent, other_family["members"][1]["nik"])
+    own = _register_at_junior_high(gateway, parent, family["members"][1]["nik"])
+
+    assert squatted.status_code == 422, squatted.text
+    assert squatted.json()["code"] == "student_not_on_family_card"
+    assert own.status_code == 201, own.text
+    registration = own.json()
+    assert registration["student_name"] == "SITI RAHMAWATI"  # as the registry prints it
+    assert registration["birth_date"] == family["members"][1]["birth_date"]
+    home = family["address"]
+    assert (registration["home_latitude"], registration["home_longitude"]) == (
+        round(home["latitude"], 6),
+        round(home["longitude"], 6),
+    )

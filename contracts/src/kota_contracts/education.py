@@ -34,6 +34,25 @@ class Pathway(enum.StrEnum):
     """Achievement: ranked by score. Not offered for SD."""
 
 
+class DocumentKind(enum.StrEnum):
+    """A document a school officer checks against the original at verification."""
+
+    KARTU_KELUARGA = "kartu_keluarga"
+    """The family card (KK): the child's family and home."""
+    AKTA_KELAHIRAN = "akta_kelahiran"
+    """The birth certificate: the child's date of birth."""
+    RAPOR = "rapor"
+    """School reports (SMP, SMA)."""
+    SERTIFIKAT_PRESTASI = "sertifikat_prestasi"
+    """Certificates behind an achievement score (prestasi)."""
+    REKOMENDASI_PSIKOLOG = "rekomendasi_psikolog"
+    """A psychologist's recommendation (SD, from 5½ years)."""
+    BUKTI_AFIRMASI = "bukti_afirmasi"
+    """Proof of a poor family (KIP, PKH, DTKS) or of a disability (afirmasi)."""
+    SURAT_PENUGASAN = "surat_penugasan"
+    """A parent's letter of transfer to the city (mutasi)."""
+
+
 class _EducationEvent(EventData):
     topic: ClassVar[str] = TOPIC
 
@@ -66,3 +85,19 @@ class RegistrationWithdrawn(_EducationEvent):
     level: SchoolLevel
     pathway: Pathway
     withdrawn_at: datetime
+
+
+class RegistrationVerified(_EducationEvent):
+    """A school officer checked the registration's documents against the originals."""
+
+    event_type: ClassVar[str] = "education.registration.verified.v1"
+
+    registration_id: uuid.UUID
+    admission_year: int
+    school_npsn: str
+    level: SchoolLevel
+    pathway: Pathway
+    verified_by: str
+    """The school officer's account id."""
+    documents_checked: list[DocumentKind]
+    verified_at: datetime

@@ -27,6 +27,14 @@ class EducationSettings(ServiceSettings):
     age_reference_date: date | None = None
     """The day children's ages are counted at; by default 1 July of the admission year."""
 
+    family_card_url: str = "http://127.0.0.1:8000/v1/me/family-card"
+    """The gateway's ``GET /v1/me/family-card``, called with the parent's own token."""
+    family_card_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    """Longer than the gateway's own wait on the civil registry, so its 503 reaches us."""
+    max_active_registrations_per_family_card: int = Field(default=4, ge=1, le=20)
+    """Active registrations of one family card in one admission year: each child once, and
+    no more than this many children of one card."""
+
     def admission_period(self, *, now: datetime) -> AdmissionPeriod:
         """The period these settings describe, defaults resolved against ``now``'s local date."""
         return configured_period(

@@ -10,6 +10,7 @@ from education.admission.period import AdmissionPeriod
 from education.admission.router import router as admission_router
 from education.config import EducationSettings
 from education.db import EVENT_TABLES, IDEMPOTENCY_KEYS
+from education.families.source import FamilyCards, GatewayFamilyCards
 from education.registrations.router import router as registrations_router
 from education.registrations.school_router import router as school_registrations_router
 from education.schools.router import router as schools_router
@@ -19,10 +20,18 @@ from kota_shared.clock import Clock, system_clock
 _log = logging.getLogger(__name__)
 
 
-def _education_resources(period: AdmissionPeriod) -> Extension:
+def _education_resources(
+    settings: EducationSettings, period: AdmissionPeriod, family_cards: FamilyCards | None
+) -> Extension:
     @asynccontextmanager
-    async def resources(app: FastAPI, _runtime: ServiceRuntime) -> AsyncIterator[None]:
+    async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
         app.state.admission_period = period  # read by education.dependencies.Period
+        # Read by education.families.dependencies.CallersFamilyCard.
+        app.state.family_cards = family_cards or GatewayFamilyCards(
+            url=settings.family_card_url,
+            client=runtime.http,
+            timeout_seconds=settings.family_card_timeout_seconds,
+        )
         # Said once at start, since unset settings take defaults from the day it started.
         _log.info(
             "admission %s: registration %s to %s (%s), ages counted on %s",
@@ -38,9 +47,13 @@ def _education_resources(period: AdmissionPeriod) -> Extension:
 
 
 def create_app(
-    settings: EducationSettings | None = None, *, clock: Clock = system_clock
+    settings: EducationSettings | None = None,
+    *,
+    clock: Clock = system_clock,
+    family_cards: FamilyCards | None = None,
 ) -> FastAPI:
-    """The app; tests pass their own ``clock`` to move time instead of waiting."""
+    """The app; tests pass their own ``clock`` to move time instead of waiting, and may
+    point ``family_cards`` at another gateway than the settings' URL."""
     settings = settings or EducationSettings()
     period = settings.admission_period(now=clock())
     return create_service_app(
@@ -57,7 +70,7 @@ def create_app(
             ],
             event_tables=EVENT_TABLES,
             idempotency_keys=IDEMPOTENCY_KEYS,
-            extension=_education_resources(period),
+            extension=_education_resources(settings, period, family_cards),
             clock=clock,
         )
     )

@@ -8,7 +8,7 @@ from education.admission.pathways import offered
 from education.messages import _
 from kota_contracts.education import SchoolLevel
 from kota_shared.i18n import Sequence
-from kota_shared.problems import Conflict, NotFound, ValidationFailed
+from kota_shared.problems import Conflict, NotFound, Problem, ValidationFailed
 
 
 class RegistrationClosed(Conflict):
@@ -80,7 +80,51 @@ class StudentTooOld(ValidationFailed):
 
 class StudentAlreadyRegistered(Conflict):
     code = "student_already_registered"
-    title = _("This student (NISN) already has an active registration this admission year.")
+    title = _("This child already has an active registration this admission year.")
+
+
+class StudentNotOnFamilyCard(ValidationFailed):
+    code = "student_not_on_family_card"
+    title = _(
+        "Only a child on your own family card (KK) can be registered; this NIK is not one of them."
+    )
+
+
+class FamilyCardNotFound(ValidationFailed):
+    code = "no_family_card"
+    title = _(
+        "The civil registry lists no family card (KK) for you, so no child can be registered."
+    )
+
+
+class FamilyCardUnavailable(Problem):
+    status = 503
+    code = "family_card_unavailable"
+    title = _(
+        "Your family card (KK) cannot be read from the civil registry right now. Nothing was "
+        "saved; please try again in a few minutes."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": "60"}, retry_after=60)
+
+
+class HomeNotLocated(ValidationFailed):
+    code = "home_not_located"
+    title = _(
+        "The address on your family card (KK) has no location yet, so the distance to the "
+        "school cannot be measured. Please contact the education office (Dinas Pendidikan)."
+    )
+
+
+class FamilyRegistrationLimit(Conflict):
+    code = "family_registration_limit"
+    title = _("Your family card (KK) already has the most active registrations allowed this year.")
+
+
+class RegistrationAlreadyVerified(Conflict):
+    code = "registration_already_verified"
+    title = _("This registration's documents were verified already.")
 
 
 class RegistrationNotActive(Conflict):

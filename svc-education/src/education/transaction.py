@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from education.admission.period import AdmissionPeriod
+from education.config import EducationSettings
 from education.dependencies import Period
 from kota_shared.transaction import CurrentTransaction, Transaction
 
@@ -17,10 +18,13 @@ class EducationTransaction(Transaction):
 
     Its timezone is the service's (`EducationSettings.timezone`), so ``today`` is also the
     period's local date at ``now``: registration dates and the family card rule use it."""
+    settings: EducationSettings
+    """The service's settings, for the limits the rules apply."""
 
 
-def _build(base: CurrentTransaction, period: Period) -> EducationTransaction:
-    return EducationTransaction.extending(base, period=period)
+def _build(base: CurrentTransaction, period: Period, request: Request) -> EducationTransaction:
+    settings: EducationSettings = request.app.state.runtime.settings
+    return EducationTransaction.extending(base, period=period, settings=settings)
 
 
 EducationTx = Annotated[EducationTransaction, Depends(_build)]

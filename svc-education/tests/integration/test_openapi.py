@@ -22,6 +22,7 @@ def test_every_education_operation_says_who_may_call_it(education_app: FastAPI) 
         ("/v1/education/registrations", "get"),
         ("/v1/education/registrations/{registration_id}", "get"),
         ("/v1/education/registrations/{registration_id}/withdraw", "post"),
+        ("/v1/education/registrations/{registration_id}/verification", "post"),
     }
     for path, method, operation in operations:
         assert operation["description"].startswith("Who may call: "), (path, method)

@@ -6,7 +6,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from education.db import EVENT_TABLES
-from kota_contracts.education import RegistrationSubmitted, RegistrationWithdrawn
+from kota_contracts.education import (
+    RegistrationSubmitted,
+    RegistrationVerified,
+    RegistrationWithdrawn,
+)
 from kota_shared.events.schemas import events_in
 from kota_shared.testing.contracts import assert_matches_published_schema
 
@@ -52,7 +56,12 @@ async def test_submission_and_withdrawal_are_announced_without_the_childs_identi
 
 def test_every_declared_event_is_exercised_above() -> None:
     declared = {e.event_type for e in events_in(["kota_contracts.education"])}
-    assert declared == {RegistrationSubmitted.event_type, RegistrationWithdrawn.event_type}
+    # education.registration.verified.v1: test_family_cards.py, with the verification step.
+    assert declared == {
+        RegistrationSubmitted.event_type,
+        RegistrationWithdrawn.event_type,
+        RegistrationVerified.event_type,
+    }
 
 
 async def test_a_refused_registration_announces_nothing(

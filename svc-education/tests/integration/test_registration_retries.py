@@ -12,7 +12,7 @@ async def test_a_retried_registration_with_its_key_returns_the_first_answer(
 ) -> None:
     parent = admissions.parent()
     keyed = {**parent, "Idempotency-Key": str(uuid.uuid4())}
-    body = admissions.body()
+    body = admissions.body_for(parent)
 
     first = await admissions.client.post(URL, json=body, headers=keyed)
     again = await admissions.client.post(URL, json=body, headers=keyed)
@@ -28,7 +28,7 @@ async def test_without_a_key_a_blind_retry_is_a_conflict_naming_the_parents_own_
     admissions: Admissions,
 ) -> None:
     parent = admissions.parent()
-    body = admissions.body()
+    body = admissions.body_for(parent)
 
     first = await admissions.client.post(URL, json=body, headers=parent)
     again = await admissions.client.post(URL, json=body, headers=parent)
@@ -40,10 +40,13 @@ async def test_without_a_key_a_blind_retry_is_a_conflict_naming_the_parents_own_
 
 
 async def test_the_same_key_for_another_child_is_refused(admissions: Admissions) -> None:
-    keyed = {**admissions.parent(), "Idempotency-Key": str(uuid.uuid4())}
-    await admissions.client.post(URL, json=admissions.body(), headers=keyed)
+    parent = admissions.parent()
+    keyed = {**parent, "Idempotency-Key": str(uuid.uuid4())}
+    await admissions.client.post(URL, json=admissions.body_for(parent), headers=keyed)
 
-    another_child = await admissions.client.post(URL, json=admissions.body(), headers=keyed)
+    another_child = await admissions.client.post(
+        URL, json=admissions.body_for(parent), headers=keyed
+    )
 
     assert another_child.status_code == 422
     assert another_child.json()["code"] == "idempotency_key_reused"

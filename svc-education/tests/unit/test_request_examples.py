@@ -24,6 +24,5 @@ def test_each_registration_example_names_a_demo_school_offering_its_pathway(
     school = next(s for s in DEMO_SCHOOLS if s["npsn"] == body.school_npsn)
 
     assert is_offered(school["level"], body.pathway)
-    # A KK number: the region (Kota Tangerang is 3671), the issue date (ddmmyy), a serial.
-    assert body.family_card_number.startswith(school["district_code"][:4])
-    assert body.family_card_number[6:12] == body.family_card_issued_on.strftime("%d%m%y")
+    # A child of the city: the NIK's region is the school's regency (Kota Tangerang, 3671).
+    assert body.student_nik.startswith(school["district_code"][:4])

@@ -11,7 +11,12 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from education.dependencies import Citizen, CitizenOrSchoolOfficer, is_school_officer
+from education.dependencies import (
+    Citizen,
+    CitizenOrSchoolOfficer,
+    SchoolOfficer,
+    is_school_officer,
+)
 from education.messages import _
 from education.registrations import repository
 from education.registrations.models import Registration
@@ -49,3 +54,13 @@ async def _visible_for_update(
 
 VisibleRegistrationForUpdate = Annotated[Registration, Depends(_visible_for_update)]
 """The parent's own registration, or any for a school officer; locked as well."""
+
+
+async def _any_for_update(
+    _officer: SchoolOfficer, registration_id: uuid.UUID, tx: EducationTx
+) -> Registration:
+    return await _locked(tx, registration_id=registration_id, parent_id=None)
+
+
+AnyRegistrationForUpdate = Annotated[Registration, Depends(_any_for_update)]
+"""Any registration, for a school officer only; locked."""

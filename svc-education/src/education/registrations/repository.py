@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -53,16 +53,42 @@ async def list_for_parent(
 
 
 async def active_for_student(
-    session: AsyncSession, *, student_nisn: str, admission_year: int
+    session: AsyncSession, *, student_nik: str, admission_year: int
 ) -> Registration | None:
-    """The student's active registration of the year, if any (there is at most one)."""
+    """The child's active registration of the year, if any (there is at most one)."""
     return await session.scalar(
         select(Registration).where(
-            Registration.student_nisn == student_nisn,
+            Registration.student_nik == student_nik,
             Registration.admission_year == admission_year,
             Registration.status.in_(ACTIVE),
         )
     )
+
+
+_FAMILY_CARD_LOCKS = 3671
+"""The first key of the family-card locks (any fixed number: it names the kind of lock)."""
+
+
+async def lock_family_card(session: AsyncSession, *, family_card_number: str) -> None:
+    """Hold the family card's registrations until the transaction ends: two members of one
+    family registering at once are counted one after the other."""
+    # The two-key form: a key space of its own, apart from the relay's and migrations'.
+    await session.execute(
+        select(func.pg_advisory_xact_lock(_FAMILY_CARD_LOCKS, func.hashtext(family_card_number)))
+    )
+
+
+async def active_on_family_card(
+    session: AsyncSession, *, family_card_number: str, admission_year: int
+) -> int:
+    count = await session.scalar(
+        select(func.count()).where(
+            Registration.family_card_number == family_card_number,
+            Registration.admission_year == admission_year,
+            Registration.status.in_(ACTIVE),
+        )
+    )
+    return count or 0
 
 
 async def active_at_school(

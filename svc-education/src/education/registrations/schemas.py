@@ -7,12 +7,15 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from education.admission.pathways import published_quotas
+from education.messages import _
 from education.registrations.models import Registration, Status
 from education.schools.models import School
-from kota_contracts.education import Pathway, SchoolLevel
+from kota_contracts.education import DocumentKind, Pathway, SchoolLevel
 from kota_shared.auth import Principal
+from kota_shared.i18n.validation import Matching
 
 Nisn = Annotated[
     str,
@@ -25,30 +28,24 @@ Nisn = Annotated[
 
 
 class RegistrationCreate(BaseModel):
+    """Which child, where and how. Who the child is (name, date of birth), the family card and
+    the home come from the civil registry, through the gateway: nothing a parent types in
+    can move a home closer to a school or put another family's child on their card."""
+
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {  # domisili at SMP Negeri 1 Tangerang, from a home in Sukasari
+                {  # domisili at SMP Negeri 1 Tangerang: Agus Salim's son, a home in Sukasari
+                    "student_nik": "3671010411130001",
                     "student_nisn": "0134582716",
-                    "student_name": "Muhammad Rizky Pratama",
-                    "birth_date": "2013-11-04",
                     "psychologist_recommendation": False,
-                    "family_card_number": "3671010403180002",
-                    "family_card_issued_on": "2018-03-04",
-                    "home_latitude": -6.1801,
-                    "home_longitude": 106.6297,
                     "school_npsn": "20603115",
                     "pathway": "domisili",
                 },
                 {  # prestasi at SMA Negeri 7 Tangerang, from a home in Karawaci
+                    "student_nik": "3671076105100002",
                     "student_nisn": "0103927461",
-                    "student_name": "Nadia Putri Ramadhani",
-                    "birth_date": "2010-05-21",
-                    "family_card_number": "3671071508160011",
-                    "family_card_issued_on": "2016-08-15",
-                    "home_latitude": -6.1859,
-                    "home_longitude": 106.6084,
                     "school_npsn": "20606865",
                     "pathway": "prestasi",
                     "achievement_score": 88.75,
@@ -57,28 +54,19 @@ class RegistrationCreate(BaseModel):
         },
     )
 
-    student_nisn: Nisn
-    student_name: Annotated[
+    student_nik: Annotated[
         str,
-        StringConstraints(strip_whitespace=True, min_length=2, max_length=200),
-        Field(description="The child's full name.", examples=["Siti Rahmawati"]),
+        Matching(r"\d{16}", _("A NIK is 16 digits.")),
+        Field(
+            description="The child's NIK, as the parent's family card (KK) lists it.",
+            examples=["3671010411130001"],
+        ),
     ]
-    birth_date: date = Field(description="The child's date of birth.", examples=["2020-09-14"])
+    student_nisn: Nisn
     psychologist_recommendation: bool = Field(
         default=False,
         description="SD only: a psychologist recommends the child (admits from 5½ years).",
     )
-    family_card_number: str = Field(
-        pattern=r"^\d{16}$",
-        description="The family card (Kartu Keluarga, KK) number, 16 digits.",
-        examples=["3671012309150003"],
-    )
-    family_card_issued_on: date = Field(
-        description="When this family card was issued: at least one year before registration.",
-        examples=["2023-05-02"],
-    )
-    home_latitude: float = Field(ge=-90, le=90, examples=[-6.1801])
-    home_longitude: float = Field(ge=-180, le=180, examples=[106.6297])
     school_npsn: str = Field(
         pattern=r"^\d{8}$",
         description="The chosen school's NPSN (see `GET /v1/education/schools`).",
@@ -94,6 +82,39 @@ class RegistrationCreate(BaseModel):
         description="Prestasi pathway only, and required there: the score, 0-100.",
         examples=[87.5],
     )
+
+
+class VerificationCreate(BaseModel):
+    """What a school officer checked against the originals the family brought."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "documents_checked": ["kartu_keluarga", "akta_kelahiran", "rapor"],
+                    "note": "Asli diperiksa di loket SMP Negeri 1.",
+                }
+            ]
+        },
+    )
+
+    documents_checked: list[DocumentKind] = Field(
+        min_length=1, max_length=len(DocumentKind), description="Each document once."
+    )
+    note: Annotated[
+        str | None,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+        Field(description="Anything the officer wants on the record."),
+    ] = None
+
+    @field_validator("documents_checked")
+    @classmethod
+    def _each_once(cls, documents: list[DocumentKind]) -> list[DocumentKind]:
+        if len(set(documents)) != len(documents):
+            once = _("Name each document once.")
+            raise PydanticCustomError("duplicate_document", "{error}", {"error": ValueError(once)})
+        return documents
 
 
 class SchoolSummary(BaseModel):
@@ -133,6 +154,10 @@ class RegistrationRead(BaseModel):
     registered_at: datetime
     withdrawn_at: datetime | None
     withdrawn_by: str | None
+    verified_at: datetime | None = Field(description="When a school officer verified it.")
+    verified_by: str | None
+    documents_checked: list[DocumentKind] | None
+    verification_note: str | None
 
     # Masked as it is read from the record, so the whole number is never in a response.
     @field_validator("family_card_number")

@@ -20,27 +20,33 @@ from education.problems import (
     AchievementScoreNotApplicable,
     AchievementScoreRequired,
     FamilyCardTooRecent,
+    FamilyRegistrationLimit,
+    HomeNotLocated,
     PathwayNotOffered,
     PsychologistRecommendationRequired,
+    RegistrationAlreadyVerified,
     RegistrationClosed,
     RegistrationNotActive,
     StudentAlreadyRegistered,
+    StudentNotOnFamilyCard,
     StudentTooOld,
     StudentTooYoung,
     UnknownSchool,
 )
 from education.registrations import repository
 from education.registrations.models import Registration, Status
-from education.registrations.schemas import RegistrationCreate
+from education.registrations.schemas import RegistrationCreate, VerificationCreate
 from education.schools import repository as schools
 from education.schools.models import School
 from education.transaction import EducationTransaction
 from kota_contracts.education import (
     Pathway,
     RegistrationSubmitted,
+    RegistrationVerified,
     RegistrationWithdrawn,
     SchoolLevel,
 )
+from kota_contracts.family_cards import FamilyCard, FamilyCardMember
 from kota_shared.auth import Principal
 from kota_shared.i18n import LongDate, Message, Text
 from kota_shared.pagination import Key
@@ -112,21 +118,47 @@ def _check_family_card(issued_on: date, *, today: date) -> None:
                 usable_from=LongDate(usable_from),
             ),
             usable_from=usable_from.isoformat(),
-            errors=_field(
-                "family_card_issued_on", _("Issued less than one year ago."), "too_recent"
-            ),
         )
+
+
+_PARENTS = frozenset({"KEPALA KELUARGA", "SUAMI", "ISTRI"})
+"""Members of a card who are not registered for school by another member."""
+
+
+def _child_on_card(card: FamilyCard, body: RegistrationCreate) -> FamilyCardMember:
+    """The child the body names, if the parent's card lists them (not as a parent)."""
+    child = card.member(body.student_nik)
+    if child is None or child.relationship in _PARENTS:
+        # The same answer whether the NIK is on another card or on none.
+        raise StudentNotOnFamilyCard(
+            errors=_field(
+                "student_nik", _("Not a child on your family card (KK)."), "not_on_family_card"
+            )
+        )
+    return child
+
+
+def _home(card: FamilyCard) -> tuple[Decimal, Decimal]:
+    # Stored to 6 places (about 0.1 m), and the distance is computed from what is stored,
+    # so anyone can recompute it from the record.
+    latitude, longitude = card.address.latitude, card.address.longitude
+    if latitude is None or longitude is None:
+        raise HomeNotLocated()
+    return Decimal(f"{latitude:.6f}"), Decimal(f"{longitude:.6f}")
 
 
 def _check_age(
-    level: SchoolLevel, body: RegistrationCreate, *, reference_date: date, today: date
+    level: SchoolLevel,
+    body: RegistrationCreate,
+    *,
+    born: date,
+    reference_date: date,
+    today: date,
 ) -> None:
-    if body.birth_date > today:
+    if born > today:
         in_the_future = _("The birth date is in the future.")
-        raise ValidationFailed(
-            in_the_future, errors=_field("birth_date", in_the_future, "future_date")
-        )
-    age = Age.on(reference_date, born=body.birth_date)
+        raise ValidationFailed(in_the_future)
+    age = Age.on(reference_date, born=born)
     verdict = eligibility.judge_age(
         level, age, psychologist_recommendation=body.psychologist_recommendation
     )
@@ -169,10 +201,10 @@ def _check_age(
 
 
 async def _ensure_not_registered(
-    tx: EducationTransaction, *, parent: Principal, student_nisn: str
+    tx: EducationTransaction, *, parent: Principal, student_nik: str
 ) -> None:
     existing = await repository.active_for_student(
-        tx.session, student_nisn=student_nisn, admission_year=tx.period.year
+        tx.session, student_nik=student_nik, admission_year=tx.period.year
     )
     if existing is None:
         return
@@ -185,13 +217,32 @@ async def _ensure_not_registered(
 
 
 def _registered_elsewhere() -> StudentAlreadyRegistered:
-    # Says nothing of who registered the child, nor where.
+    # Only a member of the child's own family card can have registered them; says not where.
     return StudentAlreadyRegistered(
         _(
-            "If you did not register this child, please contact the education office (Dinas "
-            "Pendidikan) with the child's NISN."
+            "Another member of the child's family card (KK) registered this child already; "
+            "one of you can withdraw that registration to choose again."
         )
     )
+
+
+async def _ensure_family_share(tx: EducationTransaction, *, card: FamilyCard) -> None:
+    """At most the configured number of active registrations per family card and year,
+    counted under the card's lock (two parents of one family at the same moment), which
+    the caller holds."""
+    active = await repository.active_on_family_card(
+        tx.session, family_card_number=card.number, admission_year=tx.period.year
+    )
+    maximum = tx.settings.max_active_registrations_per_family_card
+    if active >= maximum:
+        raise FamilyRegistrationLimit(
+            _(
+                "A family card can hold at most {maximum} active registrations in one "
+                "admission year; withdraw one to register another child.",
+                maximum=maximum,
+            ),
+            max_active_registrations=maximum,
+        )
 
 
 def _violated_constraint(exc: IntegrityError) -> str | None:
@@ -200,9 +251,10 @@ def _violated_constraint(exc: IntegrityError) -> str | None:
 
 
 async def register(
-    tx: EducationTransaction, *, parent: Principal, body: RegistrationCreate
+    tx: EducationTransaction, *, parent: Principal, body: RegistrationCreate, card: FamilyCard
 ) -> Registration:
-    """Check every rule, then store the registration and announce it in one transaction."""
+    """Check every rule against ``card`` (the parent's own, from the civil registry), then
+    store the registration and announce it in one transaction."""
     _ensure_open(tx, admission_year=tx.period.year)
     school = await schools.get_by_npsn(tx.session, npsn=body.school_npsn)
     if school is None:
@@ -211,10 +263,24 @@ async def register(
             errors=_field("school_npsn", _("There is no such school."), "unknown_school"),
         )
     _check_pathway_and_score(school.level, body)
-    _check_family_card(body.family_card_issued_on, today=tx.today)
-    _check_age(school.level, body, reference_date=tx.period.age_reference_date, today=tx.today)
-    await _ensure_not_registered(tx, parent=parent, student_nisn=body.student_nisn)
-    registration = _new_registration(tx, parent=parent, body=body, school=school)
+    child = _child_on_card(card, body)
+    _check_family_card(card.issued_on, today=tx.today)
+    _check_age(
+        school.level,
+        body,
+        born=child.birth_date,
+        reference_date=tx.period.age_reference_date,
+        today=tx.today,
+    )
+    home = _home(card)
+    # The card's lock first: the child's own registration is then answered before the
+    # card's count (the parent who made it learns which one).
+    await repository.lock_family_card(tx.session, family_card_number=card.number)
+    await _ensure_not_registered(tx, parent=parent, student_nik=child.nik)
+    await _ensure_family_share(tx, card=card)
+    registration = _new_registration(
+        tx, parent=parent, body=body, school=school, card=card, child=child, home=home
+    )
     tx.session.add(registration)
     try:
         await tx.session.flush()
@@ -240,12 +306,16 @@ async def register(
 
 
 def _new_registration(
-    tx: EducationTransaction, *, parent: Principal, body: RegistrationCreate, school: School
+    tx: EducationTransaction,
+    *,
+    parent: Principal,
+    body: RegistrationCreate,
+    school: School,
+    card: FamilyCard,
+    child: FamilyCardMember,
+    home: tuple[Decimal, Decimal],
 ) -> Registration:
-    # Coordinates are stored to 6 places (about 0.1 m), and the distance is computed from
-    # what is stored, so anyone can recompute it from the record.
-    latitude = Decimal(f"{body.home_latitude:.6f}")
-    longitude = Decimal(f"{body.home_longitude:.6f}")
+    latitude, longitude = home
     return Registration(
         admission_year=tx.period.year,
         status=Status.SUBMITTED,
@@ -254,12 +324,13 @@ def _new_registration(
         school_npsn=school.npsn,
         school=school,
         pathway=body.pathway,
+        student_nik=child.nik,
         student_nisn=body.student_nisn,
-        student_name=body.student_name,
-        birth_date=body.birth_date,
+        student_name=child.full_name,
+        birth_date=child.birth_date,
         psychologist_recommendation=body.psychologist_recommendation,
-        family_card_number=body.family_card_number,
-        family_card_issued_on=body.family_card_issued_on,
+        family_card_number=card.number,
+        family_card_issued_on=card.issued_on,
         home_latitude=latitude,
         home_longitude=longitude,
         distance_m=distance_m(latitude, longitude, school.latitude, school.longitude),
@@ -285,6 +356,41 @@ async def withdraw(tx: EducationTransaction, *, registration: Registration, by: 
             level=registration.school.level,
             pathway=registration.pathway,
             withdrawn_at=tx.now,
+        ),
+        subject=str(registration.id),
+    )
+
+
+async def verify(
+    tx: EducationTransaction,
+    *,
+    registration: Registration,
+    by: Principal,
+    body: VerificationCreate,
+) -> None:
+    """Record the documents a school officer checked; once per registration."""
+    if registration.status is not Status.SUBMITTED:
+        raise RegistrationNotActive(current_status=registration.status.value)
+    if registration.verified_at is not None:
+        raise RegistrationAlreadyVerified(
+            verified_at=registration.verified_at.isoformat(),
+            verified_by=registration.verified_by,
+        )
+    registration.verified_at = tx.now
+    registration.verified_by = by.acted_by
+    registration.documents_checked = [str(document) for document in body.documents_checked]
+    registration.verification_note = body.note
+    await tx.outbox.add(
+        tx.session,
+        RegistrationVerified(
+            registration_id=registration.id,
+            admission_year=registration.admission_year,
+            school_npsn=registration.school.npsn,
+            level=registration.school.level,
+            pathway=registration.pathway,
+            verified_by=by.acted_by,
+            documents_checked=body.documents_checked,
+            verified_at=tx.now,
         ),
         subject=str(registration.id),
     )
