@@ -181,6 +181,20 @@ async def test_invalid_input_is_a_422_naming_the_field(
     assert field in [error["field"] for error in problem["errors"]]
 
 
+async def test_numbers_of_the_wrong_shape_are_explained_in_words(admissions: Admissions) -> None:
+    response = await admissions.register(
+        admissions.parent(), student_nik="3671", student_nisn="12345", school_npsn="2060311"
+    )
+
+    assert response.status_code == 422
+    messages = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert messages == {
+        "body.student_nik": "NIK terdiri dari 16 angka.",
+        "body.student_nisn": "NISN terdiri dari 10 angka.",
+        "body.school_npsn": "NPSN terdiri dari 8 angka.",
+    }
+
+
 async def test_malformed_json_is_a_422_problem_not_a_500(admissions: Admissions) -> None:
     response = await admissions.client.post(
         URL,

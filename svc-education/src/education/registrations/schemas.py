@@ -19,8 +19,8 @@ from kota_shared.i18n.validation import Matching
 
 Nisn = Annotated[
     str,
+    Matching(r"\d{10}", _("A NISN is 10 digits.")),
     Field(
-        pattern=r"^\d{10}$",
         description="The child's national student number (NISN), 10 digits.",
         examples=["0151234567"],
     ),
@@ -67,11 +67,14 @@ class RegistrationCreate(BaseModel):
         default=False,
         description="SD only: a psychologist recommends the child (admits from 5½ years).",
     )
-    school_npsn: str = Field(
-        pattern=r"^\d{8}$",
-        description="The chosen school's NPSN (see `GET /v1/education/schools`).",
-        examples=["20603115"],
-    )
+    school_npsn: Annotated[
+        str,
+        Matching(r"\d{8}", _("An NPSN is 8 digits.")),
+        Field(
+            description="The chosen school's NPSN (see `GET /v1/education/schools`).",
+            examples=["20603115"],
+        ),
+    ]
     pathway: Pathway
     achievement_score: Decimal | None = Field(
         default=None,
