@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from education.registrations.models import Registration, Status
 from kota_contracts.education import RegistrationVerified
+from kota_shared.testing.problems import assert_problem
 
 Admissions = Any  # the `admissions` fixture's driver (conftest)
 
@@ -35,15 +36,6 @@ def metres_north(degrees: float) -> int:
 
 def new_nik() -> str:
     return f"3671{uuid.uuid4().int % 10**12:012d}"
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem: dict[str, Any] = response.json()
-    assert problem["code"] == code
-    assert problem["title"]
-    return problem
 
 
 async def rows(

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from kota_shared.messages import _ as shared
 from kota_shared.problems import ValidationFailed
+from kota_shared.testing.problems import assert_problem as assert_shared_problem
 from kota_shared.testing.waiting import eventually
 
 Admissions = Any  # the `admissions` fixture's driver (conftest)
@@ -26,13 +27,9 @@ ENGLISH = {"Accept-Language": "en"}
 def assert_problem(
     response: Any, status: int, code: str, *, language: str = "id"
 ) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
+    """The shared checks, and the language the refusal is written in."""
+    problem = assert_shared_problem(response, status, code)
     assert response.headers["content-language"] == language
-    problem: dict[str, Any] = response.json()
-    assert problem["code"] == code
-    assert problem["type"] == f"/problems/{code}"
-    assert problem["title"]
     return problem
 
 

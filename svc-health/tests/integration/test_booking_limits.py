@@ -10,21 +10,13 @@ from health.config import HealthSettings
 from health.main import create_app
 from kota_dev.pytest_plugin import running_app
 from kota_shared.testing.clock import MovableClock
+from kota_shared.testing.problems import assert_problem
 
 BOOKINGS = "/v1/health/bookings"
 TODAY = date(2026, 12, 7)  # a Monday: the app's clock is fixed on it (conftest `today`)
 TOMORROW = TODAY + timedelta(days=1)
 ENGLISH = {"Accept-Language": "en"}
 Clinic = Any  # the conftest driver
-
-
-def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem: dict[str, Any] = response.json()
-    assert problem["code"] == code
-    assert problem["type"] == f"/problems/{code}"
-    return problem
 
 
 def day(offset: int) -> date:

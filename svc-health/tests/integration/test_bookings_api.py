@@ -7,19 +7,12 @@ from typing import Any
 
 import pytest
 
+from kota_shared.testing.problems import assert_problem
+
 BOOKINGS = "/v1/health/bookings"
 TODAY = date(2026, 12, 7)  # a Monday: the app's clock is fixed on it (conftest `today`)
 TOMORROW = TODAY + timedelta(days=1)
 Clinic = Any  # the conftest driver
-
-
-def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem: dict[str, Any] = response.json()
-    assert problem["code"] == code
-    assert problem["type"] == f"/problems/{code}"
-    return problem
 
 
 async def test_the_clock_is_on_the_day_these_tests_expect(clinic: Clinic) -> None:

@@ -5,20 +5,13 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from kota_shared.testing.problems import assert_problem
+
 BOOKINGS = "/v1/health/bookings"
 TODAY = date(2026, 12, 7)  # a Monday: the app's clock is fixed on it (conftest `today`)
 TOMORROW = TODAY + timedelta(days=1)
 ENGLISH = {"Accept-Language": "en"}
 Clinic = Any  # the conftest driver
-
-
-def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem: dict[str, Any] = response.json()
-    assert problem["code"] == code
-    assert problem["type"] == f"/problems/{code}"
-    return problem
 
 
 def in_english(headers: dict[str, str]) -> dict[str, str]:

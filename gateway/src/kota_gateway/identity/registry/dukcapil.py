@@ -71,12 +71,8 @@ class DukcapilRegistry:
         record = found[0]
         return _read(
             lambda: RegisteredPerson(
-                nik=_text(record, "NIK"),
+                **vars(_member(record)),
                 family_card_number=_text(record, "NO_KK"),
-                full_name=_text(record, "NAMA_LGKP"),
-                birth_date=_date(record, "TGL_LHR"),
-                sex=_SEXES[_text(record, "JENIS_KLMIN").upper()],
-                relationship=_text(record, "STAT_HBKEL"),
                 address=_address(record),
             )
         )
@@ -91,16 +87,7 @@ class DukcapilRegistry:
                 number=_text(first, "NO_KK"),
                 issued_on=_date(first, "TGL_TERBIT_KK"),
                 address=_address(first),
-                members=tuple(
-                    Member(
-                        nik=_text(record, "NIK"),
-                        full_name=_text(record, "NAMA_LGKP"),
-                        birth_date=_date(record, "TGL_LHR"),
-                        sex=_SEXES[_text(record, "JENIS_KLMIN").upper()],
-                        relationship=_text(record, "STAT_HBKEL"),
-                    )
-                    for record in found
-                ),
+                members=tuple(_member(record) for record in found),
             )
         )
 
@@ -170,6 +157,17 @@ def _date(record: Mapping[str, Any], key: str) -> date:
 def _coordinate(record: Mapping[str, Any], key: str) -> float | None:
     value = record.get(key)
     return None if value in (None, "") else float(value)
+
+
+def _member(record: Mapping[str, Any]) -> Member:
+    """The person a ``CALL_NIK`` record or a ``CALL_KK`` row describes."""
+    return Member(
+        nik=_text(record, "NIK"),
+        full_name=_text(record, "NAMA_LGKP"),
+        birth_date=_date(record, "TGL_LHR"),
+        sex=_SEXES[_text(record, "JENIS_KLMIN").upper()],
+        relationship=_text(record, "STAT_HBKEL"),
+    )
 
 
 def _address(record: Mapping[str, Any]) -> Address:
