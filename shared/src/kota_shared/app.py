@@ -91,6 +91,7 @@ class ServiceDefinition:
 
 
 IDEMPOTENCY_PURGE_SECONDS = 3600
+OUTBOX_BACKLOG_SECONDS = 15
 
 
 def event_source(service_name: str) -> str:
@@ -165,6 +166,9 @@ def _lifespan(
                     poll_seconds=settings.outbox_poll_seconds,
                 )
                 supervisor.start("outbox-relay", runtime.relay.run)
+                supervisor.start(
+                    "outbox-backlog", every(OUTBOX_BACKLOG_SECONDS, runtime.relay.measure_backlog)
+                )
             runtime.consumers = definition.consumers(runtime) if definition.consumers else []
             for consumer in runtime.consumers:
                 supervisor.start(f"consumer:{consumer.name}", consumer.run)

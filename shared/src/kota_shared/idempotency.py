@@ -311,14 +311,22 @@ class RequireIdempotencyKey:
         required: bool = True,
         lifetime: timedelta = KEY_LIFETIME,
         wait: timedelta = DUPLICATE_WAIT,
-        clock: Clock = _utc_now,
+        clock: Clock | None = None,
     ) -> None:
+        """``clock`` is by default the app's (``app.state.clock``), the one its purge of
+        expired keys reads: a key then expires by the same "now" it is purged by."""
         self._table = table
         self._required = required
         self.__signature__ = _signature(required=required)
         self._lifetime = lifetime
         self._wait = wait
         self._clock = clock
+
+    def _clock_of(self, request: Request) -> Clock:
+        if self._clock is not None:
+            return self._clock
+        app_clock: Clock = getattr(request.app.state, "clock", _utc_now)
+        return app_clock
 
     async def __call__(self, request: Request, key: str | None = None) -> IdempotentRequest:
         """The signature FastAPI reads is `_signature`'s, which documents the header."""
@@ -331,7 +339,7 @@ class RequireIdempotencyKey:
                 fingerprint="",
                 lifetime=self._lifetime,
                 wait=self._wait,
-                clock=self._clock,
+                clock=self._clock_of(request),
             )
         if not _KEY.fullmatch(key):
             raise IdempotencyKeyInvalid()
@@ -345,5 +353,5 @@ class RequireIdempotencyKey:
             ),
             lifetime=self._lifetime,
             wait=self._wait,
-            clock=self._clock,
+            clock=self._clock_of(request),
         )

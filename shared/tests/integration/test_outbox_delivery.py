@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from cloudevents.v1.kafka import KafkaMessage as SdkKafkaMessage
 from cloudevents.v1.kafka import from_structured as sdk_from_structured
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select, update
 
 from kota_dev.faults.parcels import TABLES, ParcelScanned, count_scans, scans_of
@@ -192,3 +193,39 @@ async def test_a_relay_woken_as_it_is_stopped_still_stops(parcels_db, infrastruc
     relay.wake()
     async with asyncio.timeout(15):
         await supervisor.stop()
+
+
+async def test_the_backlog_counts_rows_not_yet_published(parcels_db, outbox) -> None:
+    relay = OutboxRelay(
+        tables=TABLES,
+        sessionmaker=parcels_db,
+        bootstrap_servers="127.0.0.1:9",  # never contacted: measuring is database work only
+    )
+    parcels = [uuid.uuid4().hex for _ in range(3)]
+    async with parcels_db() as session, session.begin():
+        for parcel in parcels:
+            await outbox.add(session, ParcelScanned(parcel=parcel, step=1), subject=parcel)
+        await session.execute(
+            update(TABLES.outbox)
+            .where(TABLES.outbox.c.key == parcels[0])
+            .values(published_at=func.now())
+        )
+
+    assert await relay.measure_backlog() == 2
+    assert REGISTRY.get_sample_value("kota_outbox_backlog") == 2
+
+
+async def test_an_event_may_be_given_the_id_its_cause_dictates(parcels_db, outbox) -> None:
+    parcel, event_id = uuid.uuid4().hex, uuid.uuid4()
+
+    async with parcels_db() as session, session.begin():
+        returned = await outbox.add(
+            session, ParcelScanned(parcel=parcel, step=1), subject=parcel, event_id=event_id
+        )
+
+    async with parcels_db() as session:
+        stored = await session.scalar(
+            select(TABLES.outbox.c.event_id).where(TABLES.outbox.c.key == parcel)
+        )
+    assert returned == str(event_id)
+    assert stored == event_id

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka.errors import CommitFailedError
-from aiokafka.structs import OffsetAndMetadata
+from aiokafka.structs import OffsetAndMetadata, TopicPartition
 from opentelemetry.trace import SpanKind
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -71,7 +71,7 @@ DEAD_LETTER_MAX_VALUE_BYTES = 512 * 1024
 DEAD_LETTER_MAX_HEADER_BYTES = 64 * 1024
 
 
-async def _stop_kafka_consumer(consumer: Any) -> None:
+async def stop_kafka_consumer(consumer: Any) -> None:
     """``AIOKafkaConsumer.stop()``, finished even when aiokafka trips over itself.
 
     A fetch in its retry back-off makes ``stop()`` raise a stray ``CancelledError`` before it
@@ -146,7 +146,9 @@ class EventConsumer(Generic[ContextT]):
     the service's name and a dot (``permits.payment-outcomes``), the consumer groups and the
     dead-letter topics (``<name>.dlq``) that principal may use.
 
-    `run` is the whole life of the consumer; start it under a `Supervisor`.
+    `run` is the whole life of the consumer; start it under a `Supervisor`. With
+    ``until_caught_up``, `run` returns once the group has applied everything its topics held
+    when it connected: a replay that rebuilds read models from the beginning of the log.
     """
 
     def __init__(
@@ -165,6 +167,7 @@ class EventConsumer(Generic[ContextT]):
         max_attempts: int = 5,
         retry_backoff_seconds: float = 0.2,
         after_apply: Callable[[ReceivedEvent[Any]], None] | None = None,
+        until_caught_up: bool = False,
     ) -> None:
         self.name = name
         self._topics = topics
@@ -188,6 +191,7 @@ class EventConsumer(Generic[ContextT]):
         )
         # A test seam: runs after the effect is committed and before the offset is.
         self._after_apply = after_apply
+        self._until_caught_up = until_caught_up
         self._lock = asyncio.Lock()
         self._consumer: Any = None
         self._dlq_producer: Any = None
@@ -255,7 +259,7 @@ class EventConsumer(Generic[ContextT]):
         producer, self._dlq_producer = self._dlq_producer, None
         try:
             if consumer is not None:
-                await _stop_kafka_consumer(consumer)
+                await stop_kafka_consumer(consumer)
         finally:
             if producer is not None:
                 await producer.stop()
@@ -267,6 +271,7 @@ class EventConsumer(Generic[ContextT]):
         return {(tp.topic, tp.partition) for tp in self._consumer.assignment()}
 
     async def _consume(self) -> None:
+        ends = await self._end_offsets() if self._until_caught_up else None
         while True:
             batch: dict[Any, list[Any]] = {}
             try:
@@ -274,11 +279,35 @@ class EventConsumer(Generic[ContextT]):
                 if batch:
                     async with self._lock:
                         await self._process_batch(batch)
+                if ends is not None and await self._reached(ends):
+                    return
             except Exception as exc:
                 kind = transience(exc)
                 if kind is None:
                     raise
                 await self._wait_out(exc, kind, batch)
+
+    async def _end_offsets(self) -> dict[TopicPartition, int]:
+        """Where each partition of the topics ends now: what a replay must get through."""
+        await self._consumer.topics()  # fetches the metadata partitions_for_topic reads
+        partitions = [
+            TopicPartition(topic, partition)
+            for topic in self._topics
+            for partition in self._consumer.partitions_for_topic(topic) or ()
+        ]
+        ends: dict[TopicPartition, int] = await self._consumer.end_offsets(partitions)
+        return {tp: end for tp, end in ends.items() if end > 0}
+
+    async def _reached(self, ends: dict[TopicPartition, int]) -> bool:
+        """Whether this consumer has applied every partition up to ``ends``: asked between
+        batches, when every record fetched so far (all before the position) is applied."""
+        assignment = self._consumer.assignment()
+        if not all(tp in assignment for tp in ends):
+            return False
+        for tp, end in ends.items():
+            if await self._consumer.position(tp) < end:
+                return False
+        return True
 
     async def _wait_out(
         self, exc: BaseException, kind: Transience, batch: dict[Any, list[Any]]

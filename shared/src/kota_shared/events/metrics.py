@@ -9,6 +9,10 @@ OUTBOX_RELAY_UP = Gauge(
     "kota_outbox_relay_up",
     "1 while the outbox relay runs and can publish; 0 while it waits out an outage or is down",
 )
+OUTBOX_BACKLOG = Gauge(
+    "kota_outbox_backlog",
+    "Outbox rows committed and not yet published (measured every few seconds)",
+)
 EVENTS_CONSUMED = Counter(
     "kota_events_consumed_total",
     "Events received by a consumer, by outcome (applied, duplicate, dead_lettered)",

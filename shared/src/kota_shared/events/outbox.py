@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -24,7 +25,7 @@ from kota_shared import tracing
 from kota_shared.backoff import Backoff
 from kota_shared.events.envelope import EventData, build_message
 from kota_shared.events.kafka_security import UNAUTHENTICATED, KafkaSecurity
-from kota_shared.events.metrics import EVENTS_PUBLISHED, OUTBOX_RELAY_UP
+from kota_shared.events.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_RELAY_UP
 from kota_shared.events.tables import EventTables
 from kota_shared.outages import describe, is_transient
 
@@ -41,10 +42,25 @@ class Outbox:
         self._table = tables.outbox
         self._source = source
 
-    async def add(self, session: AsyncSession, data: EventData, *, subject: str) -> str:
-        """Stage ``data`` for publication when (and only if) the transaction commits."""
+    async def add(
+        self,
+        session: AsyncSession,
+        data: EventData,
+        *,
+        subject: str,
+        event_id: uuid.UUID | None = None,
+    ) -> str:
+        """Stage ``data`` for publication when (and only if) the transaction commits.
+
+        ``event_id`` names an event whose identity is its cause (an alert), so raising it
+        again is the same event, which consumers' inboxes apply once; by default, a new id.
+        """
         message = build_message(
-            data, source=self._source, subject=subject, trace_headers=tracing.inject_headers()
+            data,
+            source=self._source,
+            subject=subject,
+            trace_headers=tracing.inject_headers(),
+            event_id=event_id,
         )
         await session.execute(
             insert(self._table).values(
@@ -194,6 +210,18 @@ class OutboxRelay:
                 await producer.stop()
             except (KafkaError, OSError) as exc:
                 _log.debug("producer stop failed: %s", exc)
+
+    async def measure_backlog(self) -> int:
+        """Count the rows waiting to be published, for ``kota_outbox_backlog``: growing while
+        Kafka is away or the relay is stuck, which monitoring reports per service."""
+        async with self._sessionmaker() as session:
+            backlog = await session.scalar(
+                select(func.count())
+                .select_from(self._table)
+                .where(self._table.c.published_at.is_(None))
+            )
+        OUTBOX_BACKLOG.set(backlog or 0)
+        return int(backlog or 0)
 
     async def purge_published(self) -> int:
         """Delete rows published longer ago than the retention (kept that long for audits)."""
