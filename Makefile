@@ -2,7 +2,7 @@
 # Both install what is missing first (scripts/bootstrap.sh), uv included, into ~/.local/bin.
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: up down test lint bench bench-faults
+.PHONY: up down test lint bench bench-faults bench-monitoring
 
 up:  ## start PostgreSQL, Kafka, every service, the gateway and the payment simulator; Ctrl-C stops all
 	@scripts/bootstrap.sh
@@ -27,3 +27,7 @@ bench:  ## event-delivery and gateway benchmarks (docs/benchmarks.md)
 bench-faults:  ## minutes of load while PostgreSQL and Kafka restart and consumers die
 	@scripts/bootstrap.sh
 	@uv run python bench/faults.py
+
+bench-monitoring:  ## a year of the city's events into monitoring's read models, its API, freshness
+	@scripts/bootstrap.sh
+	@uv run python bench/monitoring.py

@@ -101,3 +101,27 @@ class RegistrationVerified(_EducationEvent):
     """The school officer's account id."""
     documents_checked: list[DocumentKind]
     verified_at: datetime
+
+
+# v2, published beside v1 (docs/events.md): monitoring's fill rates and districts need the
+# school's places and where it is, and v1 payloads forbid new fields.
+class RegistrationSubmittedV2(_EducationEvent):
+    """A parent (or an officer at a kiosk for them) registered a child at a school."""
+
+    event_type: ClassVar[str] = "education.registration.submitted.v2"
+
+    registration_id: uuid.UUID
+    admission_year: int
+    school_npsn: str
+    kecamatan_code: str
+    """Where the school is, dotted (``36.71.01``)."""
+    level: SchoolLevel
+    pathway: Pathway
+    school_capacity: int
+    """The school's places for new pupils this admission year (daya tampung)."""
+    pathway_quota: int | None
+    """The pathway's share of them; None for a school too small to honour every share."""
+    parent_id: str
+    assisted_by: str | None
+    """The officer who registered at a kiosk, for a parent without a phone."""
+    submitted_at: datetime

@@ -47,3 +47,27 @@ class AppointmentCancelled(_HealthEvent):
     visit_date: date
     queue_number: int
     cancelled_at: datetime
+
+
+# v2, published beside v1 (docs/events.md): monitoring's fill rates and districts need the
+# day's places and where the facility is, and v1 payloads forbid new fields.
+class AppointmentBookedV2(_HealthEvent):
+    """A citizen (or an officer at a kiosk for them) took a place in a day's queue."""
+
+    event_type: ClassVar[str] = "health.appointment.booked.v2"
+
+    booking_id: uuid.UUID
+    citizen_id: str
+    facility_id: uuid.UUID
+    facility_code: str
+    kecamatan_code: str
+    """Where the facility is, dotted (``36.71.01``)."""
+    service_code: str
+    visit_date: date
+    daily_quota: int
+    """The places the service offers that day, as it stood when this one was taken."""
+    queue_number: int
+    queue_label: str
+    assisted_by: str | None
+    """The officer who booked it at a kiosk, if the citizen was served in person."""
+    booked_at: datetime

@@ -8,6 +8,8 @@ import uuid
 from datetime import date, datetime
 from typing import ClassVar, Literal
 
+from pydantic import BaseModel, ConfigDict
+
 from kota_shared.events.envelope import EventData
 
 TOPIC = "permits.events"
@@ -33,6 +35,60 @@ def application_of_fee_invoice(source_reference: str) -> uuid.UUID | None:
 
 class _PermitsEvent(EventData):
     topic: ClassVar[str] = TOPIC
+
+
+Stage = Literal["verification", "review"]
+"""A stage with its own service-level deadline, counted in working days."""
+
+Action = Literal[
+    "submit",
+    "start_review",
+    "request_revision",
+    "resubmit",
+    "approve",
+    "reject",
+    "deem_approved",
+    "request_payment",
+    "issue",
+    "record_payment",
+    "expire",
+    "cancel",
+    "revoke",
+]
+"""A step of the application workflow (permits' ``Action``; a test keeps the two equal)."""
+
+
+class _Clock(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class OpenedStage(_Clock):
+    """A stage's clock as permits' working-day calendar set it when the stage began.
+
+    Every instant is computed by permits, which owns the calendar, so a reader compares
+    times and never counts working days itself.
+    """
+
+    stage: Stage
+    due_at: datetime
+    """The deadline, exclusive: the stage is on time when it closes before this instant."""
+    at_risk_at: datetime
+    """80 % of the way from the stage's start to ``due_at``."""
+    aged_3_working_days_at: datetime
+    """When the application has waited 3 whole working days in this stage (then 6, 11):
+    the edges of the backlog's age bands 0-2, 3-5, 6-10 and over 10 working days."""
+    aged_6_working_days_at: datetime
+    aged_11_working_days_at: datetime
+
+
+class ClosedStage(_Clock):
+    """A stage whose clock stopped at this step: the city acted, or the clock ran out."""
+
+    stage: Stage
+    started_at: datetime
+    due_at: datetime
+    working_days: int
+    """Whole working days the stage took, counted by permits' calendar."""
 
 
 class ApplicationDrafted(_PermitsEvent):
@@ -154,3 +210,28 @@ class PermitRevoked(_PermitsEvent):
     number: str
     reason: str
     revoked_at: datetime
+
+
+class StepTaken(_PermitsEvent):
+    """One step of an application's workflow, with the service-level clocks it stopped and
+    started: the ledger monitoring measures the city against its deadlines from.
+
+    Published for every step, beside the step's own event (``approved``, ``rejected``, ...),
+    which consumers that act on a decision keep reading.
+    """
+
+    event_type: ClassVar[str] = "permits.application.step_taken.v1"
+
+    application_id: uuid.UUID
+    permit_type: str
+    kecamatan_code: str | None
+    """Where the permit applies, dotted (``36.71.07``), as the civil registry writes it."""
+    action: Action
+    from_status: str
+    to_status: str
+    actor: Literal["applicant", "officer", "system"]
+    assisted_by: str | None
+    """The officer who took the applicant's step for them at a kiosk, if anyone did."""
+    at: datetime
+    closed_stage: ClosedStage | None
+    opened_stage: OpenedStage | None

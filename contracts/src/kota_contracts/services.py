@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from kota_contracts import education, health, identity, payments, permits
+from kota_contracts import education, health, identity, monitoring, payments, permits
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,9 @@ class ServiceDeclaration:
     """``kota up`` runs ``<package>.seed`` once it is ready (the city's starting data)."""
     routed: bool = True
     """The gateway routes ``/v1/<name>/...`` here (false only for the gateway itself)."""
+    watches_the_broker: bool = False
+    """May describe every topic and consumer group (offsets, not contents): monitoring, which
+    reports each group's lag and each dead-letter topic."""
 
     @property
     def env_prefix(self) -> str:
@@ -121,13 +124,33 @@ SERVICES: tuple[ServiceDeclaration, ...] = (
         port_offset=5,
         package="monitoring",
         folder="svc-monitoring",
-        consumes=(identity.TOPIC, permits.TOPIC, payments.TOPIC, health.TOPIC, education.TOPIC),
+        publishes=monitoring.TOPIC,
+        watches_the_broker=True,
+        # Its own topic too: the alerts raised are a read model, rebuilt from the log.
+        consumes=(
+            identity.TOPIC,
+            permits.TOPIC,
+            payments.TOPIC,
+            health.TOPIC,
+            education.TOPIC,
+            monitoring.TOPIC,
+        ),
     ),
 )
 """Every service behind the gateway, in the order the home screen lists their sections."""
 
 EVERY_SERVICE = (GATEWAY, *SERVICES)
 """Every process with a database of its own."""
+
+
+LOCAL_SUITE_PORT = 8000
+"""The local suite's base port: each service listens at this plus its port offset."""
+
+
+def local_suite_url(service: ServiceDeclaration) -> str:
+    """Where the local suite (``kota up``) runs ``service``: the defaults of every setting
+    that names another service, so a checkout runs with no configuration."""
+    return f"http://127.0.0.1:{LOCAL_SUITE_PORT + service.port_offset}"
 
 
 def declared(name: str) -> ServiceDeclaration:

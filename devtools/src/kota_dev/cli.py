@@ -256,6 +256,8 @@ def _announce(layout: Layout, *, infrastructure: float, services: float) -> None
         f"  ready in {infrastructure + services:.0f} s (PostgreSQL {infrastructure:.0f} s, "
         f"then Kafka and the services together {services:.0f} s)\n"
         f"  gateway:  {gateway}\n  API docs: {gateway}/docs\n"
+        f"  dashboard: {gateway}/v1/monitoring/dashboard (officials: sign in as the admin)\n"
+        f"  public figures and open data: {gateway}/v1/monitoring/public\n"
         f"  admin:    {DEMO_ADMIN} / {demo_admin_password(layout.state_dir)}\n"
         f"  payment provider simulator: {layout.url(PAYSIM)}/docs\n"
         f"  civil registry simulator:   {layout.url(REGSIM)}/docs\n"

@@ -8,6 +8,7 @@ new service appears in compose, the PostgreSQL init script and the gateway's rou
 
 # ruff: noqa: E501 - the YAML's own long lines are kept as compose prints them
 
+import json
 import shlex
 from pathlib import Path
 
@@ -70,6 +71,13 @@ x-app: &app
 services:
 """
 
+
+def _compose_urls(pattern: str, **overrides: str) -> str:
+    """A JSON object of every service's URL on the compose network (``{name}`` filled in)."""
+    urls = {service.name: pattern.format(name=service.name) for service in EVERY_SERVICE}
+    return json.dumps(urls | overrides, separators=(",", ":"))
+
+
 _EXTRA_ENVIRONMENT = {
     "permits": """\
       # Signs permits' verification codes: required, since a known secret lets anyone forge
@@ -92,6 +100,17 @@ _EXTRA_ENVIRONMENT = {
     "monitoring": """\
       # Where deploy/Dockerfile.service puts the published event schemas.
       MONITORING_EVENT_SCHEMAS_DIR: /app/schemas/events
+      # The dashboard's sign-in form is posted to monitoring, which signs in at the gateway.
+      MONITORING_GATEWAY_URL: http://gateway:8000
+      # Probed for readiness and outbox backlog (the gateway's metrics on its own port).
+      MONITORING_READINESS_URLS: >-
+        """
+    + _compose_urls("http://{name}:8000")
+    + """
+      MONITORING_METRICS_URLS: >-
+        """
+    + _compose_urls("http://{name}:8000/metrics", gateway="http://gateway:9100/metrics")
+    + """
 """,
     "gateway": """\
       # On the volume below (the image's only writable directory), so tokens survive restarts.

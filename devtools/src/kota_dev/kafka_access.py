@@ -58,6 +58,7 @@ class Operation(enum.IntEnum):
 _ANY = 1  # resource type, pattern type and operation filter matching everything
 _ALLOW = 3
 _ANY_HOST = "*"
+_EVERY = "*"  # a literal ACL on "*" matches every resource of its type
 
 _PRODUCE = (Operation.WRITE, Operation.CREATE, Operation.DESCRIBE)
 _CONSUME = (Operation.READ, Operation.DESCRIBE)
@@ -117,6 +118,13 @@ def grants(services: Sequence[ServiceDeclaration] = EVERY_SERVICE) -> list[Grant
             result.append(Grant(service.name, Resource.TOPIC, topic, Pattern.LITERAL, _CONSUME))
         if service.consumes:
             result.append(Grant(service.name, Resource.GROUP, own, Pattern.PREFIXED, _CONSUME))
+        if service.watches_the_broker:
+            # Offsets and metadata of every topic and group, for lag and dead letters; no
+            # READ, so not the contents.
+            for resource in (Resource.TOPIC, Resource.GROUP):
+                result.append(
+                    Grant(service.name, resource, _EVERY, Pattern.LITERAL, (Operation.DESCRIBE,))
+                )
     return result
 
 

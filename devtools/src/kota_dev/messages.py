@@ -1,11 +1,12 @@
 """Every package's messages, extracted by Babel and merged into its Indonesian catalogue.
 
 ``uv run kota messages`` scans each package (the shared library and every registered
-service) for ``_("…")`` calls, adds the new messages to ``locale/id/LC_MESSAGES/messages.po``
-untranslated, and drops the ones the code no longer has; a translator then fills in the
-``msgstr`` lines. The shared library's catalogue also holds pydantic's message templates
-(see `kota_shared.i18n.validation`). `problems` lists what keeps a catalogue from being
-complete; the translation test fails while anything is listed.
+service) for ``_("…")`` calls, in its code and its HTML templates (Jinja2), adds the new
+messages to ``locale/id/LC_MESSAGES/messages.po`` untranslated, and drops the ones the code
+no longer has; a translator then fills in the ``msgstr`` lines. The shared library's
+catalogue also holds pydantic's message templates (see `kota_shared.i18n.validation`).
+`problems` lists what keeps a catalogue from being complete; the translation test fails
+while anything is listed.
 """
 
 import importlib.util
@@ -22,7 +23,13 @@ from kota_shared.i18n.catalogue import CATALOGUE_PATH
 from kota_shared.i18n.validation import PYDANTIC_TEMPLATES
 
 SHARED = "kota_shared"
-METHOD_MAP = [("**/migrations/**", "ignore"), ("**/testing/**", "ignore"), ("**.py", "python")]
+METHOD_MAP = [
+    ("**/migrations/**", "ignore"),
+    ("**/testing/**", "ignore"),
+    ("**.py", "python"),
+    # Server-rendered pages mark their words with ``_("…")`` too (monitoring's dashboard).
+    ("**/templates/**.html", "jinja2.ext:babel_extract"),
+]
 KEYWORDS: dict[str, None] = {"_": None}
 """The one marker: ``_`` of the package's ``messages`` module, message first."""
 PO_WIDTH = 100

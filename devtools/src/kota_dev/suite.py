@@ -205,4 +205,14 @@ def service_environment(
         env["FAMILY_CARD_URL"] = gateway_url + family_cards.PATH
     if service.name == "payments":
         env["CALLBACK_SECRETS"] = json.dumps([provider_secret])
+    if service.name == "monitoring":
+        # The dashboard's sign-in form is posted to monitoring, which signs in at the gateway.
+        env["GATEWAY_URL"] = gateway_url
+        env["DASHBOARD_SECRET_KEY"] = _state_secret(layout.state_dir, "monitoring-dashboard-key")
+        # Every process with a database, and its metrics (the gateway's on its own listener).
+        env["READINESS_URLS"] = json.dumps({s.name: layout.url(s) for s in (GATEWAY, *SERVICES)})
+        env["METRICS_URLS"] = json.dumps(
+            {s.name: f"{layout.url(s)}/metrics" for s in SERVICES}
+            | {GATEWAY.name: f"http://127.0.0.1:{layout.metrics_port}/metrics"}
+        )
     return {service.env_prefix + key: value for key, value in env.items()}

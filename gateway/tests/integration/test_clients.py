@@ -581,6 +581,11 @@ async def test_a_service_admits_an_agency_client_by_its_scopes(
                     "database_url": monitoring_database,
                     "jwks_url": f"{gateway_url}/.well-known/jwks.json",
                     "token_issuer": behind.token_issuer,
+                    # A consumer group of its own: on the session's broker, the default
+                    # one is monitoring's tests', whose events it would otherwise take.
+                    "read_models_generation": 9001,
+                    "readiness_urls": {},
+                    "metrics_urls": {},
                 }
             )
         )

@@ -5,11 +5,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from education.admission.pathways import published_quotas
 from education.db import EVENT_TABLES
 from kota_contracts.education import (
+    Pathway,
     RegistrationSubmitted,
+    RegistrationSubmittedV2,
     RegistrationVerified,
     RegistrationWithdrawn,
+    SchoolLevel,
 )
 from kota_shared.events.schemas import events_in
 from kota_shared.testing.contracts import assert_matches_published_schema
@@ -24,11 +28,14 @@ async def test_submission_and_withdrawal_are_announced_without_the_childs_identi
     created = await admissions.registered(parent)
     await admissions.withdraw(parent, created["id"])
 
-    submitted, withdrawn = await admissions.events(
-        created["id"], RegistrationSubmitted.event_type, RegistrationWithdrawn.event_type
+    submitted, submitted_v2, withdrawn = await admissions.events(
+        created["id"],
+        RegistrationSubmitted.event_type,
+        RegistrationSubmittedV2.event_type,
+        RegistrationWithdrawn.event_type,
     )
 
-    for event in (submitted, withdrawn):
+    for event in (submitted, submitted_v2, withdrawn):
         assert event["source"] == "/kota-live/education"
         assert event["subject"] == created["id"]
         assert event["dataschema"].endswith(f"/{event['type']}.json")
@@ -48,6 +55,16 @@ async def test_submission_and_withdrawal_are_announced_without_the_childs_identi
         "assisted_by": "officer-3",
         "submitted_at": "2027-06-10T03:00:00Z",
     }
+    # v2 is v1 with where the school is and its places (docs/events.md): SMP Negeri 1
+    # Tangerang's 320, and the domisili pathway's share of them.
+    quotas = published_quotas(SchoolLevel.SMP, 320)
+    assert quotas is not None
+    assert submitted_v2["type"] == "education.registration.submitted.v2"
+    assert submitted_v2.data == submitted.data | {
+        "kecamatan_code": "36.71.01",
+        "school_capacity": 320,
+        "pathway_quota": quotas[Pathway.DOMISILI],
+    }
     assert withdrawn["type"] == "education.registration.withdrawn.v1"
     assert withdrawn.data["registration_id"] == created["id"]
     metrics = (await education_client.get("/metrics")).text
@@ -59,6 +76,7 @@ def test_every_declared_event_is_exercised_above() -> None:
     # education.registration.verified.v1: test_family_cards.py, with the verification step.
     assert declared == {
         RegistrationSubmitted.event_type,
+        RegistrationSubmittedV2.event_type,
         RegistrationWithdrawn.event_type,
         RegistrationVerified.event_type,
     }

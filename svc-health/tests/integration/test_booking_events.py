@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from health.db import EVENT_TABLES
-from kota_contracts.health import AppointmentBooked, AppointmentCancelled
+from kota_contracts.health import AppointmentBooked, AppointmentBookedV2, AppointmentCancelled
 from kota_shared.testing.contracts import assert_matches_published_schema
 
 Clinic = Any  # the conftest driver
@@ -20,11 +20,15 @@ async def test_a_kiosk_booking_and_its_cancellation_are_published(clinic: Clinic
     assert (await clinic.cancel(kiosk, booking["id"])).status_code == 200
 
     events = await clinic.events(
-        booking["id"], AppointmentBooked.event_type, AppointmentCancelled.event_type
+        booking["id"],
+        AppointmentBooked.event_type,
+        AppointmentBookedV2.event_type,
+        AppointmentCancelled.event_type,
     )
 
     assert [e["type"] for e in events] == [
         "health.appointment.booked.v1",
+        "health.appointment.booked.v2",
         "health.appointment.cancelled.v1",
     ]
     for event in events:
@@ -32,7 +36,9 @@ async def test_a_kiosk_booking_and_its_cancellation_are_published(clinic: Clinic
         assert event["subject"] == booking["id"]
         assert event["dataschema"].endswith(f"/{event['type']}.json")
         assert_matches_published_schema(event["type"], event.data)
-    booked, cancelled = (e.data for e in events)
+    booked, booked_v2, cancelled = (e.data for e in events)
+    # v2 is v1 with the day's places and where the clinic is (docs/events.md).
+    assert booked_v2 == booked | {"kecamatan_code": "36.71.05", "daily_quota": 30}
     assert booked == {
         "booking_id": booking["id"],
         "citizen_id": "citizen-events-1",

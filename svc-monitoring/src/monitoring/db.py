@@ -1,7 +1,8 @@
 """The monitoring database: its declarative base and the outbox/inbox every service shares.
 
-The aggregates' model modules declare their tables on ``Base``; `migrations/env.py` imports
-each of them, so this module imports none and nothing circles back to it.
+The read models' modules declare their tables on ``Base``; `migrations/env.py` imports each of
+them, so this module imports none and nothing circles back to it. No table here holds a name,
+a NIK or a phone number: only ids of records, codes and counts.
 """
 
 from sqlalchemy.orm import DeclarativeBase

@@ -2,21 +2,18 @@
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
-from fastapi import FastAPI
-from prometheus_client.parser import text_string_to_metric_families
+from aiokafka import AIOKafkaProducer
+from monitoring_feed import CONSUMER, duplicates_counted, unread
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
+from kota_dev.pytest_plugin import AuthHeaders, Infrastructure
 from kota_shared.events.consumer import dead_letter_topic
 from kota_shared.events.envelope import EventData, build_message, schema_uri
 from kota_shared.testing.kafka import read_records
@@ -28,7 +25,6 @@ from monitoring.db import EVENT_TABLES, Base
 from monitoring.main import create_app
 
 URL = "/v1/monitoring/event-counts"
-CONSUMER = "monitoring.event-counts"
 BOOKED = "health.appointment.booked.v1"
 """A published type whose model monitoring does not import: only its schema can check it."""
 
@@ -40,20 +36,6 @@ class PermitInspected(EventData):
     topic: ClassVar[str] = "permits.events"
 
     note: str
-
-
-@pytest.fixture(scope="session")
-async def monitoring_database(infrastructure: Infrastructure) -> str:
-    return await migrated_database(infrastructure, "monitoring:migrations", "monitoring")
-
-
-@pytest.fixture(scope="session")
-async def monitoring_client(
-    monitoring_database: str, service_env: dict[str, Any]
-) -> AsyncIterator[httpx.AsyncClient]:
-    app: FastAPI = create_app(MonitoringSettings(database_url=monitoring_database, **service_env))
-    async with running_app(app) as client:
-        yield client
 
 
 async def publish(
@@ -68,48 +50,6 @@ async def publish(
         await producer.stop()
 
 
-async def unread_by_monitoring(infrastructure: Infrastructure) -> int:
-    """Records on the watched topics past the offsets monitoring's consumer has committed.
-
-    It commits a batch's offsets after counting the batch, so at 0 whatever other tests
-    published (redeliveries among it) has been counted, and cannot add to a count read now.
-    """
-    bootstrap_servers = infrastructure.kafka_bootstrap_servers
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
-    await admin.start()
-    try:
-        committed = await admin.list_consumer_group_offsets(CONSUMER)
-    finally:
-        await admin.close()
-    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers)
-    await reader.start()
-    try:
-        await reader.topics()  # fetches the metadata that partitions_for_topic reads
-        partitions = [
-            TopicPartition(topic, partition)
-            for topic in MonitoringSettings.model_fields["watched_topics"].default
-            for partition in reader.partitions_for_topic(topic) or ()
-        ]
-        ends: dict[TopicPartition, int] = await reader.end_offsets(partitions)
-    finally:
-        await reader.stop()
-    return sum(
-        end - max(committed[tp].offset, 0) if tp in committed else end for tp, end in ends.items()
-    )
-
-
-async def duplicates_counted(client: httpx.AsyncClient) -> float:
-    """``kota_events_consumed_total{outcome="duplicate"}`` of monitoring's consumer."""
-    families = text_string_to_metric_families((await client.get("/metrics")).text)
-    return sum(
-        sample.value
-        for family in families
-        for sample in family.samples
-        if sample.name == "kota_events_consumed_total"
-        and sample.labels == {"consumer": CONSUMER, "outcome": "duplicate"}
-    )
-
-
 async def test_events_are_counted_once_per_event_id(
     monitoring_client: httpx.AsyncClient, auth_headers: AuthHeaders, infrastructure: Infrastructure
 ) -> None:
@@ -117,7 +57,7 @@ async def test_events_are_counted_once_per_event_id(
     # The duplicate counter is the consumer's, for every topic: first let it count what
     # other tests sent (their redeliveries too), so that only ours move it from here.
     await eventually(
-        lambda: unread_by_monitoring(infrastructure),
+        lambda: unread(infrastructure.kafka_bootstrap_servers),
         until=lambda unread: unread == 0,
         within=120,
         what="monitoring to consume what was published before this test",

@@ -12,11 +12,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from kota_contracts.permits import TOPIC
+from kota_contracts.permits import TOPIC, StepTaken
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure, migrated_database, running_app
 from kota_shared.seeding import run_seed
 from kota_shared.testing.clock import MovableClock
 from kota_shared.testing.kafka import read_events
+from kota_shared.testing.waiting import eventually
 from permits.config import PermitsSettings
 from permits.main import create_app
 from permits.seed import seed_catalogue
@@ -146,6 +147,19 @@ class Permits:
         once every one of ``types`` has arrived."""
         return await read_events(
             self.kafka_bootstrap_servers, TOPIC, key=application_id, until_types=types
+        )
+
+    async def events_after_steps(self, application_id: str, steps: int, *types: str) -> list[Any]:
+        """Like `events`, once ``steps`` `StepTaken` events have arrived too (they all share
+        one type, so waiting for the type alone would stop at the first)."""
+
+        def steps_in(events: list[Any]) -> int:
+            return sum(e["type"] == StepTaken.event_type for e in events)
+
+        return await eventually(
+            lambda: self.events(application_id, StepTaken.event_type, *types),
+            until=lambda events: steps_in(events) >= steps,
+            what=f"{steps} steps of application {application_id}",
         )
 
     def citizen(self, subject: str | None = None) -> dict[str, str]:

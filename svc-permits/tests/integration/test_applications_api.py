@@ -12,6 +12,7 @@ from kota_contracts.permits import ApplicationDrafted
 from kota_dev.pytest_plugin import AuthHeaders, Infrastructure
 from kota_shared.testing.kafka import read_records
 from kota_shared.testing.schema import schema_differences
+from kota_shared.testing.waiting import eventually
 from permits.applications import models as applications
 from permits.applications.models import Application
 from permits.catalogue import models as catalogue
@@ -56,8 +57,14 @@ async def test_a_citizen_drafts_an_application_and_it_is_announced(
     assert event["subject"] == application["id"]
     ApplicationDrafted.model_validate(event.data)  # the payload matches its schema
     assert event.data["district_code"] == "367105"
-    metrics = (await permits_client.get("/metrics")).text
-    assert 'kota_events_published_total{topic="permits.events"}' in metrics
+    # The relay counts a batch once Kafka has acknowledged all of it, which can be just after
+    # a reader already sees the record.
+    published = 'kota_events_published_total{topic="permits.events"}'
+
+    async def metrics() -> str:
+        return (await permits_client.get("/metrics")).text
+
+    await eventually(metrics, until=lambda text: published in text, what=published)
 
 
 async def test_the_owner_reads_it_and_another_citizen_gets_404(

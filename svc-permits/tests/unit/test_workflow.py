@@ -3,12 +3,14 @@
 import contextlib
 from collections import deque
 from collections.abc import Iterable
+from typing import get_args
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from kota_contracts import permits as contracts
 from permits.applications.workflow import (
     STATUS_NAMES,
     TERMINAL,
@@ -332,3 +334,12 @@ class AvailableActionsAgree(RuleBasedStateMachine):
 
 
 TestAvailableActionsAgree = AvailableActionsAgree.TestCase
+
+
+def test_the_published_step_event_names_exactly_the_workflows_actions_and_stages() -> None:
+    """`StepTaken` spells permits' enums out as Literals for its schema; a value added on
+    one side only would be published unreadable, or never published."""
+    assert sorted(get_args(contracts.Action)) == sorted(a.value for a in Action)
+    assert sorted(get_args(contracts.Stage)) == sorted(s.value for s in Stage)
+    actor = contracts.StepTaken.model_fields["actor"].annotation
+    assert sorted(get_args(actor)) == sorted(a.value for a in Actor)

@@ -4,22 +4,15 @@ body limit, CORS and the internal metrics listener (part of
 
 from pydantic import BaseModel, Field, field_validator
 
-from kota_contracts.services import SERVICES
+from kota_contracts.services import SERVICES, local_suite_url
 
 OWN_PREFIXES = frozenset({"auth", "me"})
 """``/v1/auth/...`` and ``/v1/me/...`` are the gateway's own operations."""
 
-LOCAL_SUITE_PORT = 8000
-"""The local suite's base port: each service listens at this plus its port offset."""
-
 
 def registered_upstreams() -> dict[str, str]:
     """Every routed service of the registry, where the local suite (``kota up``) runs it."""
-    return {
-        service.name: f"http://127.0.0.1:{LOCAL_SUITE_PORT + service.port_offset}"
-        for service in SERVICES
-        if service.routed
-    }
+    return {service.name: local_suite_url(service) for service in SERVICES if service.routed}
 
 
 class EdgeSettings(BaseModel):

@@ -13,7 +13,7 @@ from education import labels
 from education.admission import eligibility
 from education.admission.distance import distance_m
 from education.admission.eligibility import Age, AgeVerdict
-from education.admission.pathways import is_offered
+from education.admission.pathways import is_offered, published_quotas
 from education.admission.ranking import rank
 from education.messages import _
 from education.problems import (
@@ -42,11 +42,13 @@ from education.transaction import EducationTransaction
 from kota_contracts.education import (
     Pathway,
     RegistrationSubmitted,
+    RegistrationSubmittedV2,
     RegistrationVerified,
     RegistrationWithdrawn,
     SchoolLevel,
 )
 from kota_contracts.family_cards import FamilyCard, FamilyCardMember
+from kota_contracts.regions import dotted_kecamatan
 from kota_shared.auth import Principal
 from kota_shared.i18n import LongDate, Message, Text
 from kota_shared.pagination import Key
@@ -288,21 +290,35 @@ async def register(
         if _violated_constraint(exc) == _ACTIVE_STUDENT_INDEX:
             raise _registered_elsewhere() from None
         raise
-    await tx.outbox.add(
-        tx.session,
-        RegistrationSubmitted(
-            registration_id=registration.id,
-            admission_year=registration.admission_year,
-            school_npsn=school.npsn,
-            level=school.level,
-            pathway=registration.pathway,
-            parent_id=registration.parent_id,
-            assisted_by=parent.acting_officer,
-            submitted_at=registration.registered_at,
-        ),
-        subject=str(registration.id),
-    )
+    await _announce(tx, registration=registration, school=school, parent=parent)
     return registration
+
+
+async def _announce(
+    tx: EducationTransaction, *, registration: Registration, school: School, parent: Principal
+) -> None:
+    """`RegistrationSubmitted`, and its ``.v2`` beside it (the school's places, district)."""
+    facts: dict[str, Any] = {
+        "registration_id": registration.id,
+        "admission_year": registration.admission_year,
+        "school_npsn": school.npsn,
+        "level": school.level,
+        "pathway": registration.pathway,
+        "parent_id": registration.parent_id,
+        "assisted_by": parent.acting_officer,
+        "submitted_at": registration.registered_at,
+    }
+    quotas = published_quotas(school.level, school.capacity)
+    for event in (
+        RegistrationSubmitted(**facts),
+        RegistrationSubmittedV2(
+            **facts,
+            kecamatan_code=dotted_kecamatan(school.district_code),
+            school_capacity=school.capacity,
+            pathway_quota=quotas[registration.pathway] if quotas else None,
+        ),
+    ):
+        await tx.outbox.add(tx.session, event, subject=str(registration.id))
 
 
 def _new_registration(

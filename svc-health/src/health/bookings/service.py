@@ -3,6 +3,7 @@ a facility's day. The request boundary commits, once."""
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from health.bookings import repository, rules
 from health.bookings.models import Booking, BookingStatus, Queue
@@ -18,7 +19,8 @@ from health.problems import (
     UnknownFacility,
 )
 from health.transaction import HealthTransaction
-from kota_contracts.health import AppointmentBooked, AppointmentCancelled
+from kota_contracts.health import AppointmentBooked, AppointmentBookedV2, AppointmentCancelled
+from kota_contracts.regions import dotted_kecamatan
 from kota_shared.auth import Principal
 from kota_shared.i18n import LongDate, Message
 from kota_shared.pagination import Key
@@ -99,23 +101,35 @@ async def book(tx: HealthTransaction, *, citizen: Principal, request: BookingReq
     )
     tx.session.add(booking)
     await tx.session.flush()
-    await tx.outbox.add(
-        tx.session,
-        AppointmentBooked(
-            booking_id=booking.id,
-            citizen_id=booking.citizen_id,
-            facility_id=booking.facility_id,
-            facility_code=service.facility.code,
-            service_code=booking.service_code,
-            visit_date=booking.visit_date,
-            queue_number=booking.queue_number,
-            queue_label=rules.queue_label(booking.service_code, booking.queue_number),
-            assisted_by=citizen.acting_officer,
-            booked_at=booking.booked_at,
-        ),
-        subject=str(booking.id),
-    )
+    await _announce(tx, booking=booking, service=service, assisted_by=citizen.acting_officer)
     return booking
+
+
+async def _announce(
+    tx: HealthTransaction, *, booking: Booking, service: ClinicService, assisted_by: str | None
+) -> None:
+    """`AppointmentBooked`, and its ``.v2`` beside it (the day's places, the district)."""
+    facts: dict[str, Any] = {
+        "booking_id": booking.id,
+        "citizen_id": booking.citizen_id,
+        "facility_id": booking.facility_id,
+        "facility_code": service.facility.code,
+        "service_code": booking.service_code,
+        "visit_date": booking.visit_date,
+        "queue_number": booking.queue_number,
+        "queue_label": rules.queue_label(booking.service_code, booking.queue_number),
+        "assisted_by": assisted_by,
+        "booked_at": booking.booked_at,
+    }
+    for event in (
+        AppointmentBooked(**facts),
+        AppointmentBookedV2(
+            **facts,
+            kecamatan_code=dotted_kecamatan(service.facility.district_code),
+            daily_quota=service.daily_quota,
+        ),
+    ):
+        await tx.outbox.add(tx.session, event, subject=str(booking.id))
 
 
 async def _check_citizen_may_book(

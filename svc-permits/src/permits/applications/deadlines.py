@@ -44,7 +44,7 @@ async def _handle(tx: PermitsTransaction, *, application: Application) -> None:
     )
     if definition.deadline_policy is DeadlinePolicy.AUTO_APPROVE:
         note = f"Deemed approved: the {stage.value} stage passed its deadline (fiktif positif)."
-        transitions.apply(
+        await transitions.apply(
             tx,
             application=application,
             step=Step.by_system(Action.DEEM_APPROVED, tx.now, note),

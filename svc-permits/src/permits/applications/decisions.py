@@ -56,7 +56,7 @@ async def conclude_approval(
         subject=str(application.id),
     )
     next_action = Action.REQUEST_PAYMENT if fee > 0 else Action.ISSUE
-    transitions.apply(
+    await transitions.apply(
         tx,
         application=application,
         step=Step.by_system(next_action, tx.now),

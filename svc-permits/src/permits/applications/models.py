@@ -42,6 +42,8 @@ class Application(Base):
     status: Mapped[Status] = mapped_column(value_enum(Status), default=Status.DRAFT)
     stage: Mapped[Stage | None] = mapped_column(value_enum(Stage))
     """The service-level stage whose clock is running, if any."""
+    stage_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the running stage's clock started (its working days are counted from here)."""
     stage_deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deadline_passed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """Set once the running stage's deadline was handled, so it is handled once."""

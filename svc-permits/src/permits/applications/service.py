@@ -165,7 +165,7 @@ async def submit(
                 ),
                 missing=[code for code, _label in missing],
             )
-    transitions.apply(
+    await transitions.apply(
         tx,
         application=application,
         step=Step.by(by, action, Actor.APPLICANT, tx.now, note),

@@ -1,0 +1,1 @@
+"""School registrations per admission year, school, level and pathway."""

@@ -1,0 +1,1 @@
+"""Clinic bookings per facility, service and visit day; cancellations; kiosk bookings."""

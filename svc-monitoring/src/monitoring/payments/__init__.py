@@ -1,0 +1,1 @@
+"""Payments: invoices opened, paid on time, expired; revenue per source and channel; refunds."""

@@ -1,0 +1,1 @@
+"""Permits against their deadlines: volumes, compliance, processing time and the backlog."""
