@@ -5,10 +5,11 @@ events of the same day and key never race each other into two rows.
 """
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -19,13 +20,8 @@ async def add(session: AsyncSession, table: Table, key: dict[str, object], **amo
     """Add ``amounts`` to the counters of ``table``'s row at ``key``, making it if new."""
     if not amounts:
         return
-    statement = insert(table).values({**key, **amounts})
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(key),
-            set_={name: table.c[name] + statement.excluded[name] for name in amounts},
-        )
-    )
+    statement = _upsert(table, tuple(key), tuple(amounts), keep_highest=False)
+    await session.execute(statement, {**key, **amounts})
 
 
 async def keep_highest(
@@ -33,13 +29,26 @@ async def keep_highest(
 ) -> None:
     """Keep the largest of each of ``values`` seen at ``key`` (a day's places): an order-free
     rule, so a replay gives the same row whatever order the partitions are read in."""
-    statement = insert(table).values({**key, **values})
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(key),
-            set_={name: func.greatest(table.c[name], statement.excluded[name]) for name in values},
-        )
-    )
+    statement = _upsert(table, tuple(key), tuple(values), keep_highest=True)
+    await session.execute(statement, {**key, **values})
+
+
+@cache
+def _upsert(
+    table: Table, key: tuple[str, ...], counters: tuple[str, ...], *, keep_highest: bool
+) -> Insert:
+    """One statement per table and shape, built once: every event of a read model runs one,
+    and building it anew (its ``excluded`` columns, its cache key) cost more CPU than the
+    database spent on it. The values come as the execution's parameters."""
+    statement = insert(table)
+    changes: dict[str, ColumnElement[Any]]
+    if keep_highest:
+        changes = {
+            name: func.greatest(table.c[name], statement.excluded[name]) for name in counters
+        }
+    else:
+        changes = {name: table.c[name] + statement.excluded[name] for name in counters}
+    return statement.on_conflict_do_update(index_elements=list(key), set_=changes)
 
 
 async def sums(

@@ -174,7 +174,11 @@ class EventConsumer(Generic[ContextT]):
         self._bootstrap_servers = bootstrap_servers
         self._security = security
         self._sessionmaker = sessionmaker
-        self._inbox = tables.inbox
+        # Built once: each batch runs it with its events as parameters (an executemany),
+        # where a statement built per batch spent more CPU on SQLAlchemy than on PostgreSQL.
+        self._record_arrival = (
+            insert(tables.inbox).on_conflict_do_nothing().returning(tables.inbox.c.event_id)
+        )
         self._context = context
         self._handlers: dict[str, _Handler[ContextT]] = {
             s.event.event_type: s.handler for s in subscriptions
@@ -378,15 +382,11 @@ class EventConsumer(Generic[ContextT]):
             context = self._context(session)
             first_time = set(
                 await session.scalars(
-                    insert(self._inbox)
-                    .values(
-                        [
-                            {"consumer": self.name, "event_id": e.id, "event_type": e.type}
-                            for _record, e, _handler in pending
-                        ]
-                    )
-                    .on_conflict_do_nothing()
-                    .returning(self._inbox.c.event_id)
+                    self._record_arrival,
+                    [
+                        {"consumer": self.name, "event_id": e.id, "event_type": e.type}
+                        for _record, e, _handler in pending
+                    ],
                 )
             )
             for _record, received, handler in pending:
@@ -440,10 +440,8 @@ class EventConsumer(Generic[ContextT]):
     async def _apply(self, received: ReceivedEvent[Any], handler: _Handler[ContextT]) -> None:
         async with self._sessionmaker() as session, session.begin():
             first_time = await session.scalar(
-                insert(self._inbox)
-                .values(consumer=self.name, event_id=received.id, event_type=received.type)
-                .on_conflict_do_nothing()
-                .returning(self._inbox.c.event_id)
+                self._record_arrival,
+                {"consumer": self.name, "event_id": received.id, "event_type": received.type},
             )
             if first_time is not None:
                 with tracing.span_from_headers(

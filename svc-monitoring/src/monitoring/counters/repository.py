@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from monitoring.counters.models import EventCount
@@ -18,15 +18,21 @@ async def count_one(session: AsyncSession, *, event_type: str, at: datetime | No
     """Add one to ``event_type``'s counter: one upsert, so the first event of a type makes
     its row and every later one adds to it. The latest time is kept whatever order events
     arrive in, so a replay of the log comes out the same as the live count."""
-    statement = insert(EventCount).values(event_type=event_type, count=1, last_event_at=at)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[EventCount.event_type],
-            set_={
-                "count": EventCount.count + 1,
-                "last_event_at": func.greatest(
-                    EventCount.last_event_at, statement.excluded.last_event_at
-                ),
-            },
-        )
+    await session.execute(_COUNT_ONE, {"event_type": event_type, "count": 1, "last_event_at": at})
+
+
+def _count_one() -> Insert:
+    statement = insert(EventCount)
+    return statement.on_conflict_do_update(
+        index_elements=[EventCount.event_type],
+        set_={
+            "count": EventCount.count + 1,
+            "last_event_at": func.greatest(
+                EventCount.last_event_at, statement.excluded.last_event_at
+            ),
+        },
     )
+
+
+_COUNT_ONE = _count_one()
+"""Built once: every event runs it (see `monitoring.tallies_repository`)."""
