@@ -20,7 +20,8 @@ from kota_dev.suite import SERVICES
 from kota_dev.suite_process import SuitePorts, running_suite, up_command
 
 REPO = Path(__file__).resolve().parents[2]
-NAME = "demo"
+NAME = "parkingpermits"
+"""Long on purpose: a long name once made a template line too long for the linter."""
 UP_WITHIN_SECONDS = 300
 
 

@@ -25,7 +25,9 @@ TEMPLATE_SUFFIX = ".tmpl"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,29}$")
 """Lower-case letters and digits: the name is a URL segment, a database, a role, a Python
 package and (upper-cased) a settings prefix at once."""
-TAKEN = frozenset({"auth", "me", "paysim", "regsim", "shared", "contracts", "dev", "tests", "kota"})
+TAKEN = frozenset(
+    {"auth", "me", "paysim", "regsim", "notifysim", "shared", "contracts", "dev", "tests", "kota"}
+)
 """Names that would hide a gateway route, a simulator or a workspace package."""
 
 
@@ -130,9 +132,11 @@ def _add_member(pyproject: str, name: str) -> str:
 
 
 def _tidy(repo: Path, files: list[Path]) -> None:
-    """Sort imports and wrap long lines as the linters want (ruff is a dev dependency)."""
+    """Wrap long lines, then sort imports, as the linters want (ruff is a dev dependency).
+
+    Formatting first: a long name makes a template's line too long for ``ruff check``."""
     names = [str(path) for path in files]
-    for command in (["check", "--fix", "--quiet", *names], ["format", "--quiet", *names]):
+    for command in (["format", "--quiet", *names], ["check", "--fix", "--quiet", *names]):
         subprocess.run([sys.executable, "-m", "ruff", *command], cwd=repo, check=True)
 
 
