@@ -24,7 +24,7 @@ from kota_contracts.services import EVERY_SERVICE, ServiceDeclaration
 REPO = Path(__file__).resolve().parents[2]
 SERVICE_PACKAGES = [service.package for service in EVERY_SERVICE]
 LIBRARIES = ["kota_shared", "kota_contracts"]
-SIMULATORS = ["kota_paysim", "kota_regsim"]
+SIMULATORS = ["kota_paysim", "kota_regsim", "kota_notifysim"]
 """The outside parties' stand-ins: as separate from the services as the parties are."""
 OTHERS = [*SIMULATORS, "kota_dev"]
 REQUIRED_MODULES = ("__init__.py", "main.py", "config.py", "db.py", "migrations/env.py")

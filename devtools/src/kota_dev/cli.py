@@ -28,6 +28,7 @@ from kota_dev.processes import (
 from kota_dev.suite import (
     DEMO_ADMIN,
     GATEWAY,
+    NOTIFYSIM,
     PAYSIM,
     REGSIM,
     SERVICES,
@@ -46,6 +47,7 @@ LINTED_PACKAGES = (
     "kota_gateway",
     "kota_paysim",
     "kota_regsim",
+    "kota_notifysim",
     *(s.package for s in SERVICES),
 )
 READY_WITHIN_SECONDS = 180
@@ -261,6 +263,7 @@ def _announce(layout: Layout, *, infrastructure: float, services: float) -> None
         f"  admin:    {DEMO_ADMIN} / {demo_admin_password(layout.state_dir)}\n"
         f"  payment provider simulator: {layout.url(PAYSIM)}/docs\n"
         f"  civil registry simulator:   {layout.url(REGSIM)}/docs\n"
+        f"  SMS and WhatsApp simulator: {layout.url(NOTIFYSIM)} (what phones received; /docs)\n"
         f"  gateway metrics (internal): http://127.0.0.1:{layout.metrics_port}/metrics\n"
         f"  logs:     {layout.logs}\nPress Ctrl-C (or run `kota down`) to stop.",
         flush=True,

@@ -16,9 +16,11 @@ imports the tools that are built on it.
 """
 
 import asyncio
+import base64
 import dataclasses
 import json
 import os
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
@@ -37,7 +39,7 @@ from kota_dev import kafka as kafka_dev
 from kota_dev import postgres as postgres_dev
 from kota_dev.ports import free_port
 from kota_dev.processes import start_service, stop_service, wait_until_ready
-from kota_dev.suite import REGISTRY_INSTITUTION, REGSIM
+from kota_dev.suite import NOTIFYSIM, REGISTRY_INSTITUTION, REGSIM
 from kota_shared.events.kafka_security import KafkaSecurity
 from kota_shared.migrations import upgrade_to_head
 from kota_shared.testing.tokens import TestSigner, serve_jwks
@@ -247,3 +249,111 @@ def registry_simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reg
         yield dataclasses.replace(simulator, url=running.url)
     finally:
         stop_service(running)
+
+
+@dataclass(frozen=True)
+class NotificationSimulator:
+    """The SMS and WhatsApp provider simulator a test run started, with the credentials it
+    checks and signs with. Its receipts go nowhere until a test points them at a receiver
+    (`point_receipts`), and each test starts from a reset simulator."""
+
+    url: str
+    sms_api_key: str
+    sms_webhook_secret: str
+    whatsapp_access_token: str
+    whatsapp_webhook_secret: str
+    whatsapp_phone_number_id: str
+    whatsapp_business_account_id: str
+
+    @property
+    def sms_messages_url(self) -> str:
+        """Where an SMS is sent (``POST``, ``Authorization: Bearer <sms_api_key>``)."""
+        return f"{self.url}/sms/v1/messages"
+
+    def whatsapp_messages_url(self, version: str = "v23.0") -> str:
+        """Where a WhatsApp template message is sent, as to Meta's Cloud API."""
+        return f"{self.url}/whatsapp/{version}/{self.whatsapp_phone_number_id}/messages"
+
+    async def point_receipts(
+        self, *, sms_url: str | None = None, whatsapp_url: str | None = None
+    ) -> None:
+        """Send each provider's receipts to these URLs from now on."""
+        urls = {"sms_url": sms_url, "whatsapp_url": whatsapp_url}
+        await self._call("PUT", "/control/receipts", json=urls)
+
+    async def control_number(self, number: str, **controls: Any) -> None:
+        """How ``number`` fares from the next send (``fate``, ``receipt_delay_seconds``,
+        ``withhold_receipts``, ``times``: docs/notifysim.md)."""
+        await self._call("PUT", f"/control/numbers/{number}", json=controls)
+
+    async def set_availability(self, **channels: str) -> None:
+        """``sms="down"``, ``whatsapp="up"``…"""
+        await self._call("PUT", "/control/availability", json=channels)
+
+    async def messages(self, **filters: str | int) -> list[dict[str, Any]]:
+        """What it sent, newest first (filters: ``to``, ``channel``, ``reference``, ``limit``)."""
+        sent: list[dict[str, Any]] = (await self._call("GET", "/messages", params=filters)).json()
+        return sent
+
+    async def reset(self) -> None:
+        await self._call("POST", "/control/reset")
+
+    async def _call(self, method: str, path: str, **options: Any) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=self.url, timeout=10) as client:
+            answer = await client.request(method, path, **options)
+        answer.raise_for_status()
+        return answer
+
+
+def _webhook_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+@pytest.fixture(scope="session")
+def notification_simulator_process(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[NotificationSimulator]:
+    """The SMS and WhatsApp provider simulator as a process of its own, started once per
+    test run, retrying receipts quickly; tests take `notification_simulator` instead."""
+    simulator = NotificationSimulator(
+        url="",
+        sms_api_key=secrets.token_urlsafe(18),
+        sms_webhook_secret=_webhook_secret(),
+        whatsapp_access_token=secrets.token_urlsafe(18),
+        whatsapp_webhook_secret=_webhook_secret(),
+        whatsapp_phone_number_id="109876543210001",
+        whatsapp_business_account_id="109876543210000",
+    )
+    unset = "http://127.0.0.1:9/receipts-not-pointed"  # the discard port: nothing listens
+    env = {
+        "NOTIFYSIM_SMS_API_KEY": simulator.sms_api_key,
+        "NOTIFYSIM_SMS_WEBHOOK_SECRET": simulator.sms_webhook_secret,
+        "NOTIFYSIM_SMS_RECEIPT_URL": unset,
+        "NOTIFYSIM_WHATSAPP_ACCESS_TOKEN": simulator.whatsapp_access_token,
+        "NOTIFYSIM_WHATSAPP_WEBHOOK_SECRET": simulator.whatsapp_webhook_secret,
+        "NOTIFYSIM_WHATSAPP_RECEIPT_URL": unset,
+        "NOTIFYSIM_WHATSAPP_PHONE_NUMBER_ID": simulator.whatsapp_phone_number_id,
+        "NOTIFYSIM_WHATSAPP_BUSINESS_ACCOUNT_ID": simulator.whatsapp_business_account_id,
+        "NOTIFYSIM_RETRY_INITIAL_SECONDS": "0.05",
+        "NOTIFYSIM_RETRY_MAX_SECONDS": "1",
+    }
+    running = start_service(
+        NOTIFYSIM,
+        port=free_port(),
+        env=env,
+        log_dir=tmp_path_factory.mktemp("notifysim-logs"),
+    )
+    try:
+        wait_until_ready(running, timeout=60)
+        yield dataclasses.replace(simulator, url=running.url)
+    finally:
+        stop_service(running)
+
+
+@pytest.fixture
+async def notification_simulator(
+    notification_simulator_process: NotificationSimulator,
+) -> NotificationSimulator:
+    """The running SMS and WhatsApp provider simulator, reset for this test."""
+    await notification_simulator_process.reset()
+    return notification_simulator_process

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from kota_shared.webhooks import DeliveryAttempt
+
 Channel = Literal["va", "qris"]
-Outcome = Literal["acknowledged", "refused", "failed"]
-"""What one delivery attempt ended in: a 2xx, a final refusal, or anything worth retrying."""
 
 Clock = Callable[[], datetime]
 
@@ -31,14 +31,6 @@ class Payment:
     amount: int
     paid_at: datetime
     notify: bool
-
-
-@dataclass(frozen=True)
-class DeliveryAttempt:
-    at: datetime
-    outcome: Outcome
-    status_code: int | None = None
-    error: str | None = None
 
 
 @dataclass

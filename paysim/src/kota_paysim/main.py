@@ -35,14 +35,15 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
-from standardwebhooks import Webhook
 
-from kota_paysim.callbacks import CallbackSender
 from kota_paysim.config import PaysimSettings
-from kota_paysim.delivery import Courier
+from kota_paysim.delivery import TASK_NAME_PREFIX, CallbackCourier
 from kota_paysim.ledger import Clock, Ledger, utc_now
 from kota_paysim.problems import install_problem_handlers
 from kota_paysim.router import router
+from kota_shared.backoff import Backoff
+from kota_shared.simulators import add_probes, configure_logging
+from kota_shared.webhooks import Courier, WebhookSender
 
 ATTEMPT_TIMEOUT_SECONDS = 10.0
 
@@ -50,27 +51,31 @@ ATTEMPT_TIMEOUT_SECONDS = 10.0
 def create_app(settings: PaysimSettings | None = None, *, clock: Clock = utc_now) -> FastAPI:
     """``clock`` stamps ``paid_at``; tests move it to settle payments on other days."""
     settings = settings or PaysimSettings()
-    _configure_logging(settings.log_level)
+    configure_logging("kota_paysim", settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ledger = Ledger(timezone=settings.timezone, clock=clock)
         async with httpx.AsyncClient(timeout=ATTEMPT_TIMEOUT_SECONDS) as client:
-            sender = CallbackSender(
-                client=client, url=settings.callback_url, webhook=Webhook(settings.webhook_secret)
-            )
             courier = Courier(
-                ledger=ledger,
-                sender=sender,
-                retry_initial_seconds=settings.retry_initial_seconds,
-                retry_max_seconds=settings.retry_max_seconds,
+                backoff=Backoff(
+                    first_seconds=settings.retry_initial_seconds,
+                    max_seconds=settings.retry_max_seconds,
+                ),
+                task_name_prefix=TASK_NAME_PREFIX,
+                log=logging.getLogger("kota_paysim.delivery"),
             )
             app.state.ledger = ledger
-            app.state.courier = courier
+            app.state.courier = CallbackCourier(
+                ledger=ledger,
+                sender=WebhookSender(client=client, secret=settings.webhook_secret),
+                url=settings.callback_url,
+                courier=courier,
+            )
             try:
                 yield
             finally:
-                await courier.close()
+                await courier.cancel_all()
 
     app = FastAPI(
         title="Kota LIVE payment provider simulator",
@@ -81,23 +86,5 @@ def create_app(settings: PaysimSettings | None = None, *, clock: Clock = utc_now
     install_problem_handlers(app)
     app.include_router(router)
 
-    @app.get("/livez", include_in_schema=False)
-    async def livez() -> dict[str, str]:
-        return {"status": "alive"}
-
-    @app.get("/readyz", include_in_schema=False)
-    async def readyz() -> dict[str, str]:
-        """What ``kota up`` polls before it starts the next process; nothing to wait for."""
-        return {"status": "ready"}
-
+    add_probes(app)
     return app
-
-
-def _configure_logging(level: str) -> None:
-    """uvicorn sets up only its own loggers; give ours a stderr handler at the chosen level."""
-    logger = logging.getLogger("kota_paysim")
-    logger.setLevel(level.upper())
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        logger.addHandler(handler)

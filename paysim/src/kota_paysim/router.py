@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from kota_paysim.delivery import Courier
+from kota_paysim.delivery import CallbackCourier
 from kota_paysim.ledger import Channel, Ledger, Transaction, UnknownTransaction
 from kota_paysim.problems import Problem
 from kota_paysim.qris import InvalidQris, read_charge
@@ -27,13 +27,13 @@ def _ledger(request: Request) -> Ledger:
     return ledger
 
 
-def _courier(request: Request) -> Courier:
-    courier: Courier = request.app.state.courier
+def _courier(request: Request) -> CallbackCourier:
+    courier: CallbackCourier = request.app.state.courier
     return courier
 
 
 LedgerDep = Annotated[Ledger, Depends(_ledger)]
-CourierDep = Annotated[Courier, Depends(_courier)]
+CourierDep = Annotated[CallbackCourier, Depends(_courier)]
 
 
 def _known_transaction(provider_transaction_id: str, ledger: LedgerDep) -> Transaction:
@@ -51,7 +51,13 @@ KnownTransaction = Annotated[Transaction, Depends(_known_transaction)]
 
 
 def _settle(
-    *, ledger: Ledger, courier: Courier, channel: Channel, reference: str, amount: int, notify: bool
+    *,
+    ledger: Ledger,
+    courier: CallbackCourier,
+    channel: Channel,
+    reference: str,
+    amount: int,
+    notify: bool,
 ) -> PaymentRead:
     transaction = ledger.settle(channel=channel, reference=reference, amount=amount, notify=notify)
     if notify:

@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from kota_paysim.ledger import Channel, Outcome, Payment, Transaction
+from kota_paysim.ledger import Channel, Payment, Transaction
+from kota_shared.webhooks import Outcome
 
 Amount = Annotated[int, Field(gt=0, le=9_999_999_999_999, strict=True)]
 """Whole rupiah; the bound is QRIS's 13-digit amount field."""

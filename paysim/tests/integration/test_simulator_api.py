@@ -9,15 +9,12 @@ import csv
 import io
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
 import pytest
 import qriskit
-from fastapi import FastAPI, Request, Response
-from standardwebhooks import Webhook, WebhookVerificationError
 
 from kota_dev.ports import free_port
 from kota_paysim.config import PaysimSettings
@@ -26,70 +23,19 @@ from kota_paysim.ledger import Clock, utc_now
 from kota_paysim.main import create_app
 from kota_shared.testing.servers import serve_app
 from kota_shared.testing.waiting import eventually
+from kota_shared.testing.webhooks import WebhookReceiver, serve_receiver
 
 SECRET = "whsec_cGF5c2ltLWludGVncmF0aW9uLXRlc3Qtc2VjcmV0"
 
 
-@dataclass(frozen=True)
-class Received:
-    headers: dict[str, str]
-    body: bytes
-    payload: dict[str, Any] | None
-    """The verified JSON body; None when the signature did not verify."""
-
-
-class Receiver:
-    """Plays the payments service: verifies, records, and answers as the test tells it to."""
-
-    def __init__(self) -> None:
-        self.url = ""
-        self.received: list[Received] = []
-        self.failures_left = 0
-        self.failure_status = 500
-        self.status = 200
-        self._holding_for = 0
-        self._held = 0
-        self._release = asyncio.Event()
-        self._release.set()
-        self.app = FastAPI()
-        self.app.post("/callbacks")(self._callback)
-
-    def hold_until_in_flight(self, count: int) -> None:
-        """Keep requests waiting until ``count`` are in flight together: proves concurrency."""
-        self._holding_for, self._held = count, 0
-        self._release.clear()
-
-    async def _callback(self, request: Request) -> Response:
-        body = await request.body()
-        headers = dict(request.headers)
-        try:
-            payload = Webhook(SECRET).verify(body, headers)
-        except WebhookVerificationError:
-            payload = None
-        self.received.append(Received(headers, body, payload))
-        if not self._release.is_set():
-            self._held += 1
-            if self._held >= self._holding_for:
-                self._release.set()
-            await self._release.wait()
-        if payload is None:
-            return Response(status_code=401)
-        if self.failures_left:
-            self.failures_left -= 1
-            return Response(status_code=self.failure_status)
-        return Response(status_code=self.status)
-
-
 @pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    receiver = Receiver()
-    async with serve_app(receiver.app) as url:
-        receiver.url = f"{url}/callbacks"
+async def receiver() -> AsyncIterator[WebhookReceiver]:
+    async with serve_receiver(SECRET) as receiver:
         yield receiver
 
 
 @pytest.fixture
-def start_simulator(receiver: Receiver) -> Callable[..., Any]:
+def start_simulator(receiver: WebhookReceiver) -> Callable[..., Any]:
     """Serve a simulator that calls the receiver back (or ``callback_url``), fast retries."""
 
     @asynccontextmanager
@@ -138,7 +84,7 @@ async def delivery_tasks() -> list[asyncio.Task[Any]]:
 
 
 async def test_a_va_payment_is_called_back_once_with_a_verified_body(
-    simulator: httpx.AsyncClient, receiver: Receiver
+    simulator: httpx.AsyncClient, receiver: WebhookReceiver
 ) -> None:
     answer = await simulator.post(
         "/simulator/va/8808000012345678/payments", json={"amount": 150_000}
@@ -168,7 +114,7 @@ async def test_a_va_payment_is_called_back_once_with_a_verified_body(
 
 
 async def test_a_qris_payment_pays_tag_54_against_the_bill_number(
-    simulator: httpx.AsyncClient, receiver: Receiver
+    simulator: httpx.AsyncClient, receiver: WebhookReceiver
 ) -> None:
     qris = qriskit.build(
         merchant_name="PEMKOT CONTOH",
@@ -232,7 +178,7 @@ async def test_bad_input_and_unknown_transactions_are_problems(
 
 @pytest.mark.parametrize("failure_status", [500, 503, 408, 429])
 async def test_failures_are_retried_with_the_same_id_and_a_fresh_signature(
-    simulator: httpx.AsyncClient, receiver: Receiver, failure_status: int
+    simulator: httpx.AsyncClient, receiver: WebhookReceiver, failure_status: int
 ) -> None:
     receiver.failures_left = 3
     receiver.failure_status = failure_status
@@ -269,7 +215,7 @@ async def test_connection_errors_are_retried(start_simulator: Callable[..., Any]
 
 
 async def test_a_final_refusal_is_recorded_and_not_retried(
-    simulator: httpx.AsyncClient, receiver: Receiver
+    simulator: httpx.AsyncClient, receiver: WebhookReceiver
 ) -> None:
     receiver.status = 400
 
@@ -286,7 +232,7 @@ async def test_a_final_refusal_is_recorded_and_not_retried(
 
 @pytest.mark.parametrize("concurrently", [True, False])
 async def test_redelivery_repeats_the_same_callback(
-    simulator: httpx.AsyncClient, receiver: Receiver, concurrently: bool
+    simulator: httpx.AsyncClient, receiver: WebhookReceiver, concurrently: bool
 ) -> None:
     answer = await simulator.post("/simulator/va/8808000000000003/payments", json={"amount": 9000})
     transaction_id = answer.json()["provider_transaction_id"]
@@ -371,7 +317,7 @@ async def test_a_day_without_payments_has_an_empty_statement(
 
 
 async def test_shutdown_cancels_a_delivery_waiting_to_retry(
-    start_simulator: Callable[..., Any], receiver: Receiver
+    start_simulator: Callable[..., Any], receiver: WebhookReceiver
 ) -> None:
     receiver.status = 503
     async with start_simulator(retry_initial_seconds=300, retry_max_seconds=300) as simulator:

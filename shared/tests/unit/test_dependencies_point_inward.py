@@ -14,6 +14,7 @@ BUILT_ON_SHARED = (
     "kota_gateway",
     "kota_paysim",
     "kota_regsim",
+    "kota_notifysim",
     "permits",
     "health",
     "education",

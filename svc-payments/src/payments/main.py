@@ -13,6 +13,7 @@ from kota_shared.clock import Clock, system_clock
 from kota_shared.events.consumer import EventConsumer, on
 from kota_shared.periodic import every
 from kota_shared.transaction import Transaction
+from kota_shared.webhook_verification import CallbackVerifier
 from payments import expiry
 from payments.channels.for_invoices import ChannelMaker, channel_maker
 from payments.config import PaymentsSettings
@@ -22,7 +23,6 @@ from payments.invoices.handlers import permit_fee_handler
 from payments.invoices.router import router as invoices_router
 from payments.refunds.router import router as refunds_router
 from payments.settlement.router import router as settlement_router
-from payments.settlement.signatures import CallbackVerifier
 
 
 def _resources(settings: PaymentsSettings, channels: ChannelMaker) -> Extension:

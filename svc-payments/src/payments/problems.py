@@ -1,18 +1,7 @@
 """The payments service's own problems (RFC 9457), each with a stable code."""
 
-from kota_shared.problems import Conflict, Problem, Unauthorized, ValidationFailed
+from kota_shared.problems import Conflict, Problem, ValidationFailed
 from payments.messages import _
-
-
-class InvalidCallbackSignature(Unauthorized):
-    code = "invalid_callback_signature"
-    title = _("The notification's signature is missing or does not verify.")
-
-
-class CallbackTimestampOutOfRange(Problem):
-    status = 400
-    code = "callback_timestamp_out_of_range"
-    title = _("The notification's timestamp is too old or in the future.")
 
 
 class UnknownPaymentReference(ValidationFailed):

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from payments.settlement.signatures import CallbackVerifier
+from kota_shared.webhook_verification import CallbackVerifier
 
 
 def _callback_verifier(request: Request) -> CallbackVerifier:

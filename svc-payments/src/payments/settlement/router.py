@@ -6,13 +6,9 @@ from pydantic import ValidationError
 from kota_shared.openapi import answers
 from kota_shared.problems import ValidationFailed, field_errors
 from kota_shared.transaction import CurrentTransaction
+from kota_shared.webhook_verification import CallbackTimestampOutOfRange, InvalidCallbackSignature
 from payments.dependencies import Settings
-from payments.problems import (
-    AmountMismatch,
-    CallbackTimestampOutOfRange,
-    InvalidCallbackSignature,
-    UnknownPaymentReference,
-)
+from payments.problems import AmountMismatch, UnknownPaymentReference
 from payments.settlement import service
 from payments.settlement.dependencies import ProviderSignature
 from payments.settlement.schemas import SettlementAnswer, SettlementNotice

@@ -1,22 +1,35 @@
-"""Verifying the provider's notifications: Standard Webhooks (HMAC-SHA256 over the id, the
-timestamp and the raw body), several secrets accepted during a rotation."""
+"""Verifying a provider's signed webhooks (a payment's settlement, a message's delivery
+receipt): Standard Webhooks, HMAC-SHA256 over the id, the timestamp and the raw body, with
+several secrets accepted during a rotation. The sending side is `kota_shared.webhooks`.
+"""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from standardwebhooks.webhooks import Webhook
 
-from payments.messages import _
-from payments.problems import CallbackTimestampOutOfRange, InvalidCallbackSignature
+from kota_shared.messages import _
+from kota_shared.problems import Problem, Unauthorized
 
 TOLERANCE_SECONDS = 300
 """Stale or future timestamps are refused (the library enforces the same window)."""
 
 
+class InvalidCallbackSignature(Unauthorized):
+    code = "invalid_callback_signature"
+    title = _("The notification's signature is missing or does not verify.")
+
+
+class CallbackTimestampOutOfRange(Problem):
+    status = 400
+    code = "callback_timestamp_out_of_range"
+    title = _("The notification's timestamp is too old or in the future.")
+
+
 class CallbackVerifier:
     def __init__(self, secrets: Sequence[str]) -> None:
         if not secrets:
-            raise ValueError("at least one callback secret is needed")
+            raise ValueError("at least one webhook secret is needed")
         self._webhooks = [Webhook(secret) for secret in secrets]
 
     def verify(self, body: bytes, headers: Mapping[str, str], *, now: datetime) -> None:

@@ -1,13 +1,11 @@
-"""Signing, answer classification and backoff of settlement callbacks, without any I/O."""
+"""Signing and answer classification of outgoing webhooks, without any I/O."""
 
-import itertools
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from kota_paysim.callbacks import outcome_of, signed_headers
-from kota_paysim.delivery import backoff_delays
+from kota_shared.webhooks import outcome_of, signed_headers, usable_secret
 
 SECRET = "whsec_dGVzdC1zZWNyZXQtZm9yLXNpZ25pbmctdW5pdC10ZXN0cw=="
 BODY = '{"type":"payment.settled","amount":1000}'
@@ -16,7 +14,7 @@ BODY = '{"type":"payment.settled","amount":1000}'
 def test_headers_verify_with_the_standard_webhooks_library() -> None:
     sent_at = datetime.now(UTC)
 
-    headers = signed_headers(Webhook(SECRET), message_id="msg_1", body=BODY, sent_at=sent_at)
+    headers = signed_headers(Webhook(SECRET), webhook_id="msg_1", body=BODY, sent_at=sent_at)
 
     assert Webhook(SECRET).verify(BODY, headers) == {"type": "payment.settled", "amount": 1000}
     assert headers["webhook-id"] == "msg_1"
@@ -28,7 +26,7 @@ def test_a_local_time_is_signed_as_the_same_instant() -> None:
     """``Webhook.sign`` relabels any timezone as UTC; a Jakarta time must not shift by 7 h."""
     sent_at = datetime.now(timezone(timedelta(hours=7)))
 
-    headers = signed_headers(Webhook(SECRET), message_id="msg_1", body=BODY, sent_at=sent_at)
+    headers = signed_headers(Webhook(SECRET), webhook_id="msg_1", body=BODY, sent_at=sent_at)
 
     assert headers["webhook-timestamp"] == str(int(sent_at.timestamp()))
     Webhook(SECRET).verify(BODY, headers)
@@ -37,9 +35,9 @@ def test_a_local_time_is_signed_as_the_same_instant() -> None:
 def test_the_signature_covers_the_attempts_own_timestamp() -> None:
     now = datetime.now(UTC)
     webhook = Webhook(SECRET)
-    first = signed_headers(webhook, message_id="msg_1", body=BODY, sent_at=now)
+    first = signed_headers(webhook, webhook_id="msg_1", body=BODY, sent_at=now)
     later = signed_headers(
-        webhook, message_id="msg_1", body=BODY, sent_at=now + timedelta(seconds=3)
+        webhook, webhook_id="msg_1", body=BODY, sent_at=now + timedelta(seconds=3)
     )
 
     assert first["webhook-signature"] != later["webhook-signature"]
@@ -72,24 +70,11 @@ def test_only_a_2xx_acknowledges_and_only_a_final_4xx_refuses(
     assert outcome_of(status_code) == outcome
 
 
-def test_backoff_doubles_up_to_the_cap() -> None:
-    delays = backoff_delays(initial=0.5, maximum=30, jitter=lambda: 1.0)
-
-    assert list(itertools.islice(delays, 9)) == [0.5, 1, 2, 4, 8, 16, 30, 30, 30]
-
-
-def test_backoff_is_jittered_down_to_half() -> None:
-    delays = backoff_delays(initial=0.5, maximum=30, jitter=lambda: 0.0)
-
-    assert list(itertools.islice(delays, 8)) == [0.25, 0.5, 1, 2, 4, 8, 15, 15]
+@pytest.mark.parametrize("secret", ["", "whsec_abcde", "whsec_not base64!"])
+def test_a_secret_that_cannot_sign_is_refused(secret: str) -> None:
+    with pytest.raises(ValueError, match="whsec_"):
+        usable_secret(secret)
 
 
-def test_backoff_jitter_stays_between_half_and_the_whole_pause() -> None:
-    ceilings = [0.5, 1, 2, 4, 8, 16, 30, 30, 30, 30]
-    for _ in range(50):
-        waits = list(itertools.islice(backoff_delays(initial=0.5, maximum=30), len(ceilings)))
-        assert all(c / 2 <= w <= c for w, c in zip(waits, ceilings, strict=True))
-
-
-def test_backoff_never_starts_above_the_cap() -> None:
-    assert next(backoff_delays(initial=60, maximum=30, jitter=lambda: 1.0)) == 30
+def test_a_usable_secret_is_kept() -> None:
+    assert usable_secret(SECRET) == SECRET
