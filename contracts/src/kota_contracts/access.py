@@ -12,6 +12,8 @@ class Role(enum.StrEnum):
     SCHOOL_OFFICER = "school_officer"
     FINANCE_OFFICER = "finance_officer"
     MONITORING_VIEWER = "monitoring_viewer"
+    INFORMATION_OFFICER = "information_officer"
+    """Publishes the city's announcements and hands notices over at a kiosk."""
     CITY_ADMIN = "city_admin"
 
 
@@ -26,11 +28,16 @@ class Scope(enum.StrEnum):
     PERMITS_VERIFY = "permits:verify"
     PAYMENTS_INVOICES_WRITE = "payments:invoices:write"
     MONITORING_READ = "monitoring:read"
+    IDENTITY_CONTACTS_READ = "identity:contacts:read"
 
 
 SCOPE_PURPOSES: dict[Scope, str] = {
     Scope.PERMITS_VERIFY: "Look up an issued permit (an agency, e.g. a bank, checking it).",
     Scope.PAYMENTS_INVOICES_WRITE: "Open invoices on the city's behalf (an agency billing).",
     Scope.MONITORING_READ: "Read the city's service-level figures.",
+    Scope.IDENTITY_CONTACTS_READ: (
+        "Read an account's contact details (phone, district) to reach the person: the city's "
+        "own services only (information), never an outside agency."
+    ),
 }
 """What each scope lets an agency do, as the API documents show it to integrators."""

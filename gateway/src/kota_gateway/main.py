@@ -21,6 +21,7 @@ from kota_gateway.identity import discovery
 from kota_gateway.identity.accounts.router import router as accounts_router
 from kota_gateway.identity.bootstrap import start_identity
 from kota_gateway.identity.clients.router import router as clients_router
+from kota_gateway.identity.contacts.router import router as contacts_router
 from kota_gateway.identity.registry.router import router as family_card_router
 from kota_shared.app import ServiceDefinition, ServiceRuntime, create_service_app
 from kota_shared.clock import Clock, system_clock
@@ -55,6 +56,7 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
                 accounts_router,
                 family_card_router,
                 clients_router,
+                contacts_router,
                 overview.router,
             ],
             event_tables=EVENT_TABLES,

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kota_contracts.contacts import ContactLookup
 from kota_gateway.config import GatewaySettings
 from kota_gateway.identity.accounts.schemas import (
     AssistedCitizenRegistration,
@@ -39,6 +40,7 @@ REQUEST_MODELS: list[type[BaseModel]] = [
     AgencyClientCreate,
     SecretRotation,
     ClientCredentialsGrant,
+    ContactLookup,
 ]
 BY_NAME = {model.__name__: model for model in REQUEST_MODELS}
 

@@ -1,6 +1,8 @@
 """Gateway settings: what would route wrongly is refused at start, each part reads its
 variables by their old names, and the defaults come from the service registry."""
 
+import json
+
 import pytest
 from pydantic import ValidationError
 
@@ -10,7 +12,7 @@ from kota_gateway.edge.settings import EdgeSettings
 from kota_gateway.identity.settings import IdentitySettings
 
 
-@pytest.mark.parametrize("name", ["auth", "me"])
+@pytest.mark.parametrize("name", ["auth", "me", "identity"])
 def test_an_upstream_may_not_hide_the_gateways_own_paths(name: str) -> None:
     with pytest.raises(ValidationError, match="the gateway's own /v1/ paths"):
         GatewaySettings(upstreams={name: "http://127.0.0.1:9"})
@@ -85,3 +87,67 @@ def test_the_defaults_come_from_the_service_registry_as_they_were_written_by_han
         "appointments": OverviewSection(service="health", path="/v1/health/bookings"),
         "admissions": OverviewSection(service="education", path="/v1/education/registrations"),
     }
+
+
+INFORMATION = {
+    "client_id": "information",
+    "agency": "Dinas Komunikasi dan Informatika",
+    "secret": "information-service-secret-0123456789",
+    "scopes": ["identity:contacts:read"],
+}
+
+
+def test_bootstrap_clients_are_read_from_their_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_BOOTSTRAP_CLIENTS", json.dumps([INFORMATION]))
+
+    (client,) = GatewaySettings().bootstrap_clients
+
+    assert (client.client_id, client.agency, client.scopes) == (
+        "information",
+        "Dinas Komunikasi dan Informatika",
+        ["identity:contacts:read"],
+    )
+    assert client.secret.get_secret_value() == INFORMATION["secret"]
+    assert INFORMATION["secret"] not in repr(client)
+    assert (client.name, client.rotation_grace_seconds) == (None, 0)
+
+
+@pytest.mark.parametrize(
+    ("entry", "refusal"),
+    [
+        (
+            {"scopes": ["identity:contacts:read", "identity:everything"]},
+            "unknown scope\\(s\\) identity:everything; known: .*identity:contacts:read",
+        ),
+        ({"scopes": []}, "at least 1 item"),
+        ({"client_id": "ac_5f2c9e41d7a0b3c86e1f"}, "ac_ is the prefix"),
+        ({"client_id": "Information Service"}, "client_id"),
+        ({"secret": "too-short"}, "at least 32 characters"),
+        ({"rotation_grace_seconds": 8 * 24 * 3600}, "rotation_grace_seconds"),
+        ({"scope": ["permits:verify"]}, "Extra inputs are not permitted"),
+    ],
+)
+def test_a_bootstrap_client_that_cannot_be_made_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, entry: dict[str, object], refusal: str
+) -> None:
+    monkeypatch.setenv("GATEWAY_BOOTSTRAP_CLIENTS", json.dumps([{**INFORMATION, **entry}]))
+
+    with pytest.raises(ValidationError, match=refusal):
+        GatewaySettings()
+
+
+def test_a_bootstrap_client_is_listed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_BOOTSTRAP_CLIENTS", json.dumps([INFORMATION, INFORMATION]))
+
+    with pytest.raises(ValidationError, match="listed more than once: information"):
+        GatewaySettings()
+
+
+def test_a_bootstrap_client_may_hold_a_scope_admins_may_not_grant() -> None:
+    """An operator who keeps phone numbers from every outside agency still gives them to
+    the city's information service."""
+    settings = GatewaySettings(
+        agency_client_scopes=["permits:verify"], bootstrap_clients=[INFORMATION]
+    )
+
+    assert settings.bootstrap_clients[0].scopes == ["identity:contacts:read"]

@@ -6,8 +6,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from kota_contracts.services import SERVICES, local_suite_url
 
-OWN_PREFIXES = frozenset({"auth", "me"})
-"""``/v1/auth/...`` and ``/v1/me/...`` are the gateway's own operations."""
+OWN_PREFIXES = frozenset({"auth", "me", "identity"})
+"""``/v1/auth/...``, ``/v1/me/...`` and ``/v1/identity/...`` are the gateway's own operations."""
 
 
 def registered_upstreams() -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Identity at gateway start: the key ring, its configuration, local token verification,
-the first admin, and two background jobs (the revoked clients' refresh, the purge of stale
-sign-in failures)."""
+the first admin, the agency clients the settings own, and two background jobs (the revoked
+clients' refresh, the purge of stale sign-in failures)."""
 
 import asyncio
 import logging
@@ -16,6 +16,7 @@ from kota_gateway.identity import passwords
 from kota_gateway.identity.accounts import lockout, repository
 from kota_gateway.identity.accounts.models import Account, AccountKind
 from kota_gateway.identity.accounts.schemas import normalise_username
+from kota_gateway.identity.clients import provisioning
 from kota_gateway.identity.clients.revocations import RevokedClients
 from kota_gateway.identity.config import IdentityConfig
 from kota_gateway.identity.keys import SigningKeys
@@ -43,10 +44,11 @@ async def start_identity(
 
     Loads the key ring onto ``app.state.signing_keys`` (where a rotation replaces it), puts
     the identity configuration on ``app.state.identity`` and the audited civil registry on
-    ``app.state.civil_registry``, makes the gateway verify its own
-    tokens against its key ring (no HTTP call to itself), and creates the first city admin
-    when the settings name one. Issuer, audience and JWKS are every service's settings;
-    ``trusted_proxies`` is the edge's (the caller's address counts failed sign-ins).
+    ``app.state.civil_registry``, makes the gateway verify its own tokens against its key
+    ring (no HTTP call to itself), creates the first city admin when the settings name
+    one, and provisions the agency clients they list (``GATEWAY_BOOTSTRAP_CLIENTS``).
+    Issuer, audience and JWKS are every service's settings; ``trusted_proxies`` is the
+    edge's (the caller's address counts failed sign-ins).
 
     Starts, on the runtime's supervisor, the refresh of ``app.state.revoked_clients`` (read
     by the edge, `kota_gateway.edge.revocations`) and the hourly purge of stale sign-in
@@ -79,6 +81,7 @@ async def start_identity(
         audience=service.token_audience,
     )
     await ensure_first_admin(sessionmaker=runtime.sessionmaker, settings=settings, config=config)
+    await provision_bootstrap_clients(runtime, settings=settings, config=config)
     revoked = RevokedClients()
     app.state.revoked_clients = revoked
     await revoked.refresh(runtime.sessionmaker)  # before the first request is served
@@ -92,6 +95,20 @@ async def start_identity(
         "sign-in-failures-purge",
         every(PURGE_SIGN_IN_FAILURES_SECONDS, partial(_purge_sign_in_failures, runtime, config)),
     )
+
+
+async def provision_bootstrap_clients(
+    runtime: ServiceRuntime, *, settings: IdentitySettings, config: IdentityConfig
+) -> dict[str, provisioning.Provisioned]:
+    """Create or bring up to date each client of ``GATEWAY_BOOTSTRAP_CLIENTS``, each in a
+    transaction of its own (its events with it); what became of each, by client id."""
+    outcomes = {}
+    for wanted in settings.bootstrap_clients:
+        async with runtime.sessionmaker.begin() as session:
+            outcomes[wanted.client_id] = await provisioning.provision(
+                runtime.transaction(session), config=config, wanted=wanted
+            )
+    return outcomes
 
 
 async def _purge_sign_in_failures(runtime: ServiceRuntime, config: IdentityConfig) -> int:

@@ -1,14 +1,74 @@
 """Settings of the identity provider: signing keys, token lifetimes, sign-in lockout, the
-first administrator and agency clients, the civil registry (`RegistrySettings`), and how soon
-a revoked client's tokens stop (part of `kota_gateway.config.GatewaySettings`, prefix
-``GATEWAY_``). The issuer and audience are every service's (`ServiceSettings`)."""
+first administrator, agency clients (and those the settings own), the civil registry
+(`RegistrySettings`), and how soon a revoked client's tokens stop (part of
+`kota_gateway.config.GatewaySettings`, prefix ``GATEWAY_``). The issuer and audience are
+every service's (`ServiceSettings`)."""
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from kota_contracts.access import Scope
 from kota_gateway.identity.registry.settings import RegistrySettings
+
+BOOTSTRAP_CLIENT_ID_PATTERN = r"^[a-z][a-z0-9._-]{2,39}$"
+MIN_BOOTSTRAP_SECRET_LENGTH = 32
+
+
+class BootstrapClient(BaseModel):
+    """An agency client the settings own (``GATEWAY_BOOTSTRAP_CLIENTS``): created at start
+    if absent, its secret, scopes, name and agency made to match at every start
+    (`kota_gateway.identity.clients.provisioning`). For the city's own services, whose
+    credentials the deployment holds anyway, so no administrator has to step in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str = Field(
+        pattern=BOOTSTRAP_CLIENT_ID_PATTERN,
+        description="Lower case, 3 to 40 characters (`information`); never `ac_…`, the "
+        "prefix of the clients a city admin registers, so the two never meet.",
+    )
+    agency: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="The client id if not given."
+    )
+    secret: SecretStr = Field(
+        description=f"At least {MIN_BOOTSTRAP_SECRET_LENGTH} characters; only its Argon2id "
+        "hash is stored. Changing it rotates the client's secret at the next start."
+    )
+    scopes: list[str] = Field(min_length=1, max_length=20)
+    rotation_grace_seconds: int = Field(
+        default=0,
+        ge=0,
+        le=7 * 24 * 3600,
+        description="After the secret is changed, how long the one it replaces keeps working "
+        "(0: not at all), as a city admin's rotation allows.",
+    )
+
+    @field_validator("client_id")
+    @classmethod
+    def _not_an_admins_id(cls, client_id: str) -> str:
+        if client_id.startswith("ac_"):
+            raise ValueError("ac_ is the prefix of the clients a city admin registers")
+        return client_id
+
+    @field_validator("secret")
+    @classmethod
+    def _long_enough(cls, secret: SecretStr) -> SecretStr:
+        if len(secret.get_secret_value()) < MIN_BOOTSTRAP_SECRET_LENGTH:
+            raise ValueError(f"a secret has at least {MIN_BOOTSTRAP_SECRET_LENGTH} characters")
+        return secret
+
+    @field_validator("scopes")
+    @classmethod
+    def _known_scopes(cls, scopes: list[str]) -> list[str]:
+        known = {scope.value for scope in Scope}
+        unknown = sorted(set(scopes) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        return sorted(set(scopes))
 
 
 class IdentitySettings(RegistrySettings):
@@ -61,6 +121,23 @@ class IdentitySettings(RegistrySettings):
         description="The scopes a city admin may grant to an agency client (by default every "
         "scope some operation requires; see kota_contracts.access.Scope).",
     )
+    bootstrap_clients: list[BootstrapClient] = Field(
+        default=[],
+        description="JSON list of agency clients to create, or bring up to date, at every "
+        'start: `[{"client_id": "information", "agency": "Diskominfo", "secret": "…", '
+        '"scopes": ["identity:contacts:read"]}]`. Any known scope, whether or not '
+        "GATEWAY_AGENCY_CLIENT_SCOPES lets an admin grant it; an unknown one stops the start.",
+    )
+
+    @field_validator("bootstrap_clients")
+    @classmethod
+    def _one_entry_per_client(cls, clients: list[BootstrapClient]) -> list[BootstrapClient]:
+        ids = [client.client_id for client in clients]
+        twice = sorted({client_id for client_id in ids if ids.count(client_id) > 1})
+        if twice:
+            raise ValueError(f"listed more than once: {', '.join(twice)}")
+        return clients
+
     revoked_clients_refresh_seconds: float = Field(
         default=2,
         gt=0,

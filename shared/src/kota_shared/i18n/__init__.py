@@ -11,7 +11,7 @@ higher (`negotiate`).
 from kota_shared.i18n.catalogue import Catalogue, Message, Text
 from kota_shared.i18n.formats import FileSize, Localized, LongDate, Rupiah, Sequence, Weekday
 from kota_shared.i18n.negotiation import DEFAULT_LANGUAGE, LANGUAGES, Language, negotiate
-from kota_shared.i18n.validation import Matching
+from kota_shared.i18n.validation import Matching, refused
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -28,4 +28,5 @@ __all__ = [
     "Text",
     "Weekday",
     "negotiate",
+    "refused",
 ]

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 from pydantic_core._pydantic_core import list_all_errors
 
 from kota_shared.i18n.catalogue import Catalogue, Message, render
@@ -28,6 +28,12 @@ PYDANTIC_TEMPLATES: Mapping[str, str] = {
 }
 """Every pydantic error type → its English message template."""
 _CATALOGUE = Catalogue("kota_shared")
+
+
+def refused(kind: str, message: Message) -> PydanticCustomError:
+    """A field error of type ``kind`` (a stable code for clients) whose message is rendered
+    whole in the caller's language (`field_message` reads it from ``error``)."""
+    return PydanticCustomError(kind, "{error}", {"error": ValueError(message)})
 
 
 class _Blank(dict[str, Any]):

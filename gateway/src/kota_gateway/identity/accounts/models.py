@@ -30,7 +30,13 @@ class AccountKind(enum.StrEnum):
 
 
 SERVICE_OFFICER_ROLES = frozenset(
-    {Role.PERMITS_OFFICER, Role.CLINIC_OFFICER, Role.SCHOOL_OFFICER, Role.FINANCE_OFFICER}
+    {
+        Role.PERMITS_OFFICER,
+        Role.CLINIC_OFFICER,
+        Role.SCHOOL_OFFICER,
+        Role.FINANCE_OFFICER,
+        Role.INFORMATION_OFFICER,
+    }
 )
 """Officers who serve citizens, so may act for one at a kiosk (assisted service)."""
 STAFF_ROLES = SERVICE_OFFICER_ROLES | {Role.MONITORING_VIEWER, Role.CITY_ADMIN}

@@ -16,7 +16,6 @@ from pydantic import (
     field_validator,
 )
 from pydantic.config import JsonDict
-from pydantic_core import PydanticCustomError
 
 from kota_contracts.access import Role
 from kota_gateway.identity import passwords
@@ -25,7 +24,7 @@ from kota_gateway.identity.accounts import phones
 from kota_gateway.identity.accounts.models import STAFF_ROLES, Account, AccountKind
 from kota_gateway.identity.accounts.nik import Sex
 from kota_gateway.messages import _
-from kota_shared.i18n import Message, Sequence
+from kota_shared.i18n import Message, Sequence, refused
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,63}$")
@@ -49,12 +48,6 @@ OFFICER_SIGN_IN_EXAMPLE: JsonDict = {
     "password": "Kantor-Walikota-Tng-7",
 }
 REFRESH_EXAMPLE: JsonDict = {"grant_type": "refresh_token", "refresh_token": REFRESH_TOKEN_EXAMPLE}
-
-
-def refused(kind: str, message: Message) -> PydanticCustomError:
-    """A field error of type ``kind`` (a stable code for clients) whose message is rendered
-    whole in the caller's language (`kota_shared.i18n.validation` reads it from ``error``)."""
-    return PydanticCustomError(kind, "{error}", {"error": ValueError(message)})
 
 
 def _valid_nik(value: str) -> str:
@@ -332,6 +325,7 @@ ROLE_NAMES: dict[Role, Message] = {
     Role.SCHOOL_OFFICER: _("school officer"),
     Role.FINANCE_OFFICER: _("finance officer"),
     Role.MONITORING_VIEWER: _("monitoring viewer"),
+    Role.INFORMATION_OFFICER: _("information officer"),
     Role.CITY_ADMIN: _("city administrator"),
 }
 """What a person reads for each role (the role's value is the API's, not a word)."""

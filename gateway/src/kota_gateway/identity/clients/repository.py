@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kota_gateway.identity.clients.models import AgencyClient
@@ -46,6 +47,25 @@ async def add(session: AsyncSession, *, client: AgencyClient) -> None:
     """Insert now, so the row exists before the event announcing it is written."""
     session.add(client)
     await session.flush()
+
+
+async def insert_if_absent(session: AsyncSession, *, client: AgencyClient) -> bool:
+    """Insert unless the id exists (two gateways provisioning it at once); True if inserted."""
+    inserted = await session.scalar(
+        insert(AgencyClient)
+        .values(
+            client_id=client.client_id,
+            name=client.name,
+            agency=client.agency,
+            scopes=client.scopes,
+            secret_hash=client.secret_hash,
+            created_by=client.created_by,
+            created_at=client.created_at,
+        )
+        .on_conflict_do_nothing(index_elements=[AgencyClient.client_id])
+        .returning(AgencyClient.client_id)
+    )
+    return inserted is not None
 
 
 async def revoked_client_ids(session: AsyncSession) -> Sequence[str]:

@@ -78,18 +78,23 @@ async def register(
         created_at=tx.now,
     )
     await repository.add(tx.session, client=client)
+    await announce_registration(tx, client=client)
+    return client, secret
+
+
+async def announce_registration(tx: Transaction, *, client: AgencyClient) -> None:
+    """``identity.agency_client.registered.v1`` for ``client``, just inserted."""
     await tx.outbox.add(
         tx.session,
         AgencyClientRegistered(
             client_id=client.client_id,
             agency=client.agency,
-            scopes=scopes,
-            registered_by=by.subject,
-            registered_at=tx.now,
+            scopes=list(client.scopes),
+            registered_by=client.created_by,
+            registered_at=client.created_at,
         ),
         subject=client.client_id,
     )
-    return client, secret
 
 
 async def rotate_secret(
@@ -105,6 +110,23 @@ async def rotate_secret(
     if not client.active:
         raise Conflict(_("This client is revoked; register a new one instead."))
     secret = new_secret()
+    await replace_secret(
+        tx, config=config, client=client, secret=secret, grace=grace, by=by.subject
+    )
+    return secret
+
+
+async def replace_secret(
+    tx: Transaction,
+    *,
+    config: IdentityConfig,
+    client: AgencyClient,
+    secret: str,
+    grace: timedelta,
+    by: str,
+) -> None:
+    """Make ``secret`` the active ``client``'s (held row-locked), the current one working
+    on for ``grace``; announced as rotated by ``by``."""
     if grace > timedelta(0):
         client.previous_secret_hash = client.secret_hash
         client.previous_secret_expires_at = tx.now + grace
@@ -117,13 +139,12 @@ async def rotate_secret(
         tx.session,
         AgencyClientSecretRotated(
             client_id=client.client_id,
-            rotated_by=by.subject,
+            rotated_by=by,
             rotated_at=tx.now,
             previous_valid_until=client.previous_secret_expires_at,
         ),
         subject=client.client_id,
     )
-    return secret
 
 
 async def revoke(tx: Transaction, *, client: AgencyClient, by: Principal) -> None:
