@@ -116,6 +116,24 @@ class ApplicationSubmitted(_PermitsEvent):
     """When the verification stage's service-level target passes."""
 
 
+# v2, published beside v1 (docs/events.md): information tells the applicant their
+# application arrived, and v1 names no applicant (its payloads forbid new fields).
+class ApplicationSubmittedV2(_PermitsEvent):
+    """The applicant handed the application in (again, after a revision, if ``resubmission``)."""
+
+    event_type: ClassVar[str] = "permits.application.submitted.v2"
+
+    application_id: uuid.UUID
+    applicant_id: str
+    """The applicant's account id (never their NIK or name)."""
+    permit_type: str
+    district_code: str | None
+    resubmission: bool
+    submitted_at: datetime
+    deadline_at: datetime
+    """When the verification stage's service-level target passes."""
+
+
 class RevisionRequested(_PermitsEvent):
     """An officer sent the application back to the applicant with what to change."""
 
@@ -199,6 +217,23 @@ class PermitIssued(_PermitsEvent):
     number: str
     issued_at: datetime
     valid_until: date | None
+
+
+# v2, published beside v1 (docs/events.md): the holder is told where anyone can check the
+# permit, whose signed code only permits can make.
+class PermitIssuedV2(_PermitsEvent):
+    event_type: ClassVar[str] = "permits.permit.issued.v2"
+
+    permit_id: uuid.UUID
+    application_id: uuid.UUID
+    applicant_id: str
+    permit_type: str
+    number: str
+    issued_at: datetime
+    valid_until: date | None
+    verification_url: str
+    """The public page that checks the permit (the code printed in its QR): public by
+    design, as the printed permit shows it to whoever it is handed to."""
 
 
 class PermitRevoked(_PermitsEvent):

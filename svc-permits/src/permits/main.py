@@ -28,7 +28,7 @@ from permits.documents.router import router as documents_router
 from permits.documents.service import Documents
 from permits.documents.storage import storage_from_settings
 from permits.issuance.router import router as issuance_router
-from permits.issuance.verification import VerificationCodes
+from permits.issuance.verification import VerificationCodes, VerificationLinks
 from permits.transaction import PermitsTransaction
 
 
@@ -37,7 +37,10 @@ def _secret(value: SecretStr | None) -> str | None:
 
 
 def _background_transactions(
-    runtime: ServiceRuntime, calendar: WorkingCalendar, settings: PermitsSettings
+    runtime: ServiceRuntime,
+    calendar: WorkingCalendar,
+    verification: VerificationLinks,
+    settings: PermitsSettings,
 ) -> Callable[[AsyncSession], PermitsTransaction]:
     """The transaction of a consumed event or a sweep's batch, at the runtime's clock."""
 
@@ -47,18 +50,20 @@ def _background_transactions(
             calendar=calendar,
             city_code=settings.city_code,
             max_open_drafts=settings.max_open_drafts,
+            verification=verification,
         )
 
     return begin
 
 
-def _permits_resources(settings: PermitsSettings, calendar: WorkingCalendar) -> Extension:
+def _permits_resources(
+    settings: PermitsSettings, calendar: WorkingCalendar, verification: VerificationLinks
+) -> Extension:
     @asynccontextmanager
     async def resources(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
         app.state.calendar = calendar
-        app.state.verification_codes = VerificationCodes(
-            [secret.get_secret_value() for secret in settings.verification_secrets]
-        )
+        app.state.verification_codes = verification.codes
+        app.state.verification_links = verification
         storage = storage_from_settings(
             settings.documents_location,
             s3_endpoint_url=settings.documents_s3_endpoint_url,
@@ -83,7 +88,7 @@ def _permits_resources(settings: PermitsSettings, calendar: WorkingCalendar) -> 
                 partial(
                     deadlines.sweep,
                     runtime.sessionmaker,
-                    context=_background_transactions(runtime, calendar, settings),
+                    context=_background_transactions(runtime, calendar, verification, settings),
                 ),
             ),
         )
@@ -105,6 +110,10 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
         years=range(this_year - 1, this_year + 2),
         timezone=settings.timezone,
     )
+    verification = VerificationLinks(
+        VerificationCodes([secret.get_secret_value() for secret in settings.verification_secrets]),
+        public_base_url=settings.public_base_url,
+    )
 
     def consumers(runtime: ServiceRuntime) -> list[EventConsumer[PermitsTransaction]]:
         return [
@@ -115,7 +124,7 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
                 security=settings.kafka_security,
                 sessionmaker=runtime.sessionmaker,
                 tables=EVENT_TABLES,
-                context=_background_transactions(runtime, calendar, settings),
+                context=_background_transactions(runtime, calendar, verification, settings),
                 subscriptions=[
                     on(InvoiceCreated, payment_outcomes.fee_invoiced),
                     on(InvoicePaid, payment_outcomes.fee_paid),
@@ -143,7 +152,7 @@ def create_app(settings: PermitsSettings | None = None, *, clock: Clock = system
             event_tables=EVENT_TABLES,
             idempotency_keys=IDEMPOTENCY_KEYS,
             consumers=consumers,
-            extension=_permits_resources(settings, calendar),
+            extension=_permits_resources(settings, calendar, verification),
             clock=clock,
         )
     )

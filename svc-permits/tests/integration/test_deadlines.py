@@ -40,7 +40,11 @@ async def _sweep_at(app: FastAPI, moment: datetime) -> int:
             session, outbox=runtime.outbox, clock=lambda: moment, settings=runtime.settings
         )
         return PermitsTransaction.extending(
-            base, calendar=app.state.calendar, city_code="3671", max_open_drafts=5
+            base,
+            calendar=app.state.calendar,
+            city_code="3671",
+            max_open_drafts=5,
+            verification=app.state.verification_links,
         )
 
     return await sweep(app.state.sessionmaker, context=at_moment)

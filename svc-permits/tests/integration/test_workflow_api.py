@@ -6,7 +6,9 @@ from typing import Any
 from kota_contracts.permits import (
     ApplicationApproved,
     ApplicationSubmitted,
+    ApplicationSubmittedV2,
     PermitIssued,
+    PermitIssuedV2,
     RevisionRequested,
     StepTaken,
 )
@@ -28,17 +30,40 @@ async def test_a_free_permit_is_issued_on_approval_and_announced(permits: Any) -
     assert permit.json()["number"] == f"{permit_type}/3671/{approved['decided_at'][:4]}/000001"
     assert permit.json()["validity"] == "valid"
     events = await permits.events(
-        approved["id"], ApplicationApproved.event_type, PermitIssued.event_type
+        approved["id"], ApplicationApproved.event_type, PermitIssuedV2.event_type
     )
     # Each step's own `StepTaken` is interleaved; test_step_events holds those to account.
     types = [e["type"] for e in events if e["type"] != StepTaken.event_type]
     assert types == [
         "permits.application.drafted.v1",
         ApplicationSubmitted.event_type,
+        ApplicationSubmittedV2.event_type,
         ApplicationApproved.event_type,
         PermitIssued.event_type,
+        PermitIssuedV2.event_type,
     ]
-    assert events[-1].data["number"] == permit.json()["number"]
+    assert events[-2].data["number"] == permit.json()["number"]
+
+
+async def test_the_v2_events_name_the_applicant_and_the_permits_verification_link(
+    permits: Any,
+) -> None:
+    permit_type = await permits.define_type()
+    citizen, officer = permits.citizen("citizen-v2"), permits.officer()
+    approved = await permits.approved(citizen, officer, permit_type)
+
+    events = await permits.events(approved["id"], PermitIssuedV2.event_type)
+
+    submitted = next(e for e in events if e["type"] == ApplicationSubmittedV2.event_type)
+    assert submitted.data["applicant_id"] == "citizen-v2"
+    issued = next(e for e in events if e["type"] == PermitIssuedV2.event_type)
+    assert issued.data["applicant_id"] == "citizen-v2"
+    assert issued.data["verification_url"].startswith("https://kota.example/v1/permits/verify/")
+    verification = await permits.client.get(
+        issued.data["verification_url"].removeprefix("https://kota.example")
+    )
+    assert verification.status_code == 200, verification.text
+    assert verification.json()["number"] == issued.data["number"]
 
 
 async def test_every_step_is_recorded_with_who_and_why(permits: Any) -> None:

@@ -8,6 +8,7 @@ from kota_contracts.permits import (
     ApplicationCancelled,
     ApplicationDrafted,
     ApplicationSubmitted,
+    ApplicationSubmittedV2,
 )
 from kota_shared import i18n
 from kota_shared.auth import Principal
@@ -173,16 +174,18 @@ async def submit(
     )
     application.submitted_at = tx.now
     assert application.stage_deadline_at is not None  # submitting starts verification's clock
+    submitted = ApplicationSubmitted(
+        application_id=application.id,
+        permit_type=application.permit_type,
+        district_code=application.district_code,
+        resubmission=resubmission,
+        submitted_at=tx.now,
+        deadline_at=application.stage_deadline_at,
+    )
+    await tx.outbox.add(tx.session, submitted, subject=str(application.id))
     await tx.outbox.add(
         tx.session,
-        ApplicationSubmitted(
-            application_id=application.id,
-            permit_type=application.permit_type,
-            district_code=application.district_code,
-            resubmission=resubmission,
-            submitted_at=tx.now,
-            deadline_at=application.stage_deadline_at,
-        ),
+        ApplicationSubmittedV2(applicant_id=application.applicant_id, **submitted.model_dump()),
         subject=str(application.id),
     )
 

@@ -18,7 +18,7 @@ from permits.issuance.dependencies import (
 )
 from permits.issuance.models import Permit
 from permits.issuance.schemas import PermitRead, PublicVerification, RevocationRequest
-from permits.issuance.verification import VerificationCodes
+from permits.issuance.verification import VerificationCodes, VerificationLinks
 from permits.problems import IllegalTransition, InvalidVerificationCode
 from permits.transaction import PermitsTx
 
@@ -28,8 +28,8 @@ _CACHE_PUBLIC = {"Cache-Control": "public, max-age=300"}
 
 
 def _verification_url(request: Request, code: str) -> str:
-    base: str = request.app.state.runtime.settings.public_base_url
-    return f"{base.rstrip('/')}/v1/permits/verify/{code}"
+    links: VerificationLinks = request.app.state.verification_links
+    return links.url(code)
 
 
 def _read(

@@ -1,6 +1,6 @@
 """Issuing and revoking permits; the request (or event) boundary commits."""
 
-from kota_contracts.permits import PermitIssued, PermitRevoked
+from kota_contracts.permits import PermitIssued, PermitIssuedV2, PermitRevoked
 from kota_shared.auth import Principal
 from kota_shared.transaction import Transaction
 from permits.applications import repository as applications
@@ -41,16 +41,20 @@ async def issue(
     )
     tx.session.add(permit)
     await tx.session.flush()
+    issued = PermitIssued(
+        permit_id=permit.id,
+        application_id=application.id,
+        applicant_id=application.applicant_id,
+        permit_type=permit.permit_type,
+        number=permit.number,
+        issued_at=tx.now,
+        valid_until=permit.valid_until,
+    )
+    await tx.outbox.add(tx.session, issued, subject=str(application.id))
     await tx.outbox.add(
         tx.session,
-        PermitIssued(
-            permit_id=permit.id,
-            application_id=application.id,
-            applicant_id=application.applicant_id,
-            permit_type=permit.permit_type,
-            number=permit.number,
-            issued_at=tx.now,
-            valid_until=permit.valid_until,
+        PermitIssuedV2(
+            **issued.model_dump(), verification_url=tx.verification.for_permit(permit.id)
         ),
         subject=str(application.id),
     )

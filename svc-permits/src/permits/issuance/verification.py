@@ -77,3 +77,17 @@ class VerificationCodes:
         except BadSignature:
             raise InvalidCode from None
         return uuid.UUID(bytes=base64.urlsafe_b64decode(match[1] + "=="))
+
+
+class VerificationLinks:
+    """Where anyone checks a permit: the public verification page of its code."""
+
+    def __init__(self, codes: VerificationCodes, *, public_base_url: str) -> None:
+        self.codes = codes
+        self._base = public_base_url.rstrip("/")
+
+    def url(self, code: str) -> str:
+        return f"{self._base}/v1/permits/verify/{code}"
+
+    def for_permit(self, permit_id: uuid.UUID) -> str:
+        return self.url(self.codes.issue(permit_id))
