@@ -37,6 +37,11 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
         "GATEWAY_RATE_LIMITS": E2E_RATE_LIMITS,
         # Monitoring reads the suite's health every 2 s instead of 15, so tests see it soon.
         "MONITORING_SYSTEM_PROBE_SECONDS": "2",
+        # A send the SMS or WhatsApp provider did not take is tried again after 0.5 s, then
+        # at most every 2 s instead of 5 s doubling to 5 min, so a test that takes a
+        # provider down for a while sees its message go soon after it is back.
+        "INFORMATION_SEND_RETRY_FIRST_SECONDS": "0.5",
+        "INFORMATION_SEND_RETRY_MAX_SECONDS": "2",
     }
     with running_suite(up_command(state_dir, ports), log=log, env=env) as process:
         yield Suite(

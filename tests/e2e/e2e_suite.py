@@ -1,5 +1,6 @@
 """A running suite as the end-to-end tests see it: where the gateway is, and how to sign in."""
 
+import asyncio
 import itertools
 import json
 import subprocess
@@ -12,12 +13,15 @@ from typing import Any, TypeVar
 
 import httpx
 import jwt
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import TopicPartition
 from cryptography.hazmat.primitives import serialization
 from standardwebhooks.webhooks import Webhook
 
 from kota_contracts import services as registry
-from kota_dev import residents
-from kota_dev.suite import PAYSIM, REGSIM
+from kota_dev import kafka, residents
+from kota_dev.suite import NOTIFYSIM, PAYSIM, REGSIM
 
 SERVICES = tuple(service.name for service in registry.SERVICES)
 """Every service behind the gateway, as the registry declares them."""
@@ -55,6 +59,17 @@ class Suite:
         """The simulated bank: tests pay invoices here, as a citizen's banking app would."""
         port = int(self.gateway.rsplit(":", 1)[1]) + PAYSIM_OFFSET
         return f"http://127.0.0.1:{port}"
+
+    @property
+    def notifysim(self) -> str:
+        """The simulated SMS and WhatsApp providers: ``/messages`` lists what phones received."""
+        port = int(self.gateway.rsplit(":", 1)[1]) + NOTIFYSIM.port_offset
+        return f"http://127.0.0.1:{port}"
+
+    @property
+    def kafka(self) -> kafka.KafkaBroker:
+        """The suite's broker (SASL/SCRAM): ``.security(principal)`` connects as a service."""
+        return kafka.attach(self.state_dir / "kafka")
 
     def signed_settlement(
         self, invoice: dict[str, Any], *, provider_transaction_id: str
@@ -228,3 +243,205 @@ def apply(
     submitted = gateway.post(f"/v1/permits/applications/{application_id}/submit", headers=citizen)
     assert submitted.status_code == 200, submitted.text
     return application_id
+
+
+# The spine: a permit with a fee, approved, paid at the bank and issued.
+
+APPLICATIONS = "/v1/permits/applications"
+BILLBOARD = {
+    "site_address": "Jl. Jenderal Sudirman No. 1, Tangerang",
+    "ad_type": "billboard",
+    "width_m": "4",
+    "height_m": "8",
+    "faces": 2,
+    "content": "Festival Kuliner Kota Tangerang",
+    "start_date": "2027-01-04",
+    "end_date": "2027-03-31",
+}
+"""A REKLAME (billboard) application's fields: a permit with a fee."""
+
+
+def approved_awaiting_payment(
+    gateway: httpx.Client, citizen: dict[str, str], officer: dict[str, str]
+) -> str:
+    """A billboard permit applied for by ``citizen``, claimed and approved by ``officer``
+    (a ``permits_officer``): its fee assessed, its invoice to come. Returns its id."""
+    application_id = apply(gateway, citizen, "REKLAME", BILLBOARD)
+    assert (
+        gateway.post(f"{APPLICATIONS}/{application_id}/claim", headers=officer).status_code == 200
+    )
+    approved = gateway.post(f"{APPLICATIONS}/{application_id}/approve", headers=officer)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "awaiting_payment"
+    assert approved.json()["fee_amount"] > 0
+    return application_id
+
+
+def invoice_on_home_screen(
+    gateway: httpx.Client, citizen: dict[str, str], application_id: str
+) -> dict[str, Any]:
+    """The application's invoice, once payments has opened it and the home screen lists it."""
+
+    def unpaid() -> list[dict[str, Any]]:
+        overview = gateway.get("/v1/me/overview", headers=citizen)
+        assert overview.status_code == 200, overview.text
+        items: list[dict[str, Any]] = overview.json()["sections"]["unpaid_invoices"]["items"]
+        return [
+            i for i in items if i["source_reference"] == f"permits:application:{application_id}"
+        ]
+
+    (invoice,) = eventually(unpaid, until=bool, what="the invoice on the home screen")
+    return invoice
+
+
+def callback_acknowledged(suite: Suite, provider_transaction_id: str) -> None:
+    """Wait until payments has answered the bank's callback for the transaction with 200."""
+    transaction = eventually(
+        lambda: httpx.get(
+            f"{suite.paysim}/simulator/transactions/{provider_transaction_id}"
+        ).json(),
+        until=lambda t: t["acknowledged"],
+        what="payments to acknowledge the provider's callback",
+    )
+    assert transaction["attempts"][-1]["status_code"] == 200
+
+
+def pay_by_va(suite: Suite, invoice: dict[str, Any]) -> dict[str, Any]:
+    """Pay ``invoice`` in full to its virtual account at the bank; returns the bank's
+    transaction once payments has acknowledged its callback."""
+    paid = httpx.post(
+        f"{suite.paysim}/simulator/va/{invoice['va_number']}/payments",
+        json={"amount": invoice["amount_rupiah"]},
+    )
+    assert paid.status_code == 201, paid.text
+    transaction: dict[str, Any] = paid.json()
+    callback_acknowledged(suite, transaction["provider_transaction_id"])
+    return transaction
+
+
+def issued_and_verified(
+    gateway: httpx.Client, citizen: dict[str, str], application_id: str
+) -> dict[str, Any]:
+    """The permit, once issued after payment, its verification link checked by anyone."""
+    eventually(
+        lambda: gateway.get(f"{APPLICATIONS}/{application_id}", headers=citizen).json()["status"],
+        until=lambda status: status == "issued",
+        what="the permit issued after payment",
+    )
+    permit: dict[str, Any] = gateway.get(
+        f"{APPLICATIONS}/{application_id}/permit", headers=citizen
+    ).json()
+    assert permit["number"].startswith("REKLAME/3671/")
+    verified = httpx.get(permit["verification_url"])  # anyone, no token
+    assert verified.json()["validity"] == "valid"
+    return permit
+
+
+# Events as the broker holds them: read and written as the services' own principals.
+
+
+@dataclass(frozen=True)
+class Redelivery:
+    """What `redeliver` put on a topic again."""
+
+    event_types: list[str]
+    """The CloudEvents types of one copy of the aggregate's events, in order."""
+    written_through: dict[tuple[str, int], int]
+    """Per (topic, partition), the offset after the last copy written."""
+
+
+def redeliver(
+    suite: Suite, *, topic: str, key: str, times: int, reader: str, writer: str
+) -> Redelivery:
+    """Every event keyed ``key`` (one aggregate's) on ``topic`` so far, read as the
+    principal ``reader`` and written back ``times`` more times as ``writer`` (the topic's
+    owner), byte for byte: the same CloudEvent ids, as a producer's retry or a replay would
+    bring them again."""
+    return asyncio.run(_redeliver(suite.kafka, topic, key.encode(), times, reader, writer))
+
+
+async def _redeliver(
+    broker: kafka.KafkaBroker, topic: str, key: bytes, times: int, reader: str, writer: str
+) -> Redelivery:
+    records = [r for r in await _records_so_far(broker, topic, principal=reader) if r.key == key]
+    producer = AIOKafkaProducer(
+        bootstrap_servers=broker.bootstrap_servers,
+        enable_idempotence=True,
+        **broker.security(writer).client_options(),
+    )
+    await producer.start()
+    written: dict[tuple[str, int], int] = {}
+    try:
+        for _ in range(times):
+            for record in records:
+                sent = await producer.send_and_wait(
+                    topic, value=record.value, key=record.key, headers=list(record.headers)
+                )
+                written[(sent.topic, sent.partition)] = sent.offset + 1
+    finally:
+        await producer.stop()
+    return Redelivery(
+        event_types=[json.loads(record.value)["type"] for record in records],
+        written_through=written,
+    )
+
+
+async def _records_so_far(broker: kafka.KafkaBroker, topic: str, *, principal: str) -> list[Any]:
+    """Every committed record of ``topic`` up to its end now, read without a consumer
+    group (manual assignment), so no group's offsets move."""
+    reader = AIOKafkaConsumer(
+        bootstrap_servers=broker.bootstrap_servers,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        **broker.security(principal).client_options(),
+    )
+    partitions = await _partitions(broker, topic, principal=principal)
+    await reader.start()
+    try:
+        reader.assign(partitions)
+        await reader.seek_to_beginning(*partitions)
+        ends: dict[TopicPartition, int] = await reader.end_offsets(partitions)
+        deadline = time.monotonic() + 30
+        records: list[Any] = []
+        while [tp for tp, end in ends.items() if await reader.position(tp) < end]:
+            assert time.monotonic() < deadline, f"timed out reading {topic} up to {ends}"
+            for batch in (await reader.getmany(timeout_ms=500)).values():
+                records.extend(batch)
+        return records
+    finally:
+        await reader.stop()
+
+
+async def _partitions(
+    broker: kafka.KafkaBroker, topic: str, *, principal: str
+) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=broker.bootstrap_servers,
+        **broker.security(principal).client_options(),
+    )
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+
+
+def committed_offsets(suite: Suite, *, group: str, principal: str) -> dict[tuple[str, int], int]:
+    """Where consumer ``group`` has committed, per (topic, partition): it has applied every
+    record before that offset. Asked as ``principal``, whose namespace holds the group."""
+
+    async def ask() -> dict[tuple[str, int], int]:
+        broker = suite.kafka
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=broker.bootstrap_servers,
+            **broker.security(principal).client_options(),
+        )
+        await admin.start()
+        try:
+            offsets = await admin.list_consumer_group_offsets(group)
+        finally:
+            await admin.close()
+        return {(tp.topic, tp.partition): committed.offset for tp, committed in offsets.items()}
+
+    return asyncio.run(ask())

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from kota_contracts import education, health, identity, monitoring, payments, permits
+from kota_contracts import education, health, identity, information, monitoring, payments, permits
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,25 @@ SERVICES: tuple[ServiceDeclaration, ...] = (
             health.TOPIC,
             education.TOPIC,
             monitoring.TOPIC,
+        ),
+    ),
+    ServiceDeclaration(
+        name="information",
+        port_offset=6,
+        package="information",
+        folder="svc-information",
+        publishes=information.TOPIC,
+        consumes=(
+            identity.TOPIC,
+            permits.TOPIC,
+            payments.TOPIC,
+            health.TOPIC,
+            education.TOPIC,
+            monitoring.TOPIC,
+        ),
+        # The notices not read yet, newest first.
+        home_sections=_sections(
+            unread_notices=HomeSection(path="/v1/information/notices?unread=true")
         ),
     ),
 )

@@ -63,14 +63,21 @@ offset is far from the services', which the registry hands out one after another
 REGSIM = Service("regsim", 91, package="kota_regsim", has_database=False)
 """The civil registry (Dukcapil) simulator, seeded with a synthetic population; the gateway
 calls it as it would Dukcapil's web service, with an agency account made per state dir."""
+NOTIFYSIM = Service("notifysim", 92, package="kota_notifysim", has_database=False)
+"""The SMS and WhatsApp provider simulator: takes the information service's sends and posts
+their signed delivery receipts to it through the gateway. It needs nothing at start either:
+a receipt that finds the gateway not ready is retried."""
+SMS_RECEIPT_PATH = "/v1/information/receipts/sms"
+WHATSAPP_RECEIPT_PATH = "/v1/information/receipts/whatsapp"
+"""Where the simulator posts each provider's receipts, on the gateway."""
 REGISTRY_INSTITUTION = "PEMKOT_TANGERANG"
 REGISTRY_USER_ID = "kota-live-gateway"
 GATEWAY_METRICS_OFFSET = 99
 """The gateway's internal metrics listener, from the suite's base port (9099 for `kota up`)."""
-STARTED = (REGSIM, *SERVICES, GATEWAY, PAYSIM)
-"""Every process of the suite, stopped in the reverse of this order: the payment simulator,
-then the gateway, then what it routes to, then the registry simulator. They start at once,
-apart from ``starts_after``."""
+STARTED = (REGSIM, *SERVICES, GATEWAY, PAYSIM, NOTIFYSIM)
+"""Every process of the suite, stopped in the reverse of this order: the SMS and WhatsApp
+simulator and the payment simulator, then the gateway, then what it routes to, then the
+registry simulator. They start at once, apart from ``starts_after``."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,29 @@ def _webhook_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
+@dataclass(frozen=True)
+class NotificationProviders:
+    """The simulated SMS and WhatsApp providers' credentials, made once per state directory:
+    the simulator checks the key and token and signs its receipts with the secrets, and the
+    information service is given the same."""
+
+    sms_api_key: str
+    sms_webhook_secret: str
+    whatsapp_access_token: str
+    whatsapp_webhook_secret: str
+
+
+def notification_providers(state_dir: Path) -> NotificationProviders:
+    return NotificationProviders(
+        sms_api_key=_state_secret(state_dir, "sms-api-key"),
+        sms_webhook_secret=_state_secret(state_dir, "sms-webhook-secret", make=_webhook_secret),
+        whatsapp_access_token=_state_secret(state_dir, "whatsapp-access-token"),
+        whatsapp_webhook_secret=_state_secret(
+            state_dir, "whatsapp-webhook-secret", make=_webhook_secret
+        ),
+    )
+
+
 def database_passwords(state_dir: Path) -> dict[str, str]:
     """One random password per service role, made once per state directory."""
     path = state_dir / "db-passwords.json"
@@ -170,6 +200,16 @@ def service_environment(
             "PAYSIM_CALLBACK_URL": f"{gateway_url}/v1/payments/callbacks/settlements",
             "PAYSIM_WEBHOOK_SECRET": provider_secret,
         }
+    if service is NOTIFYSIM:
+        providers = notification_providers(layout.state_dir)
+        return {
+            "NOTIFYSIM_SMS_API_KEY": providers.sms_api_key,
+            "NOTIFYSIM_SMS_WEBHOOK_SECRET": providers.sms_webhook_secret,
+            "NOTIFYSIM_SMS_RECEIPT_URL": gateway_url + SMS_RECEIPT_PATH,
+            "NOTIFYSIM_WHATSAPP_ACCESS_TOKEN": providers.whatsapp_access_token,
+            "NOTIFYSIM_WHATSAPP_WEBHOOK_SECRET": providers.whatsapp_webhook_secret,
+            "NOTIFYSIM_WHATSAPP_RECEIPT_URL": gateway_url + WHATSAPP_RECEIPT_PATH,
+        }
     password = database_passwords(layout.state_dir)[service.name]
     database_url = postgres.ensure_database(
         cluster, name=service.name, owner=service.name, password=password
@@ -196,6 +236,7 @@ def service_environment(
         env["REGISTRY_INSTITUTION"] = REGISTRY_INSTITUTION
         env["REGISTRY_USER_ID"] = REGISTRY_USER_ID
         env["REGISTRY_PASSWORD"] = registry_password
+        env["BOOTSTRAP_CLIENTS"] = json.dumps([information_client(layout.state_dir)])
     if service.name == "permits":
         secret = _state_secret(layout.state_dir, "permits-verification-secret")
         env["VERIFICATION_SECRETS"] = json.dumps([secret])
@@ -215,4 +256,47 @@ def service_environment(
             {s.name: f"{layout.url(s)}/metrics" for s in SERVICES}
             | {GATEWAY.name: f"http://127.0.0.1:{layout.metrics_port}/metrics"}
         )
+    if service.name == "information":
+        env.update(_information_delivery(layout))
     return {service.env_prefix + key: value for key, value in env.items()}
+
+
+INFORMATION_CLIENT_ID = "information"
+NOTIFYSIM_PHONE_NUMBER_ID = "109876543210001"
+"""The simulated WhatsApp business number's id (the simulator's default)."""
+
+
+def information_client(state_dir: Path) -> dict[str, object]:
+    """The agency client the gateway provisions at start for the information service, which
+    reads a citizen's phone number with it just before a send (``identity:contacts:read``)."""
+    return {
+        "client_id": INFORMATION_CLIENT_ID,
+        "agency": "Kota LIVE information",
+        "secret": _state_secret(state_dir, "information-client-secret", make=_long_secret),
+        "scopes": ["identity:contacts:read"],
+    }
+
+
+def _long_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _information_delivery(layout: Layout) -> dict[str, str]:
+    """Information's providers: the simulator's SMS gateway and WhatsApp Cloud API, the
+    receipts' secrets, and its client at the gateway for the citizens' phone numbers."""
+    providers = notification_providers(layout.state_dir)
+    simulator = layout.url(NOTIFYSIM)
+    return {
+        "GATEWAY_URL": layout.url(GATEWAY),
+        "CONTACTS_CLIENT_ID": INFORMATION_CLIENT_ID,
+        "CONTACTS_CLIENT_SECRET": str(information_client(layout.state_dir)["secret"]),
+        "SMS_GATEWAY_URL": simulator,
+        "SMS_GATEWAY_API_KEY": providers.sms_api_key,
+        "SMS_RECEIPT_SECRETS": json.dumps([providers.sms_webhook_secret]),
+        "WHATSAPP_API_URL": f"{simulator}/whatsapp",
+        "WHATSAPP_PHONE_NUMBER_ID": NOTIFYSIM_PHONE_NUMBER_ID,
+        "WHATSAPP_ACCESS_TOKEN": providers.whatsapp_access_token,
+        "WHATSAPP_RECEIPT_SECRETS": json.dumps([providers.whatsapp_webhook_secret]),
+        "NUMBER_HASH_KEY": _state_secret(layout.state_dir, "information-number-hash-key"),
+        "PUBLIC_FEED_URL": f"{layout.url(GATEWAY)}/v1/information/feed",
+    }

@@ -1058,7 +1058,8 @@ async def test_staff_usernames_and_roles_are_checked(gateway: httpx.AsyncClient)
     assert role_error["type"] == "invalid_role"
     assert role_error["message"] == (
         "Akun staf hanya dapat diberi peran berikut: petugas perizinan, petugas klinik, "
-        "petugas sekolah, petugas keuangan, peninjau pemantauan, dan administrator kota."
+        "petugas sekolah, petugas keuangan, peninjau pemantauan, petugas informasi, dan "
+        "administrator kota."
     )
     name_error = field_error(digits_name, "body.username")
     assert name_error["type"] == "invalid_username"
@@ -1082,7 +1083,8 @@ async def test_staff_roles_are_named_in_english_when_asked(gateway: httpx.AsyncC
 
     assert field_error(response, "body.roles")["message"] == (
         "A staff account can have these roles only: permits officer, clinic officer, "
-        "school officer, finance officer, monitoring viewer and city administrator."
+        "school officer, finance officer, monitoring viewer, information officer and city "
+        "administrator."
     )
     assert response.headers["content-language"] == "en"
 

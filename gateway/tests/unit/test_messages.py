@@ -131,7 +131,8 @@ def test_staff_roles_are_listed_by_name_not_by_code() -> None:
     indonesian, english = found["roles"]
     assert indonesian == (
         "Akun staf hanya dapat diberi peran berikut: petugas perizinan, petugas klinik, "
-        "petugas sekolah, petugas keuangan, peninjau pemantauan, dan administrator kota."
+        "petugas sekolah, petugas keuangan, peninjau pemantauan, petugas informasi, dan "
+        "administrator kota."
     )
     assert "permits_officer" not in english
     assert set(ROLE_NAMES) == set(Role)

@@ -78,6 +78,7 @@ def test_the_defaults_come_from_the_service_registry_as_they_were_written_by_han
         "education": "http://127.0.0.1:8003",
         "payments": "http://127.0.0.1:8004",
         "monitoring": "http://127.0.0.1:8005",
+        "information": "http://127.0.0.1:8006",
     }
     assert settings.overview_sections == {
         "applications": OverviewSection(service="permits", path="/v1/permits/applications"),
@@ -86,6 +87,9 @@ def test_the_defaults_come_from_the_service_registry_as_they_were_written_by_han
         ),
         "appointments": OverviewSection(service="health", path="/v1/health/bookings"),
         "admissions": OverviewSection(service="education", path="/v1/education/registrations"),
+        "unread_notices": OverviewSection(
+            service="information", path="/v1/information/notices?unread=true"
+        ),
     }
 
 

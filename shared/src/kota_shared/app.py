@@ -67,6 +67,20 @@ Extension = Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None
 """Service-specific resources, set up after the runtime and torn down before it."""
 
 
+def all_of(*extensions: Extension) -> Extension:
+    """Several extensions as one, set up in order and torn down in reverse: a service whose
+    features each start their own background work keeps each in its own module."""
+
+    @asynccontextmanager
+    async def together(app: FastAPI, runtime: ServiceRuntime) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for extension in extensions:
+                await stack.enter_async_context(extension(app, runtime))
+            yield
+
+    return together
+
+
 @dataclass
 class ServiceDefinition:
     settings: ServiceSettings

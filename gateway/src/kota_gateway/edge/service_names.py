@@ -17,6 +17,7 @@ SERVICE_NAMES: Mapping[str, Message] = {
     "education": _("The education service"),
     "payments": _("The payments service"),
     "monitoring": _("The monitoring service"),
+    "information": _("The information service"),
 }
 """The registered services (`kota_contracts.services`), as a sentence names them."""
 ANY_SERVICE = _("The service")

@@ -1,0 +1,1 @@
+"""Kota LIVE information service."""
