@@ -2,7 +2,7 @@
 # Both install what is missing first (scripts/bootstrap.sh), uv included, into ~/.local/bin.
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: up down test lint bench bench-faults bench-monitoring
+.PHONY: up down test lint bench bench-faults bench-monitoring bench-information
 
 up:  ## start PostgreSQL, Kafka, every service, the gateway and the payment simulator; Ctrl-C stops all
 	@scripts/bootstrap.sh
@@ -31,3 +31,7 @@ bench-faults:  ## minutes of load while PostgreSQL and Kafka restart and consume
 bench-monitoring:  ## a year of the city's events into monitoring's read models, its API, freshness
 	@scripts/bootstrap.sh
 	@uv run python bench/monitoring.py
+
+bench-information:  ## an announcement to a million inboxes; the dispatcher's SMS sends per second
+	@scripts/bootstrap.sh
+	@uv run python bench/information.py

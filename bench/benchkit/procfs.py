@@ -1,8 +1,10 @@
-"""What Linux's /proc says: CPU of process trees and of the machine, start times, CPU pressure.
+"""What Linux's /proc says: CPU and memory of process trees, CPU of the machine, start times,
+CPU pressure.
 
 CPU is measured from outside the processes, so that nothing in them changes: a process tree's
 utime + stime (its reaped children's included), the measuring process's own CPU time, and the
-machine's busy time. Each benchmark divides the seconds used by its own unit of work.
+machine's busy time. Each benchmark divides the seconds used by its own unit of work. Memory
+is each process's resident set (VmRSS) and its high-water mark since it started (VmHWM).
 """
 
 import collections
@@ -94,6 +96,39 @@ class CpuMeter:
             machine_busy=after.machine_busy - before.machine_busy,
             machine_total=after.machine_total - before.machine_total,
         )
+
+
+def _tree(pid: int, table: dict[int, list[int]]) -> list[int]:
+    return [pid, *(p for child in table.get(pid, ()) for p in _tree(child, table))]
+
+
+def _status_bytes(pid: int, field: str) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    for line in lines:
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) * 1024  # given in kB
+    return 0
+
+
+@dataclass(frozen=True)
+class Memory:
+    """A process tree's resident memory now, and the sum of its processes' peaks."""
+
+    rss_bytes: int
+    peak_bytes: int
+
+
+def tree_memory(pid: int) -> Memory:
+    """VmRSS and VmHWM summed over a process and its live descendants (the peak of a tree
+    of several processes is an upper bound: each one's peak may have come at another time)."""
+    pids = _tree(pid, _process_table())
+    return Memory(
+        rss_bytes=sum(_status_bytes(p, "VmRSS") for p in pids),
+        peak_bytes=sum(_status_bytes(p, "VmHWM") for p in pids),
+    )
 
 
 def start_time(pid: int) -> int | None:
