@@ -162,9 +162,13 @@ async def test_a_commit_during_a_batch_is_published_without_waiting_for_the_poll
     )
 
 
+WOKEN_RELAY_TASK = "outbox-relay-woken-as-stopped"
+"""A name of its own: another module's app in the same test process runs an "outbox-relay"."""
+
+
 def _relay_waits_for_a_wake_up() -> bool:
     """The relay's task is suspended on its wake-up event (not publishing, not purging)."""
-    (task,) = [t for t in asyncio.all_tasks() if t.get_name() == "outbox-relay"]
+    (task,) = [t for t in asyncio.all_tasks() if t.get_name() == WOKEN_RELAY_TASK]
     awaiting: Any = task.get_coro()  # the supervisor's loop, awaiting the relay's run()
     while awaiting is not None and awaiting.cr_code is not OutboxRelay.run.__code__:
         awaiting = getattr(awaiting, "cr_await", None)
@@ -185,7 +189,7 @@ async def test_a_relay_woken_as_it_is_stopped_still_stops(parcels_db, infrastruc
         bootstrap_servers=infrastructure.kafka_bootstrap_servers,
         poll_seconds=60,  # parked until woken
     )
-    supervisor.start("outbox-relay", relay.run)
+    supervisor.start(WOKEN_RELAY_TASK, relay.run)
     await eventually(
         lambda: asyncio.sleep(0, _relay_waits_for_a_wake_up()), what="the relay to be idle"
     )
